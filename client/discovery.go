@@ -1,0 +1,191 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/cloudquery/plugin-sdk/v4/schema"
+	"github.com/rs/zerolog"
+	"golang.org/x/sync/errgroup"
+)
+
+// parquetObject is one readable Parquet object found by discovery.
+type parquetObject struct {
+	Key      string
+	Size     int64
+	Metadata *metadata.FileMetaData
+	Schema   *arrow.Schema
+}
+
+// discoveredTable is a table and the objects that feed it, sorted by key.
+type discoveredTable struct {
+	Table   *schema.Table
+	Source  string
+	Objects []*parquetObject
+}
+
+type discovery struct {
+	api         *s3.Client
+	bucket      string
+	prefix      string
+	concurrency int
+	logger      zerolog.Logger
+}
+
+func (d *discovery) run(ctx context.Context) ([]*discoveredTable, error) {
+	listed, err := d.listParquetObjects(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(listed) == 0 {
+		d.logger.Warn().Str("bucket", d.bucket).Str("path_prefix", d.prefix).Msg("no Parquet objects found: zero tables")
+		return nil, nil
+	}
+	objects := d.readFooters(ctx, listed)
+	tables, err := groupTables(objects)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(tables))
+	for i, t := range tables {
+		names[i] = t.Table.Name
+	}
+	d.logger.Info().Int("objects", len(objects)).Strs("tables", names).Msg("discovery finished")
+	return tables, nil
+}
+
+func (d *discovery) listParquetObjects(ctx context.Context) ([]*parquetObject, error) {
+	var out []*parquetObject
+	pages := s3.NewListObjectsV2Paginator(d.api, &s3.ListObjectsV2Input{
+		Bucket: aws.String(d.bucket),
+		Prefix: aws.String(d.prefix),
+	})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, describeS3Error(d.bucket, "listing objects", err)
+		}
+		for _, obj := range page.Contents {
+			key := aws.ToString(obj.Key)
+			if !isParquetKey(key) {
+				d.logger.Debug().Str("key", key).Msg("skipping object that is not Parquet")
+				continue
+			}
+			out = append(out, &parquetObject{Key: key, Size: aws.ToInt64(obj.Size)})
+		}
+	}
+	return out, nil
+}
+
+// readFooters reads each object's Parquet footer; unreadable objects are logged and dropped.
+func (d *discovery) readFooters(ctx context.Context, objects []*parquetObject) []*parquetObject {
+	var mu sync.Mutex
+	readable := make([]*parquetObject, 0, len(objects))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(d.concurrency)
+	for _, obj := range objects {
+		g.Go(func() error {
+			if err := d.readFooter(gctx, obj); err != nil {
+				d.logger.Warn().Str("key", obj.Key).Err(err).Msg("skipping object")
+				return nil
+			}
+			mu.Lock()
+			readable = append(readable, obj)
+			mu.Unlock()
+			return nil
+		})
+	}
+	_ = g.Wait()
+	return readable
+}
+
+func (d *discovery) readFooter(ctx context.Context, obj *parquetObject) error {
+	rdr, err := file.NewParquetReader(newObjectReader(ctx, d.api, d.bucket, obj.Key, obj.Size))
+	if err != nil {
+		if isNotFound(err) {
+			return fmt.Errorf("object was deleted after listing")
+		}
+		return fmt.Errorf("not a readable Parquet file: %w", err)
+	}
+	md := rdr.MetaData()
+	sc, err := pqarrow.FromParquet(md.Schema, &pqarrow.ArrowReadProperties{}, md.KeyValueMetadata())
+	if err != nil {
+		return fmt.Errorf("unsupported Parquet schema: %w", err)
+	}
+	obj.Metadata, obj.Schema = md, sc
+	return nil
+}
+
+// groupTables groups objects into tables by directory and checks that every
+// object of a table has the same columns with the same types.
+func groupTables(objects []*parquetObject) ([]*discoveredTable, error) {
+	sort.Slice(objects, func(i, j int) bool { return objects[i].Key < objects[j].Key })
+	byName := map[string]*discoveredTable{}
+	var tables []*discoveredTable
+	for _, obj := range objects {
+		src := tableSource(obj.Key)
+		name := normalizeTableName(src)
+		t, ok := byName[name]
+		if !ok {
+			t = &discoveredTable{Source: src, Table: tableFromArrow(name, obj.Schema)}
+			byName[name] = t
+			tables = append(tables, t)
+		} else if t.Source != src {
+			return nil, fmt.Errorf("%q and %q both map to table name %q: rename one of them", t.Source, src, name)
+		}
+		if err := sameSchema(t.Objects, t.Table, obj); err != nil {
+			return nil, err
+		}
+		t.Objects = append(t.Objects, obj)
+	}
+	sort.Slice(tables, func(i, j int) bool { return tables[i].Table.Name < tables[j].Table.Name })
+	return tables, nil
+}
+
+func tableFromArrow(name string, sc *arrow.Schema) *schema.Table {
+	cols := make(schema.ColumnList, sc.NumFields())
+	for i, f := range sc.Fields() {
+		cols[i] = schema.Column{Name: f.Name, Type: f.Type, NotNull: !f.Nullable}
+	}
+	return &schema.Table{Name: name, Columns: cols}
+}
+
+func sameSchema(existing []*parquetObject, table *schema.Table, obj *parquetObject) error {
+	if len(existing) == 0 {
+		return nil
+	}
+	first := existing[0]
+	theirs := obj.Schema.Fields()
+	for i, col := range table.Columns {
+		if i >= len(theirs) {
+			return fmt.Errorf("table %s: %s has column %q (%s) that %s lacks", table.Name, first.Key, col.Name, col.Type, obj.Key)
+		}
+		if theirs[i].Name != col.Name {
+			return fmt.Errorf("table %s: column %d is %q in %s but %q in %s", table.Name, i, col.Name, first.Key, theirs[i].Name, obj.Key)
+		}
+		if !arrow.TypeEqual(theirs[i].Type, col.Type) {
+			return fmt.Errorf("table %s: column %q is %s in %s but %s in %s", table.Name, col.Name, col.Type, first.Key, theirs[i].Type, obj.Key)
+		}
+	}
+	if len(theirs) > len(table.Columns) {
+		extra := theirs[len(table.Columns)]
+		return fmt.Errorf("table %s: %s has column %q (%s) that %s lacks", table.Name, obj.Key, extra.Name, extra.Type, first.Key)
+	}
+	return nil
+}
+
+func readerProperties() *parquet.ReaderProperties {
+	props := parquet.NewReaderProperties(nil)
+	props.BufferedStreamEnabled = true
+	props.BufferSize = 1 << 20
+	return props
+}

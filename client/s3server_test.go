@@ -1,0 +1,81 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
+)
+
+// testS3 is a real S3-compatible HTTP server on a free loopback port, one per test.
+type testS3 struct {
+	t        *testing.T
+	endpoint string
+	api      *s3.Client
+}
+
+func startS3(t *testing.T) *testS3 {
+	t.Helper()
+	srv := httptest.NewServer(gofakes3.New(s3mem.New()).Server())
+	t.Cleanup(srv.Close)
+	t.Setenv("AWS_ACCESS_KEY_ID", "test")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	spec := &Spec{Region: "us-east-1", Endpoint: srv.URL, PathStyle: true}
+	api, err := newS3Client(context.Background(), spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testS3{t: t, endpoint: srv.URL, api: api}
+}
+
+func (s *testS3) createBucket(name string) {
+	s.t.Helper()
+	if _, err := s.api.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+		s.t.Fatalf("create bucket %s: %v", name, err)
+	}
+}
+
+func (s *testS3) put(bucket, key string, body []byte) {
+	s.t.Helper()
+	if _, err := s.api.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(body)}); err != nil {
+		s.t.Fatalf("put %s: %v", key, err)
+	}
+}
+
+func (s *testS3) delete(bucket, key string) {
+	s.t.Helper()
+	if _, err := s.api.DeleteObject(context.Background(), &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}); err != nil {
+		s.t.Fatalf("delete %s: %v", key, err)
+	}
+}
+
+func (s *testS3) specJSON(bucket string, extra string) []byte {
+	return []byte(`{"bucket":"` + bucket + `","region":"us-east-1","endpoint":"` + s.endpoint + `","path_style":true` + extra + `}`)
+}
+
+// writeParquet encodes rec as a Parquet file whose row groups hold at most rowGroupRows rows.
+func writeParquet(t *testing.T, rec arrow.RecordBatch, rowGroupRows int64) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	props := parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(rowGroupRows))
+	w, err := pqarrow.NewFileWriter(rec.Schema(), &buf, props, pqarrow.DefaultWriterProps())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}

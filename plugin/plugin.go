@@ -1,0 +1,27 @@
+// Package plugin declares the cq-source-s3 plugin for the CloudQuery SDK.
+package plugin
+
+import (
+	"github.com/cloudquery/plugin-sdk/v4/plugin"
+	"github.com/cq-source-s3/cq-source-s3/client"
+)
+
+const (
+	Name = "cq-source-s3"
+	Kind = "source"
+	Team = "cq-source-s3"
+)
+
+// Version is set at build time with -ldflags "-X <module>/plugin.Version=<v>".
+var Version = "development"
+
+func Plugin() *plugin.Plugin {
+	return plugin.NewPlugin(
+		Name,
+		Version,
+		client.New,
+		plugin.WithKind(Kind),
+		plugin.WithTeam(Team),
+		plugin.WithJSONSchema(client.SpecJSONSchema),
+	)
+}

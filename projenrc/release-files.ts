@@ -1,0 +1,24 @@
+import { Project } from 'projen';
+import { Dockerfile, DockerIgnore, GoModuleFacts, PluginImage, PluginMakefile, PluginTasks, Registry } from '../src';
+
+/** This repository's image description and the files rendered from it. Shared by .projenrc.ts and the tests. */
+export function addReleaseFiles(project: Project, goModule: GoModuleFacts) {
+  const owner = goModule.modulePath.split('/')[1];
+  const image = new PluginImage({
+    name: 'cq-source-s3',
+    description: 'CloudQuery source plugin: syncs Parquet objects from S3 into CloudQuery tables',
+    license: 'Apache-2.0',
+    goModule,
+    registries: [
+      Registry.gcr({ host: 'gcr.io', project: '${{ vars.GCP_PROJECT_ID }}' }),
+      Registry.ghcr({ owner }),
+    ],
+  });
+  return {
+    image,
+    dockerfile: new Dockerfile(project, { image }),
+    dockerignore: new DockerIgnore(project, { image }),
+    makefile: new PluginMakefile(project, { image }),
+    tasks: new PluginTasks(project, { image }),
+  };
+}

@@ -1,0 +1,71 @@
+import * as semver from 'semver';
+
+/** Docker's tag grammar. */
+export const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const SHA = /^[0-9a-fA-F]{7,40}$/;
+
+export interface ImageTagsInput {
+  /** The pushed git tag, e.g. `v1.2.3` or `v2.0.0-rc.1`. */
+  readonly gitTag: string;
+  /** Commit SHA the tag points to (7–40 hex digits). */
+  readonly sha: string;
+  /** The repository's release tags; others (non-semver) are ignored. The tag itself may be among them. */
+  readonly existingTags: readonly string[];
+}
+
+export interface ImageTags {
+  /** `1.2.3` (no `v`). */
+  readonly version: string;
+  readonly shortSha: string;
+  readonly prerelease: boolean;
+  /** Primary immutable tag first, then the version, then any floating tags. */
+  readonly tags: string[];
+}
+
+/** Parses `vMAJOR.MINOR.PATCH[-PRERELEASE]`; returns undefined for anything else. */
+export function parseReleaseTag(tag: string): semver.SemVer | undefined {
+  if (!tag.startsWith('v')) return undefined;
+  const v = semver.parse(tag.slice(1));
+  return v && v.version === tag.slice(1) ? v : undefined;
+}
+
+/** Throws one clear message naming the value if `tag` is not a release tag. */
+export function requireReleaseTag(tag: string): semver.SemVer {
+  if (tag.includes('+')) {
+    throw new Error(`tag "${tag}" has build metadata ("+..."), which Docker tags cannot carry`);
+  }
+  const v = parseReleaseTag(tag);
+  if (!v) {
+    throw new Error(`tag "${tag}" is not a release tag: expected vMAJOR.MINOR.PATCH or vMAJOR.MINOR.PATCH-PRERELEASE (semver with a "v" prefix, no leading zeros)`);
+  }
+  return v;
+}
+
+/**
+ * Computes the image tags for a release:
+ * stable `vX.Y.Z` → `vX.Y.Z-<sha7>`, `vX.Y.Z`, `vX.Y` (if highest in X.Y), `latest` (if highest stable);
+ * prerelease → only `vX.Y.Z-pre-<sha7>` and `vX.Y.Z-pre`.
+ */
+export function computeImageTags(input: ImageTagsInput): ImageTags {
+  const v = requireReleaseTag(input.gitTag);
+  if (!SHA.test(input.sha)) {
+    throw new Error(`sha "${input.sha}" is not a commit SHA: expected 7 to 40 hex digits`);
+  }
+  const shortSha = input.sha.slice(0, 7).toLowerCase();
+  const prerelease = v.prerelease.length > 0;
+  const tags = [`${input.gitTag}-${shortSha}`, input.gitTag];
+  if (!prerelease) {
+    const stable = input.existingTags
+      .map(parseReleaseTag)
+      .filter((e): e is semver.SemVer => e !== undefined && e.prerelease.length === 0);
+    const sameMinor = stable.filter((e) => e.major === v.major && e.minor === v.minor);
+    if (sameMinor.every((e) => semver.gte(v, e))) tags.push(`v${v.major}.${v.minor}`);
+    if (stable.every((e) => semver.gte(v, e))) tags.push('latest');
+  }
+  for (const t of tags) {
+    if (!DOCKER_TAG.test(t)) {
+      throw new Error(`image tag "${t}" breaks the Docker tag grammar ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})`);
+    }
+  }
+  return { version: v.version, shortSha, prerelease, tags };
+}

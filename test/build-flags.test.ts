@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { synthReleaseFiles } from './synth';
+
+/** Pulls the go build flags out of a command, with the version reference normalised. */
+function flags(command: string): string {
+  const m = command.match(/go build (.*) -o /);
+  expect(m, `no "go build ... -o" in: ${command}`).not.toBeNull();
+  return m![1].replace(/\$\{VERSION(:-development)?\}|\$\(VERSION\)/, '<VERSION>');
+}
+
+describe('one set of build flags', () => {
+  const out = synthReleaseFiles();
+
+  it('the Dockerfile, the Makefile build target and build:binaries use identical go build flags', () => {
+    const docker = flags(out.read('Dockerfile').replace(/\\\n\s*/g, ' '));
+    const make = flags(out.read('Makefile').split('\n').find((l) => l.includes('go build'))!);
+    const execs = out.tasks['build:binaries'].steps!.map((s) => s.exec).filter((e): e is string => !!e);
+    expect(execs).toHaveLength(out.image.platforms.length);
+    for (const e of execs) expect(flags(e)).toBe(docker);
+    expect(make).toBe(docker);
+  });
+
+  it('build:binaries cross-compiles every platform of the image into dist/<os>-<arch>/', () => {
+    const execs = out.tasks['build:binaries'].steps!.map((s) => s.exec).filter((e): e is string => !!e);
+    for (const [i, platform] of out.image.platforms.entries()) {
+      const [os, arch] = platform.split('/');
+      expect(execs[i]).toMatch(new RegExp(`^CGO_ENABLED=0 GOOS=${os} GOARCH=${arch} go build `));
+      expect(execs[i]).toMatch(new RegExp(` -o dist/${os}-${arch}/cq-source-s3 \\.$`));
+    }
+  });
+
+  it('test runs the unit, Go and end-to-end suites', () => {
+    expect(out.tasks.test.steps!.map((s) => s.spawn)).toEqual(['test:unit', 'test:go', 'e2e']);
+    const goSteps = out.tasks['test:go'].steps!.map((s) => s.exec).join('\n');
+    expect(goSteps).toContain('go vet ./...');
+    expect(goSteps).toContain('gofmt -l');
+    expect(goSteps).toContain('go test -race');
+  });
+});

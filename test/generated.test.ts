@@ -1,0 +1,22 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT, synthReleaseFiles } from './synth';
+
+describe('generated files', () => {
+  const first = synthReleaseFiles();
+  const second = synthReleaseFiles();
+  const files = ['Dockerfile', '.dockerignore', 'Makefile'];
+
+  it.each(files)('%s is deterministic (two syntheses are byte-identical)', (file) => {
+    expect(second.read(file)).toBe(first.read(file));
+  });
+
+  it.each(files)('committed %s equals what .projenrc.ts generates (run "npx projen" after editing it)', (file) => {
+    expect(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8')).toBe(first.read(file));
+  });
+
+  it.each(files)('%s carries no timestamp', (file) => {
+    expect(first.read(file)).not.toMatch(/20\d\d-\d\d-\d\dT\d\d:/);
+  });
+});

@@ -28,7 +28,7 @@ const project = new typescript.TypeScriptProject({
   devDeps: [
     '@types/semver', 'tsx@^4', 'vitest@4.1.12', 'dockerfile-ast@0.7.1', 'yaml@^2',
     '@grpc/grpc-js@^1', '@cloudquery/plugin-pb-javascript@0.0.39', 'google-protobuf@^3', 'apache-arrow@^21',
-    '@aws-sdk/client-s3@^3', 'parquet-wasm@0.7.1',
+    '@aws-sdk/client-s3@^3', 'parquet-wasm@0.7.1', 'ajv@^8',
   ],
   tsconfig: { compilerOptions: { skipLibCheck: true } },
   tsconfigDev: { compilerOptions: { skipLibCheck: true }, include: ['test/**/*.ts', 'vitest.config.mts'] },

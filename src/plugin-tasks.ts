@@ -1,4 +1,4 @@
-import { Component, Project } from 'projen';
+import { Component, Project, TaskShell } from 'projen';
 import { PluginImage } from './plugin-image';
 
 export interface PluginTasksOptions {
@@ -18,7 +18,10 @@ export class PluginTasks extends Component {
     const img = options.image;
     this.binaries = img.targets.map((t) => `dist/${t.dir}/${img.name}`);
 
+    // POSIX sh: the steps use ${VAR:-default} and $(...), which projen's portable shell does not expand.
+    const shell = TaskShell.sh();
     const binaries = project.addTask('build:binaries', {
+      shell,
       description: `Cross-compile ${img.name} for ${img.platforms.join(', ')} with the Dockerfile's flags (VERSION env, default "development")`,
     });
     img.targets.forEach((t, i) => {
@@ -45,7 +48,7 @@ export class PluginTasks extends Component {
       receiveArgs: true,
     });
     const unit = project.addTask('test:unit', { description: 'vitest unit suite (generated files, tag scheme, workflows)', exec: 'vitest run --project unit', receiveArgs: true });
-    const goTest = project.addTask('test:go', { description: 'go vet, gofmt check and go test -race' });
+    const goTest = project.addTask('test:go', { shell, description: 'go vet, gofmt check and go test -race' });
     goTest.exec('go vet ./...');
     goTest.exec('out=$(gofmt -l $(go list -f "{{.Dir}}" ./...)); test -z "$out" || { echo "gofmt would change: $out" >&2; exit 1; }');
     goTest.exec('go test -race -count=1 ./...');

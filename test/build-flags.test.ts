@@ -20,6 +20,12 @@ describe('one set of build flags', () => {
     expect(make).toBe(docker);
   });
 
+  it('build:binaries and test:go run under POSIX sh (they rely on ${VERSION:-development} and $(...))', () => {
+    for (const name of ['build:binaries', 'test:go']) {
+      expect((out.tasks[name] as { shell?: string[] }).shell, name).toEqual(['sh', '-c']);
+    }
+  });
+
   it('build:binaries cross-compiles every platform of the image into dist/<os>-<arch>/', () => {
     const execs = out.tasks['build:binaries'].steps!.map((s) => s.exec).filter((e): e is string => !!e);
     for (const [i, platform] of out.image.platforms.entries()) {

@@ -1,0 +1,92 @@
+import * as grpc from '@grpc/grpc-js';
+import { pluginV3 } from '@cloudquery/plugin-pb-javascript';
+import { Table, tableFromIPC } from 'apache-arrow';
+
+const v3 = pluginV3.cloudquery.plugin.v3;
+
+/** What the CloudQuery CLI allows; a plugin may send records up to this size. */
+const MAX_MESSAGE = 200 * 1024 * 1024;
+
+export interface SyncResult {
+  /** Table name → schema-only Arrow table sent in migrate_table. */
+  readonly migrations: Map<string, Table>;
+  /** Table name → the insert records, in arrival order. */
+  readonly inserts: Map<string, Table[]>;
+  readonly errors: string[];
+}
+
+/** A small promise-based client for the CloudQuery plugin v3 protocol. */
+export class PluginClient {
+  private readonly client: pluginV3.cloudquery.plugin.v3.PluginClient;
+
+  constructor(public readonly address: string) {
+    this.client = new v3.PluginClient(address, grpc.credentials.createInsecure(), {
+      'grpc.max_receive_message_length': MAX_MESSAGE,
+      'grpc.max_send_message_length': MAX_MESSAGE,
+      'grpc.initial_reconnect_backoff_ms': 10,
+      'grpc.max_reconnect_backoff_ms': 50,
+    });
+  }
+
+  private unary<Req, Res>(fn: (req: Req, opts: grpc.CallOptions, cb: grpc.requestCallback<Res>) => unknown, req: Req, timeoutMs = 30_000): Promise<Res> {
+    return new Promise((resolve, reject) => {
+      fn.call(this.client, req, { deadline: Date.now() + timeoutMs }, (err: grpc.ServiceError | null, res?: Res) => (err ? reject(err) : resolve(res!)));
+    });
+  }
+
+  async getName(timeoutMs?: number): Promise<string> {
+    return (await this.unary(this.client.GetName, new v3.GetName.Request(), timeoutMs)).name;
+  }
+
+  async getVersion(): Promise<string> {
+    return (await this.unary(this.client.GetVersion, new v3.GetVersion.Request())).version;
+  }
+
+  async getSpecSchema(): Promise<string> {
+    return (await this.unary(this.client.GetSpecSchema, new v3.GetSpecSchema.Request())).json_schema;
+  }
+
+  async init(spec: object): Promise<void> {
+    await this.unary(this.client.Init, new v3.Init.Request({ spec: new TextEncoder().encode(JSON.stringify(spec)) }), 120_000);
+  }
+
+  /** Table names from GetTables, sorted. */
+  async getTables(): Promise<string[]> {
+    const res = await this.unary(this.client.GetTables, new v3.GetTables.Request({ tables: ['*'] }));
+    return res.tables.map((bytes) => tableName(tableFromIPC(bytes))).sort();
+  }
+
+  async sync(tables: string[] = ['*']): Promise<SyncResult> {
+    const migrations = new Map<string, Table>();
+    const inserts = new Map<string, Table[]>();
+    const errors: string[] = [];
+    const stream = this.client.Sync(new v3.Sync.Request({ tables }));
+    await new Promise<void>((resolve, reject) => {
+      stream.on('data', (res: pluginV3.cloudquery.plugin.v3.Sync.Response) => {
+        if (res.message === 'migrate_table') {
+          const t = tableFromIPC(res.migrate_table.table);
+          migrations.set(tableName(t), t);
+        } else if (res.message === 'insert') {
+          const t = tableFromIPC(res.insert.record);
+          const name = tableName(t);
+          inserts.set(name, [...(inserts.get(name) ?? []), t]);
+        } else if (res.message === 'error') {
+          errors.push(`${res.error.table_name}: ${res.error.error}`);
+        }
+      });
+      stream.on('error', reject);
+      stream.on('end', resolve);
+    });
+    return { migrations, inserts, errors };
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}
+
+export function tableName(t: Table): string {
+  const name = t.schema.metadata.get('cq:table_name');
+  if (!name) throw new Error('Arrow schema has no cq:table_name metadata');
+  return name;
+}

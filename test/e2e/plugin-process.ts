@@ -1,0 +1,76 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PluginClient } from './plugin-client';
+import { freePort, REPO_ROOT, waitFor } from './process';
+
+/** The version the suite builds the binaries with, and expects GetVersion to return. */
+export const E2E_VERSION = 'v0.0.0-e2e';
+
+export interface RunningPlugin {
+  readonly client: PluginClient;
+  /** Milliseconds from process start (or from connecting, for an external plugin) to the first successful GetName. */
+  readonly readinessMs: number;
+  /** The version the plugin must report. */
+  readonly expectedVersion: string;
+  readonly logs: () => string;
+  stop(): Promise<void>;
+}
+
+/** Builds every platform's binary with the Dockerfile's flags (the build:binaries task). */
+export function buildBinaries(): void {
+  process.stdout.write(`building plugin binaries (VERSION=${E2E_VERSION}) with "npx projen build:binaries"...\n`);
+  const r = spawnSync('npx', ['projen', 'build:binaries'], { cwd: REPO_ROOT, env: { ...process.env, VERSION: E2E_VERSION }, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`npx projen build:binaries failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+}
+
+export function binaryPath(arch: 'amd64' | 'arm64'): string {
+  return path.join(REPO_ROOT, 'dist', `linux-${arch}`, 'cq-source-s3');
+}
+
+/**
+ * PLUGIN_ADDRESS set → connect to that running plugin (PLUGIN_VERSION says which version it must report).
+ * Otherwise spawn the binary (optionally under an emulator) on a free loopback port.
+ */
+export async function startPlugin(opts: { arch: 'amd64' | 'arm64'; emulator?: string }): Promise<RunningPlugin> {
+  const external = process.env.PLUGIN_ADDRESS;
+  if (external) {
+    const expectedVersion = process.env.PLUGIN_VERSION;
+    if (!expectedVersion) throw new Error('PLUGIN_ADDRESS is set but PLUGIN_VERSION is not: say which version the running plugin must report');
+    const client = new PluginClient(external);
+    const started = Date.now();
+    await waitFor(`GetName on ${external}`, 30_000, async () => (await client.getName(1000), true), 10);
+    return { client, readinessMs: Date.now() - started, expectedVersion, logs: () => '(external plugin: see its own logs)', stop: async () => client.close() };
+  }
+  const binary = binaryPath(opts.arch);
+  if (!fs.existsSync(binary)) throw new Error(`${binary} is missing: buildBinaries() must run first`);
+  const port = await freePort();
+  const address = `127.0.0.1:${port}`;
+  const args = ['serve', '--address', address, '--log-format', 'json', '--no-sentry'];
+  const [cmd, cmdArgs] = opts.emulator ? [opts.emulator, [binary, ...args]] : [binary, args];
+  const started = Date.now();
+  const proc: ChildProcess = spawn(cmd, cmdArgs, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CQ_TELEMETRY_LEVEL: 'none' } });
+  let output = '';
+  proc.stdout!.on('data', (d) => { output += d; });
+  proc.stderr!.on('data', (d) => { output += d; });
+  const client = new PluginClient(address);
+  await waitFor(`${opts.arch} plugin GetName on ${address}`, 30_000, async () => {
+    if (proc.exitCode !== null) throw new Error(`plugin exited with ${proc.exitCode}: ${output}`);
+    await client.getName(1000);
+    return true;
+  }, 2);
+  const readinessMs = Date.now() - started;
+  return {
+    client,
+    readinessMs,
+    expectedVersion: E2E_VERSION,
+    logs: () => output,
+    async stop() {
+      client.close();
+      if (proc.exitCode === null) {
+        proc.kill('SIGTERM');
+        await new Promise((r) => proc.once('exit', r));
+      }
+    },
+  };
+}

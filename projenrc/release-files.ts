@@ -1,5 +1,5 @@
-import { Project } from 'projen';
-import { Dockerfile, DockerIgnore, GoModuleFacts, PluginImage, PluginMakefile, PluginTasks, Registry } from '../src';
+import { github, Project } from 'projen';
+import { BuildWorkflow, Dockerfile, DockerIgnore, GoModuleFacts, PluginImage, PluginMakefile, PluginTasks, Registry, ReleaseWorkflow } from '../src';
 
 /** This repository's image description and the files rendered from it. Shared by .projenrc.ts and the tests. */
 export function addReleaseFiles(project: Project, goModule: GoModuleFacts) {
@@ -20,5 +20,11 @@ export function addReleaseFiles(project: Project, goModule: GoModuleFacts) {
     dockerignore: new DockerIgnore(project, { image }),
     makefile: new PluginMakefile(project, { image }),
     tasks: new PluginTasks(project, { image }),
+    releaseWorkflow: new ReleaseWorkflow(gitHub(project), { image }),
+    buildWorkflow: new BuildWorkflow(gitHub(project)),
   };
+}
+
+function gitHub(project: Project): github.GitHub {
+  return github.GitHub.of(project) ?? new github.GitHub(project, { mergify: false, pullRequestLint: false });
 }

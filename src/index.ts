@@ -7,3 +7,8 @@ export * from './dockerfile';
 export * from './dockerignore';
 export * from './makefile';
 export * from './plugin-tasks';
+export * from './workflows/actions';
+export * from './workflows/localstack';
+export * from './workflows/pinned-workflow';
+export * from './workflows/release-workflow';
+export * from './workflows/build-workflow';

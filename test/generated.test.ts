@@ -6,7 +6,7 @@ import { REPO_ROOT, synthReleaseFiles } from './synth';
 describe('generated files', () => {
   const first = synthReleaseFiles();
   const second = synthReleaseFiles();
-  const files = ['Dockerfile', '.dockerignore', 'Makefile'];
+  const files = ['Dockerfile', '.dockerignore', 'Makefile', '.github/workflows/release.yml', '.github/workflows/build.yml'];
 
   it.each(files)('%s is deterministic (two syntheses are byte-identical)', (file) => {
     expect(second.read(file)).toBe(first.read(file));

@@ -1,0 +1,31 @@
+/** A GitHub Action pinned to the commit its release tag points to. */
+export interface PinnedAction {
+  readonly repo: string;
+  readonly tag: string;
+  readonly sha: string;
+}
+
+/** Verified tag → commit pins (see shared/reference/actions.md). */
+export const ACTIONS = {
+  checkout: { repo: 'actions/checkout', tag: 'v7.0.1', sha: '3d3c42e5aac5ba805825da76410c181273ba90b1' },
+  setupGo: { repo: 'actions/setup-go', tag: 'v7.0.0', sha: 'b7ad1dad31e06c5925ef5d2fc7ad053ef454303e' },
+  setupNode: { repo: 'actions/setup-node', tag: 'v7.0.0', sha: '820762786026740c76f36085b0efc47a31fe5020' },
+  setupBuildx: { repo: 'docker/setup-buildx-action', tag: 'v4.3.0', sha: '37fe631027851001ddb9b187196cc803df7f5f0e' },
+  login: { repo: 'docker/login-action', tag: 'v4.1.0', sha: '4907a6ddec9925e35a0a9e82d7399ccc52663121' },
+  buildPush: { repo: 'docker/build-push-action', tag: 'v7.3.0', sha: '53b7df96c91f9c12dcc8a07bcb9ccacbed38856a' },
+  googleAuth: { repo: 'google-github-actions/auth', tag: 'v3.0.0', sha: '7c6bc770dae815cd3e89ee6cdf493a5fab2cc093' },
+} as const satisfies Record<string, PinnedAction>;
+
+/** `owner/repo@<sha>`; the version comment is added to the rendered YAML by `pinComments`. */
+export function uses(action: PinnedAction): string {
+  return `${action.repo}@${action.sha}`;
+}
+
+/** Appends `# <tag>` to every pinned `uses:` line, so reviewers see the version. */
+export function pinComments(yaml: string): string {
+  const bySha = new Map(Object.values(ACTIONS).map((a) => [a.sha, a.tag] as const));
+  return yaml.replace(/^(\s*(?:- )?uses: \S+@([0-9a-f]{40}))$/gm, (line, _all, sha: string) => {
+    const tag = bySha.get(sha);
+    return tag ? `${line} # ${tag}` : line;
+  });
+}

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 MOTO_VERSION=5.2.5
 ACTIONLINT_VERSION=v1.7.12
-APT_PACKAGES=(buildah qemu-user-static shellcheck file make)
+APT_PACKAGES=(buildah busybox-static qemu-user-static shellcheck file make)
 
 step() { printf '\n==> %s\n' "$*"; }
 

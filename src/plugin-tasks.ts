@@ -47,7 +47,14 @@ export class PluginTasks extends Component {
       exec: 'vitest run --project e2e',
       receiveArgs: true,
     });
-    const unit = project.addTask('test:unit', { description: 'vitest unit suite (generated files, tag scheme, workflows)', exec: 'vitest run --project unit', receiveArgs: true });
+    const imageVerify = project.addTask('image:verify', {
+      description: 'Build the generated Dockerfile with buildah against local stand-in bases, inspect it, and run the smoke suite in it',
+      exec: 'vitest run --project image',
+      receiveArgs: true,
+    });
+    const unit = project.addTask('test:unit', { description: 'Type-check, then the vitest unit suite (generated files, tag scheme, workflows)' });
+    unit.exec('tsc --noEmit -p test/tsconfig.json');
+    unit.exec('vitest run --project unit', { receiveArgs: true });
     const goTest = project.addTask('test:go', { shell, description: 'go vet, gofmt check and go test -race' });
     goTest.exec('go vet ./...');
     goTest.exec('out=$(gofmt -l $(go list -f "{{.Dir}}" ./...)); test -z "$out" || { echo "gofmt would change: $out" >&2; exit 1; }');
@@ -58,5 +65,6 @@ export class PluginTasks extends Component {
     test.spawn(unit);
     test.spawn(goTest);
     test.spawn(e2e);
+    test.spawn(imageVerify);
   }
 }

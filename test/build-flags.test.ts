@@ -36,7 +36,7 @@ describe('one set of build flags', () => {
   });
 
   it('test runs the unit, Go and end-to-end suites', () => {
-    expect(out.tasks.test.steps!.map((s) => s.spawn)).toEqual(['test:unit', 'test:go', 'e2e']);
+    expect(out.tasks.test.steps!.map((s) => s.spawn)).toEqual(['test:unit', 'test:go', 'e2e', 'image:verify']);
     const goSteps = out.tasks['test:go'].steps!.map((s) => s.exec).join('\n');
     expect(goSteps).toContain('go vet ./...');
     expect(goSteps).toContain('gofmt -l');

@@ -23,7 +23,7 @@ export function uses(action: PinnedAction): string {
 
 /** Appends `# <tag>` to every pinned `uses:` line, so reviewers see the version. */
 export function pinComments(yaml: string): string {
-  const bySha = new Map(Object.values(ACTIONS).map((a) => [a.sha, a.tag] as const));
+  const bySha = new Map<string, string>(Object.values(ACTIONS).map((a) => [a.sha, a.tag]));
   return yaml.replace(/^(\s*(?:- )?uses: \S+@([0-9a-f]{40}))$/gm, (line, _all, sha: string) => {
     const tag = bySha.get(sha);
     return tag ? `${line} # ${tag}` : line;

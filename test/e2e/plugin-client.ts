@@ -3,6 +3,7 @@ import { pluginV3 } from '@cloudquery/plugin-pb-javascript';
 import { Table, tableFromIPC } from 'apache-arrow';
 
 const v3 = pluginV3.cloudquery.plugin.v3;
+import V3 = pluginV3.cloudquery.plugin.v3;
 
 /** What the CloudQuery CLI allows; a plugin may send records up to this size. */
 const MAX_MESSAGE = 200 * 1024 * 1024;
@@ -17,7 +18,7 @@ export interface SyncResult {
 
 /** A small promise-based client for the CloudQuery plugin v3 protocol. */
 export class PluginClient {
-  private readonly client: pluginV3.cloudquery.plugin.v3.PluginClient;
+  private readonly client: V3.PluginClient;
 
   constructor(public readonly address: string) {
     this.client = new v3.PluginClient(address, grpc.credentials.createInsecure(), {
@@ -28,31 +29,32 @@ export class PluginClient {
     });
   }
 
-  private unary<Req, Res>(fn: (req: Req, opts: grpc.CallOptions, cb: grpc.requestCallback<Res>) => unknown, req: Req, timeoutMs = 30_000): Promise<Res> {
+  private unary<Res>(method: 'GetName' | 'GetVersion' | 'GetSpecSchema' | 'Init' | 'GetTables', req: object, timeoutMs = 30_000): Promise<Res> {
+    const call = this.client[method] as unknown as (r: object, o: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: Res) => void) => void;
     return new Promise((resolve, reject) => {
-      fn.call(this.client, req, { deadline: Date.now() + timeoutMs }, (err: grpc.ServiceError | null, res?: Res) => (err ? reject(err) : resolve(res!)));
+      call.call(this.client, req, { deadline: Date.now() + timeoutMs }, (err, res) => (err ? reject(err) : resolve(res!)));
     });
   }
 
   async getName(timeoutMs?: number): Promise<string> {
-    return (await this.unary(this.client.GetName, new v3.GetName.Request(), timeoutMs)).name;
+    return (await this.unary<V3.GetName.Response>('GetName', new v3.GetName.Request(), timeoutMs)).name;
   }
 
   async getVersion(): Promise<string> {
-    return (await this.unary(this.client.GetVersion, new v3.GetVersion.Request())).version;
+    return (await this.unary<V3.GetVersion.Response>('GetVersion', new v3.GetVersion.Request())).version;
   }
 
   async getSpecSchema(): Promise<string> {
-    return (await this.unary(this.client.GetSpecSchema, new v3.GetSpecSchema.Request())).json_schema;
+    return (await this.unary<V3.GetSpecSchema.Response>('GetSpecSchema', new v3.GetSpecSchema.Request())).json_schema;
   }
 
   async init(spec: object): Promise<void> {
-    await this.unary(this.client.Init, new v3.Init.Request({ spec: new TextEncoder().encode(JSON.stringify(spec)) }), 120_000);
+    await this.unary<V3.Init.Response>('Init', new v3.Init.Request({ spec: new TextEncoder().encode(JSON.stringify(spec)) }), 120_000);
   }
 
   /** Table names from GetTables, sorted. */
   async getTables(): Promise<string[]> {
-    const res = await this.unary(this.client.GetTables, new v3.GetTables.Request({ tables: ['*'] }));
+    const res = await this.unary<V3.GetTables.Response>('GetTables', new v3.GetTables.Request({ tables: ['*'] }));
     return res.tables.map((bytes) => tableName(tableFromIPC(bytes))).sort();
   }
 
@@ -62,7 +64,7 @@ export class PluginClient {
     const errors: string[] = [];
     const stream = this.client.Sync(new v3.Sync.Request({ tables }));
     await new Promise<void>((resolve, reject) => {
-      stream.on('data', (res: pluginV3.cloudquery.plugin.v3.Sync.Response) => {
+      stream.on('data', (res: V3.Sync.Response) => {
         if (res.message === 'migrate_table') {
           const t = tableFromIPC(res.migrate_table.table);
           migrations.set(tableName(t), t);

@@ -13,6 +13,7 @@ export interface RunningPlugin {
   readonly readinessMs: number;
   /** The version the plugin must report. */
   readonly expectedVersion: string;
+  /** The plugin's output, or '' when it runs elsewhere. */
   readonly logs: () => string;
   stop(): Promise<void>;
 }
@@ -40,37 +41,46 @@ export async function startPlugin(opts: { arch: 'amd64' | 'arm64'; emulator?: st
     const client = new PluginClient(external);
     const started = Date.now();
     await waitFor(`GetName on ${external}`, 30_000, async () => (await client.getName(1000), true), 10);
-    return { client, readinessMs: Date.now() - started, expectedVersion, logs: () => '(external plugin: see its own logs)', stop: async () => client.close() };
+    return { client, readinessMs: Date.now() - started, expectedVersion, logs: () => '', stop: async () => client.close() };
   }
   const binary = binaryPath(opts.arch);
   if (!fs.existsSync(binary)) throw new Error(`${binary} is missing: buildBinaries() must run first`);
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
-  const args = ['serve', '--address', address, '--log-format', 'json', '--no-sentry'];
-  const [cmd, cmdArgs] = opts.emulator ? [opts.emulator, [binary, ...args]] : [binary, args];
+  const args = [binary, ...serveArgs(address)];
+  return spawnPlugin(`${opts.arch} plugin`, opts.emulator ? [opts.emulator, ...args] : args, address, E2E_VERSION);
+}
+
+/** What the CloudQuery CLI passes as CMD, on a given address. */
+export function serveArgs(address: string): string[] {
+  return ['serve', '--address', address, '--log-format', 'json', '--no-sentry'];
+}
+
+/** Spawns `command`, measures the time to the first successful GetName on `address`, and kills it on stop. */
+export async function spawnPlugin(label: string, command: string[], address: string, expectedVersion: string, cleanup?: () => void): Promise<RunningPlugin> {
   const started = Date.now();
-  const proc: ChildProcess = spawn(cmd, cmdArgs, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CQ_TELEMETRY_LEVEL: 'none' } });
+  const proc: ChildProcess = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CQ_TELEMETRY_LEVEL: 'none' } });
   let output = '';
   proc.stdout!.on('data', (d) => { output += d; });
   proc.stderr!.on('data', (d) => { output += d; });
   const client = new PluginClient(address);
-  await waitFor(`${opts.arch} plugin GetName on ${address}`, 30_000, async () => {
-    if (proc.exitCode !== null) throw new Error(`plugin exited with ${proc.exitCode}: ${output}`);
-    await client.getName(1000);
-    return true;
-  }, 2);
-  const readinessMs = Date.now() - started;
-  return {
-    client,
-    readinessMs,
-    expectedVersion: E2E_VERSION,
-    logs: () => output,
-    async stop() {
-      client.close();
-      if (proc.exitCode === null) {
-        proc.kill('SIGTERM');
-        await new Promise((r) => proc.once('exit', r));
-      }
-    },
+  const stop = async () => {
+    client.close();
+    if (proc.exitCode === null) {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+    }
+    cleanup?.();
   };
+  try {
+    await waitFor(`${label} GetName on ${address}`, 30_000, async () => {
+      if (proc.exitCode !== null) throw new Error(`${label} exited with ${proc.exitCode}: ${output}`);
+      await client.getName(1000);
+      return true;
+    }, 2);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { client, readinessMs: Date.now() - started, expectedVersion, logs: () => output, stop };
 }

@@ -1,0 +1,146 @@
+import * as fs from 'node:fs';
+import Ajv2020 from 'ajv/dist/2020';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { bucketObjects, EXPECTED_TABLES, expectedRows, expectedTypes, FIXTURE_FILES, plainRows, Row, TABLE_OF_KEY } from './fixtures';
+import { buildBinaries, RunningPlugin } from './plugin-process';
+import { S3Endpoint, startS3, uploadAll } from './s3-emulator';
+
+const READINESS_LIMIT_MS = 5_000;
+const SMOKE_TABLE = 'sales_2024_01_14';
+export const EXTERNAL = !!process.env.PLUGIN_ADDRESS;
+
+let s3: S3Endpoint;
+const bucket = `cq-e2e-${process.pid}-${Date.now()}`;
+const spec = () => ({ bucket, region: 'us-east-1', endpoint: s3.pluginUrl, path_style: true });
+
+/**
+ * Registers the suite-level setup: an S3 endpoint with the fixture bucket, and (unless the
+ * plugin runs elsewhere, or `buildPlugin` is false) the binaries built with the Dockerfile's flags.
+ */
+export function useFixtureBucket(options: { buildPlugin: boolean }): void {
+beforeAll(async () => {
+  process.env.AWS_ACCESS_KEY_ID ??= 'test';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
+  process.env.AWS_EC2_METADATA_DISABLED = 'true';
+  s3 = await startS3();
+  const objects = bucketObjects();
+  process.stdout.write(`uploading ${objects.size} objects to ${s3.url}/${bucket}...\n`);
+  await uploadAll(s3, bucket, objects);
+  if (options.buildPlugin && !EXTERNAL) buildBinaries();
+});
+
+afterAll(async () => {
+  await s3?.stop();
+});
+}
+
+function recordReadiness(label: string, ms: number): void {
+  process.stdout.write(`readiness ${label}: ${ms} ms\n`);
+  const file = process.env.E2E_READINESS_FILE;
+  if (file) fs.appendFileSync(file, `${JSON.stringify({ label, ms })}\n`);
+}
+
+/** The first difference between two row lists, in words, or undefined when they are equal. */
+function firstDifference(table: string, got: Row[], want: Row[]): string | undefined {
+  if (got.length !== want.length) return `table ${table}: got ${got.length} rows, want ${want.length}`;
+  for (let i = 0; i < want.length; i++) {
+    for (const col of new Set([...Object.keys(want[i]), ...Object.keys(got[i])])) {
+      if (JSON.stringify(got[i][col]) !== JSON.stringify(want[i][col])) {
+        return `table ${table}, row id=${String(want[i].id)}, column ${col}: got ${JSON.stringify(got[i][col])}, want ${JSON.stringify(want[i][col])}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+const byId = (a: Row, b: Row) => (BigInt(a.id as string | number) < BigInt(b.id as string | number) ? -1 : 1);
+
+function expectedFor(table: string) {
+  const files = FIXTURE_FILES.filter((f) => TABLE_OF_KEY[f.key] === table);
+  return { rows: files.flatMap(expectedRows).sort(byId), types: expectedTypes(files[0]) };
+}
+
+/** Checks every plugin must pass, native or emulated or in a container; `full` = false is the smoke subset. */
+export function pluginChecks(label: string, start: () => Promise<RunningPlugin>, full: boolean) {
+  let plugin: RunningPlugin;
+
+  beforeAll(async () => {
+    plugin = await start();
+  });
+  afterAll(async () => {
+    await plugin?.stop();
+  });
+
+  it(`becomes ready (first GetName) within ${READINESS_LIMIT_MS} ms`, () => {
+    recordReadiness(label, plugin.readinessMs);
+    expect(plugin.readinessMs).toBeLessThan(READINESS_LIMIT_MS);
+  });
+
+  it('GetName is cq-source-s3', async () => {
+    expect(await plugin.client.getName()).toBe('cq-source-s3');
+  });
+
+  it('GetVersion is the version the binary was built with', async () => {
+    expect(await plugin.client.getVersion(), 'the -X ldflag did not stamp the build version').toBe(plugin.expectedVersion);
+  });
+
+  if (full) {
+    it('GetSpecSchema accepts the test spec and rejects a spec without bucket', async () => {
+      const validate = new Ajv2020({ strict: false }).compile(JSON.parse(await plugin.client.getSpecSchema()));
+      expect(validate(spec()), JSON.stringify(validate.errors)).toBe(true);
+      const { bucket: _, ...withoutBucket } = spec();
+      expect(validate(withoutBucket)).toBe(false);
+      expect(JSON.stringify(validate.errors)).toContain('bucket');
+    });
+
+    it('Init with an invalid spec fails with a message naming the field', async () => {
+      await expect(plugin.client.init({ ...spec(), rows_per_record: 0 })).rejects.toThrow(/spec\.rows_per_record must be >= 1/);
+      await expect(plugin.client.init({ region: 'us-east-1' })).rejects.toThrow(/spec\.bucket is required/);
+    });
+  }
+
+  it('Init with the test spec succeeds', async () => {
+    await plugin.client.init(spec());
+  });
+
+  if (full) {
+    it('GetTables returns exactly the expected tables', async () => {
+      expect(await plugin.client.getTables()).toEqual(EXPECTED_TABLES);
+    });
+
+    it('Sync(["*"]) returns every fixture row, table by table, value by value, types included', async () => {
+      const result = await plugin.client.sync(['*']);
+      expect(result.errors).toEqual([]);
+      expect([...result.migrations.keys()].sort()).toEqual(EXPECTED_TABLES);
+      expect([...result.inserts.keys()].sort()).toEqual(EXPECTED_TABLES);
+      for (const table of EXPECTED_TABLES) {
+        const want = expectedFor(table);
+        const types = Object.fromEntries(result.migrations.get(table)!.schema.fields.map((f) => [f.name, String(f.type)]));
+        expect(types, `column types of table ${table}`).toEqual(want.types);
+        const records = result.inserts.get(table)!;
+        for (const r of records) expect(r.numRows, `a ${table} record exceeds rows_per_record`).toBeLessThanOrEqual(500);
+        const got = records.flatMap(plainRows).sort(byId);
+        expect(firstDifference(table, got, want.rows)).toBeUndefined();
+      }
+      expect(result.inserts.get('orders')!.length, 'orders (2,500 rows) must arrive in several records').toBeGreaterThanOrEqual(5);
+    });
+
+    it('the malformed .parquet and the non-Parquet file did not stop the sync', async () => {
+      const result = await plugin.client.sync(['sales_2024']);
+      const rows = result.inserts.get('sales_2024')!.reduce((n, t) => n + t.numRows, 0);
+      expect(rows).toBe(600);
+      if (plugin.logs() !== '') {
+        const skipped = plugin.logs().split('\n').filter((l) => l.includes('"message":"skipping object"'));
+        expect(skipped.map((l) => JSON.parse(l).key)).toEqual(['sales/2024/corrupt.parquet']);
+      }
+    });
+  } else {
+    it(`Sync of one table (${SMOKE_TABLE}) returns its fixture rows`, async () => {
+      const result = await plugin.client.sync([SMOKE_TABLE]);
+      expect([...result.inserts.keys()]).toEqual([SMOKE_TABLE]);
+      const want = expectedFor(SMOKE_TABLE);
+      expect(firstDifference(SMOKE_TABLE, result.inserts.get(SMOKE_TABLE)!.flatMap(plainRows).sort(byId), want.rows)).toBeUndefined();
+    });
+  }
+}
+

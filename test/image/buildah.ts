@@ -1,0 +1,48 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** Storage outside the repository, so the build context never walks it. */
+export const STORAGE_ROOT = process.env.IMAGE_VERIFY_STORAGE ?? '/var/tmp/cq-source-s3-buildah';
+const GLOBAL = ['--root', path.join(STORAGE_ROOT, 'root'), '--runroot', path.join(STORAGE_ROOT, 'run'), '--storage-driver', 'vfs'];
+
+/** Runs buildah with this check's storage; throws with its stderr on failure. */
+export function buildah(args: string[], options: { quiet?: boolean } = {}): string {
+  const r = spawnSync('buildah', [...GLOBAL, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (r.error) throw new Error(`buildah could not run (${r.error.message}): run "npx projen setup" (Debian package buildah)`);
+  if (r.status !== 0) throw new Error(`buildah ${args.slice(0, 2).join(' ')} failed (exit ${r.status}):\n${(r.stderr || r.stdout).slice(-4000)}`);
+  if (!options.quiet && r.stderr) process.stdout.write(r.stderr);
+  return r.stdout.trim();
+}
+
+export function buildahArgs(): string[] {
+  return GLOBAL;
+}
+
+export function imageExists(name: string): boolean {
+  return spawnSync('buildah', [...GLOBAL, 'inspect', '--type', 'image', name], { stdio: 'ignore' }).status === 0;
+}
+
+/** Mounts an image's filesystem, runs `fn` on the mount point, then cleans up. */
+export function withImageFilesystem<T>(image: string, fn: (root: string) => T): T {
+  const ctr = buildah(['from', '--pull=never', image]);
+  try {
+    return fn(buildah(['mount', ctr]));
+  } finally {
+    buildah(['rm', ctr], { quiet: true });
+  }
+}
+
+export function which(tool: string): string | undefined {
+  const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+  return found || undefined;
+}
+
+export function copyInto(ctr: string, hostPath: string, dest: string): void {
+  if (!fs.existsSync(hostPath)) throw new Error(`stand-in input ${hostPath} is missing on this machine`);
+  buildah(['copy', ctr, hostPath, dest], { quiet: true });
+}
+
+export function sh(cmd: string): string {
+  return execFileSync('sh', ['-c', cmd], { encoding: 'utf8' }).trim();
+}

@@ -31,7 +31,7 @@ const project = new typescript.TypeScriptProject({
     '@aws-sdk/client-s3@^3', 'parquet-wasm@0.7.1', 'ajv@^8',
   ],
   tsconfig: { compilerOptions: { skipLibCheck: true } },
-  tsconfigDev: { compilerOptions: { skipLibCheck: true }, include: ['test/**/*.ts', 'vitest.config.mts'] },
+  tsconfigDev: { compilerOptions: { skipLibCheck: true }, include: ['test/**/*.ts', 'bench/**/*.ts', 'vitest.config.mts'] },
   gitignore: ['/dist/', '/.venv/', '/.tools/', '/.image-verify/'],
 });
 

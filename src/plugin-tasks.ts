@@ -52,6 +52,16 @@ export class PluginTasks extends Component {
       exec: 'vitest run --project image',
       receiveArgs: true,
     });
+    project.addTask('bench', {
+      description: 'Measurements for BENCHMARKS.md: synth time, readiness, sync throughput and RSS, binary sizes',
+      steps: [
+        { exec: 'bash bench/synth.sh' },
+        { spawn: 'build:binaries' },
+        { exec: 'tsx bench/readiness.ts' },
+        { exec: 'tsx bench/sync.ts' },
+        { exec: 'bash bench/binary-sizes.sh' },
+      ],
+    });
     const unit = project.addTask('test:unit', { description: 'Type-check, then the vitest unit suite (generated files, tag scheme, workflows)' });
     unit.exec('tsc --noEmit -p test/tsconfig.json');
     unit.exec('vitest run --project unit', { receiveArgs: true });

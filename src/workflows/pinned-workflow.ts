@@ -1,6 +1,4 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { Component, github, JsonPatch } from 'projen';
+import { Component, github, IResolver, JsonPatch } from 'projen';
 import { pinComments } from './actions';
 
 export interface PinnedWorkflowOptions {
@@ -25,19 +23,18 @@ export class PinnedWorkflow extends Component {
     });
     // A patch, not an override: overrides drop empty objects, and `permissions: {}` must stay.
     this.workflow.file!.patch(JsonPatch.add('/permissions', options.permissions ?? {}));
+    // The comments must be part of rendering itself (not a post-synthesis rewrite, which
+    // `npx projen --no-post` skips), and GithubWorkflow owns its YamlFile, so wrap its renderer.
+    const file = this.workflow.file! as unknown as { synthesizeContent(r: IResolver): string | undefined };
+    const render = file.synthesizeContent.bind(file);
+    file.synthesizeContent = (resolver: IResolver) => {
+      const text = render(resolver);
+      return text === undefined ? undefined : pinComments(text);
+    };
   }
 
   /** Sets a value GitHub needs in a shape projen's typed model does not allow (e.g. service `options` as one string). */
   public override(pathInYaml: string, value: unknown): void {
     this.workflow.file!.addOverride(pathInYaml, value);
-  }
-
-  public postSynthesize(): void {
-    const file = path.join(this.project.outdir, this.workflow.file!.path);
-    const text = fs.readFileSync(file, 'utf8');
-    const mode = fs.statSync(file).mode;
-    fs.chmodSync(file, 0o644);
-    fs.writeFileSync(file, pinComments(text));
-    fs.chmodSync(file, mode);
   }
 }

@@ -13,6 +13,8 @@ export interface RunningPlugin {
   readonly readinessMs: number;
   /** The version the plugin must report. */
   readonly expectedVersion: string;
+  /** Process id of the spawned plugin (undefined for an external one). */
+  readonly pid?: number;
   /** The plugin's output, or '' when it runs elsewhere. */
   readonly logs: () => string;
   stop(): Promise<void>;
@@ -82,5 +84,5 @@ export async function spawnPlugin(label: string, command: string[], address: str
     await stop();
     throw e;
   }
-  return { client, readinessMs: Date.now() - started, expectedVersion, logs: () => output, stop };
+  return { client, readinessMs: Date.now() - started, expectedVersion, pid: proc.pid, logs: () => output, stop };
 }

@@ -7,19 +7,11 @@ RUNS=${RUNS:-5}
 bare=$(mktemp -d /tmp/bare-projen-XXXX)
 trap 'rm -rf "$bare"' EXIT
 
-echo "setting up a bare TypeScriptProject in $bare (npm install)..." >&2
-cat > "$bare/package.json" <<'JSON'
-{ "name": "bare", "devDependencies": { "projen": "0.103.25", "typescript": "5.9.3", "ts-node": "^10.9.2", "@types/node": "^20" } }
-JSON
-cat > "$bare/.projenrc.ts" <<'TS'
-import { javascript, typescript } from 'projen';
-new typescript.TypeScriptProject({
-  name: 'bare', defaultReleaseBranch: 'main', packageManager: javascript.NodePackageManager.NPM,
-  projenrcTs: true, typescriptVersion: '5.9.3', minNodeVersion: '20.0.0', projenVersion: '0.103.25',
-}).synth();
-TS
-(cd "$bare" && git init -q && npm install --silent --no-audit --no-fund >/dev/null 2>&1 && npx projen >/dev/null 2>&1 && npx projen >/dev/null 2>&1)
+echo "setting up a bare TypeScriptProject in $bare (projen new, npm install)..." >&2
+(cd "$bare" && npx -y projen@0.103.25 new typescript --package-manager NPM --typescript-version 5.9.3 \
+  --min-node-version 20.0.0 --projenrc-ts --no-git >/dev/null 2>&1 && npx projen >/dev/null 2>&1)
 npx projen >/dev/null 2>&1   # warm
+before=$(git status --porcelain)
 
 ms() { local s e; s=$(date +%s%N); (cd "$1" && npx projen >/dev/null 2>&1); e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
@@ -30,5 +22,5 @@ for i in $(seq "$RUNS"); do
   echo "run $i: cq-source-s3 ${ours[-1]} ms, bare ${bares[-1]} ms" >&2
 done
 mo=$(printf '%s\n' "${ours[@]}" | median); mb=$(printf '%s\n' "${bares[@]}" | median)
-echo "npx projen median of $RUNS: cq-source-s3 (tsx) ${mo} ms; bare TypeScriptProject (ts-node) ${mb} ms; ratio $(awk -v a="$mo" -v b="$mb" 'BEGIN {printf "%.2f", a/b}')"
-test -z "$(git status --porcelain --untracked-files=no)" || { echo "error: npx projen changed tracked files" >&2; exit 1; }
+echo "npx projen median of $RUNS: cq-source-s3 (tsx require hook) ${mo} ms; bare TypeScriptProject (ts-node) ${mb} ms; ratio $(awk -v a="$mo" -v b="$mb" 'BEGIN {printf "%.2f", a/b}')"
+[ "$before" = "$(git status --porcelain)" ] || { echo "error: npx projen changed files between runs (not deterministic)" >&2; exit 1; }

@@ -64,6 +64,7 @@ export class PluginTasks extends Component {
     });
     const unit = project.addTask('test:unit', { description: 'Type-check, then the vitest unit suite (generated files, tag scheme, workflows)' });
     unit.exec('tsc --noEmit -p test/tsconfig.json');
+    unit.exec('tsc --noEmit -p projenrc/tsconfig.json');
     unit.exec('vitest run --project unit', { receiveArgs: true });
     const goTest = project.addTask('test:go', { shell, description: 'go vet, gofmt check and go test -race' });
     goTest.exec('go vet ./...');

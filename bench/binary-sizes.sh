@@ -6,5 +6,5 @@ echo "| platform | raw bytes | gzip -9 bytes | file |"
 echo "|---|---:|---:|---|"
 for f in dist/linux-*/cq-source-s3; do
   platform=$(basename "$(dirname "$f")" | tr - /)
-  echo "| $platform | $(stat -c %s "$f") | $(gzip -9 -c "$f" | wc -c) | $(file -b "$f" | cut -d, -f1-2,5 | sed 's/|/\\|/g') |"
+  echo "| $platform | $(stat -c %s "$f") | $(gzip -9 -c "$f" | wc -c) | $(file -b "$f" | grep -oE "x86-64|ARM aarch64"), $(file -b "$f" | grep -oE "statically linked|dynamically linked"), $(file -b "$f" | grep -oE "not stripped|stripped") |"
 done

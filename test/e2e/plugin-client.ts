@@ -11,8 +11,10 @@ const MAX_MESSAGE = 200 * 1024 * 1024;
 export interface SyncResult {
   /** Table name → schema-only Arrow table sent in migrate_table. */
   readonly migrations: Map<string, Table>;
-  /** Table name → the insert records, in arrival order. */
+  /** Table name → the insert records, in arrival order (empty when records are not kept). */
   readonly inserts: Map<string, Table[]>;
+  /** Table name → rows received. */
+  readonly rows: Map<string, number>;
   readonly errors: string[];
 }
 
@@ -58,9 +60,12 @@ export class PluginClient {
     return res.tables.map((bytes) => tableName(tableFromIPC(bytes))).sort();
   }
 
-  async sync(tables: string[] = ['*']): Promise<SyncResult> {
+  /** Runs a Sync; with `keepRecords: false` only row counts are kept (for large benchmark syncs). */
+  async sync(tables: string[] = ['*'], options: { keepRecords?: boolean } = {}): Promise<SyncResult> {
+    const keep = options.keepRecords ?? true;
     const migrations = new Map<string, Table>();
     const inserts = new Map<string, Table[]>();
+    const rows = new Map<string, number>();
     const errors: string[] = [];
     const stream = this.client.Sync(new v3.Sync.Request({ tables }));
     await new Promise<void>((resolve, reject) => {
@@ -71,7 +76,8 @@ export class PluginClient {
         } else if (res.message === 'insert') {
           const t = tableFromIPC(res.insert.record);
           const name = tableName(t);
-          inserts.set(name, [...(inserts.get(name) ?? []), t]);
+          rows.set(name, (rows.get(name) ?? 0) + t.numRows);
+          if (keep) inserts.set(name, [...(inserts.get(name) ?? []), t]);
         } else if (res.message === 'error') {
           errors.push(`${res.error.table_name}: ${res.error.error}`);
         }
@@ -79,7 +85,7 @@ export class PluginClient {
       stream.on('error', reject);
       stream.on('end', resolve);
     });
-    return { migrations, inserts, errors };
+    return { migrations, inserts, rows, errors };
   }
 
   close(): void {

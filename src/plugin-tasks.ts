@@ -66,7 +66,8 @@ export class PluginTasks extends Component {
     unit.exec('tsc --noEmit -p test/tsconfig.json');
     unit.exec('tsc --noEmit -p projenrc/tsconfig.json');
     unit.exec('vitest run --project unit', { receiveArgs: true });
-    const goTest = project.addTask('test:go', { shell, description: 'go vet, gofmt check and go test -race' });
+    const goTest = project.addTask('test:go', { shell, description: 'go.mod tidy, go vet, gofmt check and go test -race' });
+    goTest.exec('go mod tidy -diff');
     goTest.exec('go vet ./...');
     goTest.exec('out=$(gofmt -l $(go list -f "{{.Dir}}" ./...)); test -z "$out" || { echo "gofmt would change: $out" >&2; exit 1; }');
     goTest.exec('go test -race -count=1 ./...');

@@ -72,6 +72,12 @@ describe('release.yml', () => {
     expect(suite.env.PLUGIN_VERSION).toBe('${{ github.ref_name }}');
   });
 
+  it('builds with SOURCE_DATE_EPOCH from the commit, so no build time is stamped', () => {
+    expect(doc.jobs.prepare.outputs.source_date_epoch).toBe('${{ steps.epoch.outputs.source_date_epoch }}');
+    const publish = doc.jobs.publish.steps.find((s: any) => s.id === 'build');
+    expect(publish.with['build-args']).toContain('SOURCE_DATE_EPOCH=${{ needs.prepare.outputs.source_date_epoch }}');
+  });
+
   describe('the checks can fail', () => {
     it.each([
       ['publish no longer needs e2e', (d: any) => { d.jobs.publish.needs = ['prepare', 'test']; }, 'job publish must need e2e'],

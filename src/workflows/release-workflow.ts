@@ -53,7 +53,8 @@ export class ReleaseWorkflow extends PinnedWorkflow {
     const serviceAccount = options.googleAuth?.serviceAccount ?? '${{ vars.GCP_SERVICE_ACCOUNT }}';
     const needsGoogle = img.registries.some((r) => r.login === RegistryLogin.GOOGLE);
     const platforms = img.platforms.join(',');
-    const buildArgs = 'VERSION=${{ github.ref_name }}\nREVISION=${{ github.sha }}';
+    // SOURCE_DATE_EPOCH (the commit time) makes BuildKit stamp that instead of the build time.
+    const buildArgs = 'VERSION=${{ github.ref_name }}\nREVISION=${{ github.sha }}\nSOURCE_DATE_EPOCH=${{ needs.prepare.outputs.source_date_epoch }}';
     const cache = { 'cache-from': 'type=gha', 'cache-to': 'type=gha,mode=max' };
 
     this.workflow.on({ push: { tags: RELEASE_TAG_PATTERNS } });
@@ -62,7 +63,10 @@ export class ReleaseWorkflow extends PinnedWorkflow {
       name: 'Compute and validate image tags',
       runsOn,
       permissions: { contents: JobPermission.READ },
-      outputs: Object.fromEntries(['version', 'short_sha', 'prerelease', 'primary_tag', 'tags', 'refs'].map((o) => [o, { stepId: 'tags', outputName: o }])),
+      outputs: {
+        ...Object.fromEntries(['version', 'short_sha', 'prerelease', 'primary_tag', 'tags', 'refs'].map((o) => [o, { stepId: 'tags', outputName: o }])),
+        source_date_epoch: { stepId: 'epoch', outputName: 'source_date_epoch' },
+      },
       steps: [
         checkout({ fetchAllTags: true }),
         ...setupToolchains(node),
@@ -75,6 +79,7 @@ export class ReleaseWorkflow extends PinnedWorkflow {
             'if [ -n "$missing" ]; then echo "::error::repository variables not set:$missing (see README, Releasing)"; exit 1; fi',
           ].join('\n'),
         }] : []),
+        { name: 'Commit time (SOURCE_DATE_EPOCH)', id: 'epoch', run: 'echo "source_date_epoch=$(git log -1 --format=%ct)" >> "$GITHUB_OUTPUT"' },
         {
           name: 'Image tags for this release tag',
           id: 'tags',

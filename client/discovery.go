@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
@@ -181,11 +180,4 @@ func sameSchema(existing []*parquetObject, table *schema.Table, obj *parquetObje
 		return fmt.Errorf("table %s: %s has column %q (%s) that %s lacks", table.Name, obj.Key, extra.Name, extra.Type, first.Key)
 	}
 	return nil
-}
-
-func readerProperties() *parquet.ReaderProperties {
-	props := parquet.NewReaderProperties(nil)
-	props.BufferedStreamEnabled = true
-	props.BufferSize = 1 << 20
-	return props
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -68,7 +69,7 @@ func (s *Spec) Validate() error {
 	if strings.TrimSpace(s.Region) == "" {
 		errs = append(errs, errors.New("spec.region is required"))
 	}
-	if !contains(supportedFileTypes, s.FileType) {
+	if !slices.Contains(supportedFileTypes, s.FileType) {
 		errs = append(errs, fmt.Errorf("spec.filetype %q is not supported (supported: %s)", s.FileType, strings.Join(supportedFileTypes, ", ")))
 	}
 	if s.RowsPerRecord != nil && *s.RowsPerRecord < 1 {
@@ -91,13 +92,4 @@ func validateEndpoint(endpoint string) error {
 		return fmt.Errorf("spec.endpoint %q must be an absolute http:// or https:// URL", endpoint)
 	}
 	return nil
-}
-
-func contains(list []string, v string) bool {
-	for _, item := range list {
-		if item == v {
-			return true
-		}
-	}
-	return false
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -100,4 +101,12 @@ func (s *syncer) emit(ctx context.Context, sc *arrow.Schema, rec arrow.RecordBat
 		}
 	}
 	return n
+}
+
+// readerProperties reads column chunks as buffered 1 MiB streams instead of whole.
+func readerProperties() *parquet.ReaderProperties {
+	props := parquet.NewReaderProperties(nil)
+	props.BufferedStreamEnabled = true
+	props.BufferSize = 1 << 20
+	return props
 }

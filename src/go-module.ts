@@ -50,14 +50,14 @@ export function readGoModule(dir: string): GoModuleFacts {
 }
 
 function goSourcePaths(dir: string): string[] {
-  const out = ['go.mod'];
-  if (fs.existsSync(path.join(dir, 'go.sum'))) out.push('go.sum');
+  const sources: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     if (entry.name.startsWith('.') || SKIP_DIRS.has(entry.name)) continue;
-    if (entry.isFile() && entry.name.endsWith('.go') && !entry.name.endsWith('_test.go')) out.push(entry.name);
-    if (entry.isDirectory() && containsGo(path.join(dir, entry.name))) out.push(`${entry.name}/`);
+    if (entry.isFile() && entry.name.endsWith('.go') && !entry.name.endsWith('_test.go')) sources.push(entry.name);
+    if (entry.isDirectory() && containsGo(path.join(dir, entry.name))) sources.push(`${entry.name}/`);
   }
-  return [...out.slice(0, 2), ...out.slice(2).sort()].filter((p, i, all) => all.indexOf(p) === i);
+  const modFiles = fs.existsSync(path.join(dir, 'go.sum')) ? ['go.mod', 'go.sum'] : ['go.mod'];
+  return [...modFiles, ...sources.sort()];
 }
 
 function containsGo(dir: string): boolean {

@@ -10,12 +10,8 @@ const base: PluginImageOptions = { name: 'cq-source-s3', description: 'd', licen
 /** Builds the image and a Dockerfile from options, synthesises, and returns the files written. */
 function synthWith(options: Partial<PluginImageOptions>): string[] {
   const project = tempProject();
-  try {
-    new Dockerfile(project, { image: new PluginImage({ ...base, ...options }) });
-    project.synth();
-  } finally {
-    // what is on disk is checked by the caller whether or not construction threw
-  }
+  new Dockerfile(project, { image: new PluginImage({ ...base, ...options }) });
+  project.synth();
   return fs.readdirSync(project.outdir);
 }
 

@@ -76,6 +76,11 @@ export class Registry {
     public readonly login: RegistryLogin,
   ) {}
 
+  /** Output-safe key for this registry, e.g. `gcr_io`, `ghcr_io`, `europe_west1_docker_pkg_dev`. */
+  public get id(): string {
+    return this.host.replace(/[^a-z0-9]+/g, '_');
+  }
+
   public image(name: string): string {
     return `${this.prefix}/${name}`;
   }

@@ -71,7 +71,7 @@ describe('image-tags CLI', () => {
   it('writes version, short SHA, prerelease flag, tags and image refs to $GITHUB_OUTPUT', () => {
     const out = path.join(tempDir(), 'output');
     fs.writeFileSync(out, '');
-    const r = cli(['--tag', 'v2.0.0-rc.1', '--sha', SHA, '--existing', '', '--images', 'ghcr.io/o/p,gcr.io/x/p', '--github-output'], { GITHUB_OUTPUT: out });
+    const r = cli(['--tag', 'v2.0.0-rc.1', '--sha', SHA, '--existing', '', '--images', 'ghcr_io=ghcr.io/o/p,gcr.io/x/p', '--github-output'], { GITHUB_OUTPUT: out });
     expect(r.status, r.stderr).toBe(0);
     const text = fs.readFileSync(out, 'utf8');
     expect(text).toContain('version=2.0.0-rc.1\n');
@@ -79,6 +79,8 @@ describe('image-tags CLI', () => {
     expect(text).toContain('prerelease=true\n');
     expect(text).toContain('primary_tag=v2.0.0-rc.1-abc1234\n');
     expect(text).toContain('refs<<__IMAGE_TAGS__\nghcr.io/o/p:v2.0.0-rc.1-abc1234\nghcr.io/o/p:v2.0.0-rc.1\ngcr.io/x/p:v2.0.0-rc.1-abc1234\ngcr.io/x/p:v2.0.0-rc.1\n__IMAGE_TAGS__\n');
+    expect(text).toContain('refs_ghcr_io<<__IMAGE_TAGS__\nghcr.io/o/p:v2.0.0-rc.1-abc1234\nghcr.io/o/p:v2.0.0-rc.1\n__IMAGE_TAGS__\n');
+    expect(text).not.toContain('refs_gcr');
   });
 
   it.each([
@@ -86,6 +88,7 @@ describe('image-tags CLI', () => {
     [['--tag', 'v1.2.3', '--sha', 'xyz', '--existing', ''], 'image-tags: sha "xyz" is not a commit SHA'],
     [['--sha', SHA], 'image-tags: --tag is required'],
     [['--tag', 'v1.2.3', '--bogus'], "image-tags: Unknown option '--bogus'"],
+    [['--tag', 'v1.2.3', '--sha', SHA, '--existing', '', '--images', 'Bad Key=x/y'], 'image-tags: --images key "Bad Key" must be lowercase'],
     [['--tag', 'v1.2.3', '--sha', SHA, '--existing', '', '--github-output'], 'image-tags: --github-output needs the GITHUB_OUTPUT environment variable'],
   ])('rejects %j with exit code 2 and one line on stderr', (args, message) => {
     const r = cli(args, { GITHUB_OUTPUT: '' });

@@ -60,7 +60,10 @@ describe('release.yml', () => {
   it('prepare computes tags for both registries with the project tag CLI', () => {
     const step = doc.jobs.prepare.steps.find((s: any) => s.id === 'tags');
     expect(step.run).toContain('npx projen image-tags --tag "$GITHUB_REF_NAME"');
-    expect(step.env.IMAGES).toBe('gcr.io/${{ vars.GCP_PROJECT_ID }}/cq-source-s3,ghcr.io/cq-source-s3/cq-source-s3');
+    expect(step.env.IMAGES).toBe('gcr_io=gcr.io/${{ vars.GCP_PROJECT_ID }}/cq-source-s3,ghcr_io=ghcr.io/cq-source-s3/cq-source-s3');
+    for (const o of ['version', 'short_sha', 'prerelease', 'tags', 'refs', 'refs_gcr_io', 'refs_ghcr_io']) {
+      expect(doc.jobs.prepare.outputs[o], `prepare output ${o}`).toBe(`\${{ steps.tags.outputs.${o} }}`);
+    }
   });
 
   it('e2e runs the suite against the built container with the default LocalStack pinned to 4.14.0', () => {
@@ -76,6 +79,26 @@ describe('release.yml', () => {
     expect(doc.jobs.prepare.outputs.source_date_epoch).toBe('${{ steps.epoch.outputs.source_date_epoch }}');
     const publish = doc.jobs.publish.steps.find((s: any) => s.id === 'build');
     expect(publish.with['build-args']).toContain('SOURCE_DATE_EPOCH=${{ needs.prepare.outputs.source_date_epoch }}');
+  });
+
+  it.each([['true', ['--prerelease']], ['false', []]])('the release step (prerelease=%s) writes a body per registry and calls gh release create', (prerelease, extra) => {
+    const step = doc.jobs.release.steps[0];
+    const dir = tempDir('release-step-');
+    fs.writeFileSync(path.join(dir, 'gh'), '#!/bin/sh\nprintf "%s\\n" "$@" > gh-args\n', { mode: 0o755 });
+    const env: Record<string, string> = {
+      PATH: `${dir}:${process.env.PATH}`, GITHUB_REF_NAME: 'v1.2.3', GITHUB_REPOSITORY: 'o/r', DIGEST: 'sha256:abc', PRERELEASE: prerelease,
+      PLATFORMS: 'linux/amd64,linux/arm64', REFS_GCR_IO: 'gcr.io/p/i:v1.2.3-abc1234\ngcr.io/p/i:v1.2.3', IMAGE_GCR_IO: 'gcr.io/p/i',
+      REFS_GHCR_IO: 'ghcr.io/o/i:v1.2.3-abc1234\nghcr.io/o/i:v1.2.3', IMAGE_GHCR_IO: 'ghcr.io/o/i',
+    };
+    expect(Object.keys(step.env).sort()).toEqual(Object.keys(env).filter((k) => !['PATH', 'GITHUB_REF_NAME', 'GITHUB_REPOSITORY'].includes(k)).concat('GH_TOKEN').sort());
+    const r = spawnSync('bash', ['-e', '-c', step.run], { cwd: dir, env, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const body = fs.readFileSync(path.join(dir, 'release-body.md'), 'utf8');
+    expect(body).toContain('Digest: `sha256:abc` — platforms: linux/amd64,linux/arm64');
+    expect(body).toContain('### gcr.io\n```sh\ndocker pull gcr.io/p/i:v1.2.3-abc1234\ndocker pull gcr.io/p/i:v1.2.3\ndocker pull gcr.io/p/i@sha256:abc\n```');
+    expect(body).toContain('### ghcr.io\n```sh\ndocker pull ghcr.io/o/i:v1.2.3-abc1234\ndocker pull ghcr.io/o/i:v1.2.3\ndocker pull ghcr.io/o/i@sha256:abc\n```');
+    const args = fs.readFileSync(path.join(dir, 'gh-args'), 'utf8').trim().split('\n');
+    expect(args).toEqual(['release', 'create', 'v1.2.3', '--repo', 'o/r', '--title', 'v1.2.3', '--generate-notes', '--notes-file', 'release-body.md', ...extra]);
   });
 
   describe('the checks can fail', () => {

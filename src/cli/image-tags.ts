@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { fail, releaseTags } from './git';
 import { computeImageTags } from '../image-tags';
 
-const USAGE = 'usage: image-tags --tag <git tag> --sha <commit> [--existing <tag,tag,...>] [--images <image,image,...>] [--github-output]';
+const USAGE = 'usage: image-tags --tag <git tag> --sha <commit> [--existing <tag,tag,...>] [--images <[key=]image,...>] [--github-output]';
+const KEY = /^[a-z0-9_]+$/;
 
 function main(): void {
   const { values } = parseArgs({
@@ -30,8 +31,13 @@ function main(): void {
   }
   const existingTags = values.existing !== undefined ? values.existing.split(',').map((t) => t.trim()).filter(Boolean) : releaseTags();
   const result = computeImageTags({ gitTag: values.tag, sha: values.sha, existingTags });
-  const images = (values.images ?? '').split(',').map((i) => i.trim()).filter(Boolean);
-  const refs = images.flatMap((image) => result.tags.map((t) => `${image}:${t}`));
+  // `key=image` also writes refs_<key>, the refs of that registry alone.
+  const images = (values.images ?? '').split(',').map((i) => i.trim()).filter(Boolean).map((entry) => {
+    const [key, image] = entry.includes('=') ? entry.split('=', 2) : [undefined, entry];
+    if (key !== undefined && !KEY.test(key)) throw new Error(`--images key "${key}" must be lowercase letters, digits and _`);
+    return { key, refs: result.tags.map((t) => `${image}:${t}`) };
+  });
+  const refs = images.flatMap((i) => i.refs);
   process.stdout.write(`${result.tags.join('\n')}\n`);
   if (githubOutput) {
     const multiline = (name: string, lines: string[]) => `${name}<<__IMAGE_TAGS__\n${lines.join('\n')}\n__IMAGE_TAGS__\n`;
@@ -42,6 +48,7 @@ function main(): void {
       `primary_tag=${result.tags[0]}\n`,
       multiline('tags', result.tags),
       multiline('refs', refs),
+      ...images.filter((i) => i.key).map((i) => multiline(`refs_${i.key}`, i.refs)),
     ].join(''));
   }
 }

@@ -64,7 +64,8 @@ export class ReleaseWorkflow extends PinnedWorkflow {
       runsOn,
       permissions: { contents: JobPermission.READ },
       outputs: {
-        ...Object.fromEntries(['version', 'short_sha', 'prerelease', 'primary_tag', 'tags', 'refs'].map((o) => [o, { stepId: 'tags', outputName: o }])),
+        ...Object.fromEntries(['version', 'short_sha', 'prerelease', 'primary_tag', 'tags', 'refs', ...img.registries.map((r) => `refs_${r.id}`)]
+          .map((o) => [o, { stepId: 'tags', outputName: o }])),
         source_date_epoch: { stepId: 'epoch', outputName: 'source_date_epoch' },
       },
       steps: [
@@ -83,7 +84,7 @@ export class ReleaseWorkflow extends PinnedWorkflow {
         {
           name: 'Image tags for this release tag',
           id: 'tags',
-          env: { IMAGES: img.images.join(',') },
+          env: { IMAGES: img.registries.map((r) => `${r.id}=${r.image(img.name)}`).join(',') },
           run: 'npx projen image-tags --tag "$GITHUB_REF_NAME" --sha "$GITHUB_SHA" --images "$IMAGES" --github-output',
         },
       ],
@@ -191,6 +192,7 @@ export class ReleaseWorkflow extends PinnedWorkflow {
       ],
     };
 
+    const perRegistry = img.registries.map((r) => ({ host: r.host, env: r.id.toUpperCase(), id: r.id, image: r.image(img.name) }));
     const release: Job = {
       name: 'GitHub Release',
       needs: ['prepare', 'publish'],
@@ -201,21 +203,26 @@ export class ReleaseWorkflow extends PinnedWorkflow {
         env: {
           GH_TOKEN: '${{ github.token }}',
           DIGEST: '${{ needs.publish.outputs.digest }}',
-          REFS: '${{ needs.prepare.outputs.refs }}',
           PRERELEASE: '${{ needs.prepare.outputs.prerelease }}',
           PLATFORMS: platforms,
-          IMAGES: img.images.join(' '),
+          ...Object.fromEntries(perRegistry.flatMap((r) => [
+            [`REFS_${r.env}`, `\${{ needs.prepare.outputs.refs_${r.id} }}`],
+            [`IMAGE_${r.env}`, r.image],
+          ])),
         },
         run: [
           '{',
           '  echo "## Container image"',
           '  echo',
           '  echo "Digest: \\`$DIGEST\\` — platforms: $PLATFORMS"',
-          '  echo',
-          '  echo "\\`\\`\\`sh"',
-          '  while read -r ref; do echo "docker pull $ref"; done <<< "$REFS"',
-          '  for image in $IMAGES; do echo "docker pull $image@$DIGEST"; done',
-          '  echo "\\`\\`\\`"',
+          ...perRegistry.flatMap((r) => [
+            '  echo',
+            `  echo "### ${r.host}"`,
+            '  echo "\\`\\`\\`sh"',
+            `  while read -r ref; do echo "docker pull $ref"; done <<< "$REFS_${r.env}"`,
+            `  echo "docker pull $IMAGE_${r.env}@$DIGEST"`,
+            '  echo "\\`\\`\\`"',
+          ]),
           '} > release-body.md',
           'flags=()',
           'if [ "$PRERELEASE" = "true" ]; then flags+=(--prerelease); fi',

@@ -19,6 +19,14 @@ function actionlint(files: string[]) {
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
 
+/** Runs a generated step's `run:` script with bash in a temp dir, as a runner would. */
+function runStep(step: { run: string }, env: Record<string, string>, stubs: Record<string, string> = {}) {
+  const dir = tempDir('step-');
+  for (const [name, script] of Object.entries(stubs)) fs.writeFileSync(path.join(dir, name), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+  const r = spawnSync('bash', ['-e', '-c', step.run], { cwd: dir, env: { PATH: `${dir}:${process.env.PATH}`, ...env }, encoding: 'utf8' });
+  return { ...r, dir, read: (f: string) => fs.readFileSync(path.join(dir, f), 'utf8') };
+}
+
 describe('release.yml', () => {
   const out = synthReleaseFiles();
   const text = out.read('.github/workflows/release.yml');
@@ -83,22 +91,35 @@ describe('release.yml', () => {
 
   it.each([['true', ['--prerelease']], ['false', []]])('the release step (prerelease=%s) writes a body per registry and calls gh release create', (prerelease, extra) => {
     const step = doc.jobs.release.steps[0];
-    const dir = tempDir('release-step-');
-    fs.writeFileSync(path.join(dir, 'gh'), '#!/bin/sh\nprintf "%s\\n" "$@" > gh-args\n', { mode: 0o755 });
     const env: Record<string, string> = {
-      PATH: `${dir}:${process.env.PATH}`, GITHUB_REF_NAME: 'v1.2.3', GITHUB_REPOSITORY: 'o/r', DIGEST: 'sha256:abc', PRERELEASE: prerelease,
+      GITHUB_REF_NAME: 'v1.2.3', GITHUB_REPOSITORY: 'o/r', DIGEST: 'sha256:abc', PRERELEASE: prerelease,
       PLATFORMS: 'linux/amd64,linux/arm64', REFS_GCR_IO: 'gcr.io/p/i:v1.2.3-abc1234\ngcr.io/p/i:v1.2.3', IMAGE_GCR_IO: 'gcr.io/p/i',
       REFS_GHCR_IO: 'ghcr.io/o/i:v1.2.3-abc1234\nghcr.io/o/i:v1.2.3', IMAGE_GHCR_IO: 'ghcr.io/o/i',
     };
-    expect(Object.keys(step.env).sort()).toEqual(Object.keys(env).filter((k) => !['PATH', 'GITHUB_REF_NAME', 'GITHUB_REPOSITORY'].includes(k)).concat('GH_TOKEN').sort());
-    const r = spawnSync('bash', ['-e', '-c', step.run], { cwd: dir, env, encoding: 'utf8' });
+    expect(Object.keys(step.env).sort()).toEqual(Object.keys(env).filter((k) => !['GITHUB_REF_NAME', 'GITHUB_REPOSITORY'].includes(k)).concat('GH_TOKEN').sort());
+    const r = runStep(step, env, { gh: 'printf "%s\\n" "$@" > gh-args' });
     expect(r.status, r.stderr).toBe(0);
-    const body = fs.readFileSync(path.join(dir, 'release-body.md'), 'utf8');
+    const body = r.read('release-body.md');
     expect(body).toContain('Digest: `sha256:abc` — platforms: linux/amd64,linux/arm64');
     expect(body).toContain('### gcr.io\n```sh\ndocker pull gcr.io/p/i:v1.2.3-abc1234\ndocker pull gcr.io/p/i:v1.2.3\ndocker pull gcr.io/p/i@sha256:abc\n```');
     expect(body).toContain('### ghcr.io\n```sh\ndocker pull ghcr.io/o/i:v1.2.3-abc1234\ndocker pull ghcr.io/o/i:v1.2.3\ndocker pull ghcr.io/o/i@sha256:abc\n```');
-    const args = fs.readFileSync(path.join(dir, 'gh-args'), 'utf8').trim().split('\n');
+    const args = r.read('gh-args').trim().split('\n');
     expect(args).toEqual(['release', 'create', 'v1.2.3', '--repo', 'o/r', '--title', 'v1.2.3', '--generate-notes', '--notes-file', 'release-body.md', ...extra]);
+  });
+
+  it('prepare stops before anything is built when publishing variables are missing, naming each one', () => {
+    const step = doc.jobs.prepare.steps.find((s: any) => s.name === 'Check the publishing configuration');
+    const missing = runStep(step, { GCP_PROJECT_ID: 'p', WIF_PROVIDER: '', SERVICE_ACCOUNT: '' });
+    expect(missing.status).not.toBe(0);
+    expect(missing.stdout.trim()).toBe('::error::repository variables not set: WIF_PROVIDER SERVICE_ACCOUNT (see README, Releasing)');
+    expect(runStep(step, { GCP_PROJECT_ID: 'p', WIF_PROVIDER: 'w', SERVICE_ACCOUNT: 's' }).status).toBe(0);
+  });
+
+  it('the publish summary lists the digest, platforms, tags and every image ref', () => {
+    const step = doc.jobs.publish.steps.find((s: any) => s.name === 'Summary');
+    const r = runStep(step, { GITHUB_REF_NAME: 'v1.2.3', GITHUB_STEP_SUMMARY: 'summary.md', DIGEST: 'sha256:abc', PLATFORMS: 'linux/amd64,linux/arm64', TAGS: 'v1.2.3-abc1234\nv1.2.3', REFS: 'ghcr.io/o/i:v1.2.3-abc1234\nghcr.io/o/i:v1.2.3' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.read('summary.md')).toBe('### Published v1.2.3\n- Digest: `sha256:abc`\n- Platforms: linux/amd64,linux/arm64\n- Tags: v1.2.3-abc1234,v1.2.3\n- `ghcr.io/o/i:v1.2.3-abc1234`\n- `ghcr.io/o/i:v1.2.3`\n');
   });
 
   describe('the checks can fail', () => {

@@ -3,7 +3,10 @@ package client
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -20,11 +23,23 @@ type testS3 struct {
 	t        *testing.T
 	endpoint string
 	api      *s3.Client
+
+	mu   sync.Mutex
+	gets []string // Range header of every object GET ("" when absent)
 }
 
 func startS3(t *testing.T) *testS3 {
 	t.Helper()
-	srv := httptest.NewServer(gofakes3.New(s3mem.New()).Server())
+	ts := &testS3{t: t}
+	fake := gofakes3.New(s3mem.New()).Server()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && strings.Count(strings.Trim(r.URL.Path, "/"), "/") >= 1 {
+			ts.mu.Lock()
+			ts.gets = append(ts.gets, r.Header.Get("Range"))
+			ts.mu.Unlock()
+		}
+		fake.ServeHTTP(w, r)
+	}))
 	t.Cleanup(srv.Close)
 	t.Setenv("AWS_ACCESS_KEY_ID", "test")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
@@ -34,7 +49,17 @@ func startS3(t *testing.T) *testS3 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testS3{t: t, endpoint: srv.URL, api: api}
+	ts.endpoint, ts.api = srv.URL, api
+	return ts
+}
+
+// objectGets returns the Range headers of the object GETs seen so far, and forgets them.
+func (s *testS3) objectGets() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	gets := s.gets
+	s.gets = nil
+	return gets
 }
 
 func (s *testS3) createBucket(name string) {

@@ -1,6 +1,6 @@
 /*
  * Sync throughput and plugin peak RSS at three dataset sizes, over gRPC against moto.
- * The dataset is N/100,000 objects of 100,000 rows (one generated file uploaded under many
+ * The dataset is N/FILE_ROWS objects of FILE_ROWS rows (default 100,000; one generated file, one row group, uploaded under many
  * keys) in one table; concurrency is fixed at 4 so memory reflects streaming, not fan-out.
  */
 import * as fs from 'node:fs';
@@ -11,7 +11,7 @@ import { initSync, Table as WasmTable, writeParquet, WriterPropertiesBuilder } f
 
 initSync({ module: fs.readFileSync(require.resolve('parquet-wasm/esm/parquet_wasm_bg.wasm')) });
 
-const FILE_ROWS = 100_000;
+const FILE_ROWS = Number(process.env.FILE_ROWS ?? 100_000);
 const SIZES = (process.env.SIZES ?? '100000,1000000,10000000').split(',').map(Number);
 const RUNS = Number(process.env.RUNS ?? 3);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -27,6 +27,12 @@ function fileBytes(): Uint8Array {
   return writeParquet(WasmTable.fromIPCStream(tableToIPC(t, 'stream')), new WriterPropertiesBuilder().setMaxRowGroupSize(FILE_ROWS).build());
 }
 
+/** User + system CPU seconds of a process so far. */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
 function peakRssMiB(pid: number): number {
   const kb = Number(fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/)![1]);
   return Math.round(kb / 1024);
@@ -40,7 +46,7 @@ async function main() {
   const s3 = await startS3();
   const body = fileBytes();
   console.log(`one object: ${FILE_ROWS} rows, ${body.length} bytes (Parquet, 4 columns)`);
-  const results: { rows: number; seconds: number; rss: number }[] = [];
+  const results: { rows: number; seconds: number; rss: number; cpu: number }[] = [];
   try {
     for (const rows of SIZES) {
       const bucket = `bench-${rows}`;
@@ -48,8 +54,10 @@ async function main() {
       await uploadAll(s3, bucket, objects);
       const seconds: number[] = [];
       const rss: number[] = [];
+      const cpu: number[] = [];
       for (let run = 0; run < RUNS; run++) {
         const plugin = await startPlugin({ arch: 'amd64' });
+        const cpuBefore = cpuSeconds(plugin.pid!);
         const started = process.hrtime.bigint();
         await plugin.client.init({ bucket, region: 'us-east-1', endpoint: s3.pluginUrl, path_style: true, concurrency: 4 });
         const result = await plugin.client.sync(['*'], { keepRecords: false });
@@ -58,20 +66,21 @@ async function main() {
         if (synced !== rows) throw new Error(`synced ${synced} rows, expected ${rows}`);
         seconds.push(elapsed);
         rss.push(peakRssMiB(plugin.pid!));
+        cpu.push(cpuSeconds(plugin.pid!) - cpuBefore);
         await plugin.stop();
       }
       const s = median(seconds);
-      results.push({ rows, seconds: s, rss: median(rss) });
-      console.log(`${rows} rows: median ${s.toFixed(2)} s (${seconds.map((x) => x.toFixed(2)).join(', ')}), ${Math.round(rows / s)} rows/s, peak RSS median ${median(rss)} MiB (${rss.join(', ')})`);
+      results.push({ rows, seconds: s, rss: median(rss), cpu: median(cpu) });
+      console.log(`${rows} rows: median ${s.toFixed(2)} s (${seconds.map((x) => x.toFixed(2)).join(', ')}), ${Math.round(rows / s)} rows/s, plugin CPU median ${median(cpu).toFixed(2)} s, peak RSS median ${median(rss)} MiB (${rss.join(', ')})`);
     }
   } finally {
     await s3.stop();
   }
   const base = results[0];
-  console.log('\n| rows | median seconds (Init + Sync) | rows/s | time ratio vs smallest | rows ratio | peak RSS MiB |');
-  console.log('|---:|---:|---:|---:|---:|---:|');
+  console.log('\n| rows | median seconds (Init + Sync) | rows/s | time ratio vs smallest | rows ratio | plugin CPU s | peak RSS MiB |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
-    console.log(`| ${r.rows.toLocaleString('en-US')} | ${r.seconds.toFixed(2)} | ${Math.round(r.rows / r.seconds).toLocaleString('en-US')} | ${(r.seconds / base.seconds).toFixed(1)}× | ${r.rows / base.rows}× | ${r.rss} |`);
+    console.log(`| ${r.rows.toLocaleString('en-US')} | ${r.seconds.toFixed(2)} | ${Math.round(r.rows / r.seconds).toLocaleString('en-US')} | ${(r.seconds / base.seconds).toFixed(1)}× | ${r.rows / base.rows}× | ${r.cpu.toFixed(2)} | ${r.rss} |`);
   }
 }
 

@@ -41,7 +41,7 @@ function recordReadiness(label: string, ms: number): void {
 }
 
 /** The first difference between two row lists, in words, or undefined when they are equal. */
-function firstDifference(table: string, got: Row[], want: Row[]): string | undefined {
+export function firstDifference(table: string, got: Row[], want: Row[]): string | undefined {
   if (got.length !== want.length) return `table ${table}: got ${got.length} rows, want ${want.length}`;
   for (let i = 0; i < want.length; i++) {
     for (const col of new Set([...Object.keys(want[i]), ...Object.keys(got[i])])) {

@@ -1,8 +1,10 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	"github.com/cloudquery/plugin-sdk/v4/message"
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
 	"github.com/cloudquery/plugin-sdk/v4/schema"
+	"github.com/rs/zerolog"
 )
 
 func initPlugin(t *testing.T, spec []byte) (*plugin.Plugin, error) {
@@ -268,4 +271,48 @@ func TestObjectsAreReadInBoundedRangedPieces(t *testing.T) {
 		}
 	}
 	t.Logf("%d-byte object read in %d ranged GETs", len(body), len(gets))
+}
+
+func TestCredentialsNeverAppearInLogsOrErrors(t *testing.T) {
+	s3 := startS3(t)
+	const secret = "SECRET-do-not-log-4f1c9a"
+	t.Setenv("AWS_SECRET_ACCESS_KEY", secret)
+	t.Setenv("AWS_SESSION_TOKEN", secret+"-token")
+	s3.createBucket("creds")
+	s3.put("creds", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
+	s3.put("creds", "t/broken.parquet", []byte("not parquet"))
+
+	var logs bytes.Buffer
+	var errs []string
+	for _, spec := range [][]byte{s3.specJSON("creds", `,"rows_per_record":1`), s3.specJSON("missing-bucket", "")} {
+		p := plugin.NewPlugin("cq-source-s3", "test", New)
+		p.SetLogger(zerolog.New(&logs).Level(zerolog.TraceLevel))
+		if err := p.Init(context.Background(), spec, plugin.NewClientOptions{}); err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		if _, err := p.SyncAll(context.Background(), plugin.SyncOptions{Tables: []string{"*"}}); err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
+	if len(errs) != 1 || !strings.Contains(errs[0], "bucket missing-bucket not found") {
+		t.Fatalf("want the missing-bucket error, got %v", errs)
+	}
+	if !strings.Contains(logs.String(), "t/broken.parquet") {
+		t.Fatalf("expected the skipped-object warning in the logs, got:\n%s", logs.String())
+	}
+	for _, text := range append(errs, logs.String()) {
+		if strings.Contains(text, secret) {
+			t.Fatalf("credentials leaked into: %s", text)
+		}
+	}
+}
+
+func TestUnknownLocalProfileIsNamed(t *testing.T) {
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "credentials"))
+	_, err := initPlugin(t, []byte(`{"bucket":"b","region":"us-east-1","local_profile":"no-such-profile"}`))
+	if err == nil || !strings.Contains(err.Error(), `spec.local_profile="no-such-profile"`) {
+		t.Fatalf("want an error naming spec.local_profile, got %v", err)
+	}
 }

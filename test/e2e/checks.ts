@@ -1,9 +1,9 @@
-import * as fs from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bucketObjects, EXPECTED_TABLES, expectedRows, expectedTypes, FIXTURE_FILES, plainRows, Row, TABLE_OF_KEY } from './fixtures';
 import { buildBinaries, RunningPlugin } from './plugin-process';
 import { S3Endpoint, startS3, uploadAll } from './s3-emulator';
+import { PLUGIN_NAME } from '../../projenrc/release-files';
 
 const READINESS_LIMIT_MS = 5_000;
 const SMOKE_TABLE = 'sales_2024_01_14';
@@ -18,26 +18,24 @@ const spec = () => ({ bucket, region: 'us-east-1', endpoint: s3.pluginUrl, path_
  * plugin runs elsewhere, or `buildPlugin` is false) the binaries built with the Dockerfile's flags.
  */
 export function useFixtureBucket(options: { buildPlugin: boolean }): void {
-beforeAll(async () => {
-  process.env.AWS_ACCESS_KEY_ID ??= 'test';
-  process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
-  process.env.AWS_EC2_METADATA_DISABLED = 'true';
-  s3 = await startS3();
-  const objects = bucketObjects();
-  process.stdout.write(`uploading ${objects.size} objects to ${s3.url}/${bucket}...\n`);
-  await uploadAll(s3, bucket, objects);
-  if (options.buildPlugin && !EXTERNAL) buildBinaries();
-});
+  beforeAll(async () => {
+    process.env.AWS_ACCESS_KEY_ID ??= 'test';
+    process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
+    process.env.AWS_EC2_METADATA_DISABLED = 'true';
+    s3 = await startS3();
+    const objects = bucketObjects();
+    process.stdout.write(`uploading ${objects.size} objects to ${s3.url}/${bucket}...\n`);
+    await uploadAll(s3, bucket, objects);
+    if (options.buildPlugin && !EXTERNAL) buildBinaries();
+  });
 
-afterAll(async () => {
-  await s3?.stop();
-});
+  afterAll(async () => {
+    await s3?.stop();
+  });
 }
 
 function recordReadiness(label: string, ms: number): void {
   process.stdout.write(`readiness ${label}: ${ms} ms\n`);
-  const file = process.env.E2E_READINESS_FILE;
-  if (file) fs.appendFileSync(file, `${JSON.stringify({ label, ms })}\n`);
 }
 
 /** The first difference between two row lists, in words, or undefined when they are equal. */
@@ -76,8 +74,8 @@ export function pluginChecks(label: string, start: () => Promise<RunningPlugin>,
     expect(plugin.readinessMs).toBeLessThan(READINESS_LIMIT_MS);
   });
 
-  it('GetName is cq-source-s3', async () => {
-    expect(await plugin.client.getName()).toBe('cq-source-s3');
+  it(`GetName is ${PLUGIN_NAME}`, async () => {
+    expect(await plugin.client.getName(), 'Go plugin.Name must match the image name in projenrc').toBe(PLUGIN_NAME);
   });
 
   it('GetVersion is the version the binary was built with', async () => {

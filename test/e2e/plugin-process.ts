@@ -2,6 +2,7 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PluginClient } from './plugin-client';
+import { PLUGIN_NAME } from '../../projenrc/release-files';
 import { freePort, REPO_ROOT, waitFor } from './process';
 
 /** The version the suite builds the binaries with, and expects GetVersion to return. */
@@ -28,7 +29,7 @@ export function buildBinaries(): void {
 }
 
 export function binaryPath(arch: 'amd64' | 'arm64'): string {
-  return path.join(REPO_ROOT, 'dist', `linux-${arch}`, 'cq-source-s3');
+  return path.join(REPO_ROOT, 'dist', `linux-${arch}`, PLUGIN_NAME);
 }
 
 /**

@@ -27,8 +27,6 @@ interface ImageConfig {
 
 function report(name: string, value: number, unit: string): void {
   process.stdout.write(`image:verify ${name}: ${value} ${unit}\n`);
-  const file = process.env.IMAGE_REPORT_FILE;
-  if (file) fs.appendFileSync(file, `${JSON.stringify({ name, value, unit })}\n`);
 }
 
 /** `buildah build` of a Dockerfile against the repository as context, streaming progress. */

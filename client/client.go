@@ -59,7 +59,7 @@ func (c *Client) allTables() schema.Tables {
 }
 
 func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- message.SyncMessage) error {
-	selected, err := c.selectTables(opts)
+	selected, err := c.selectTables(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -70,11 +70,9 @@ func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- m
 	return s.run(ctx, selected, res)
 }
 
-func (c *Client) selectTables(opts plugin.SyncOptions) ([]*discoveredTable, error) {
-	if len(c.tables) == 0 {
-		return nil, nil
-	}
-	filtered, err := c.allTables().FilterDfs(opts.Tables, opts.SkipTables, opts.SkipDependentTables)
+// selectTables resolves the sync's table patterns exactly as GetTables does.
+func (c *Client) selectTables(ctx context.Context, opts plugin.SyncOptions) ([]*discoveredTable, error) {
+	filtered, err := c.Tables(ctx, plugin.TableOptions{Tables: opts.Tables, SkipTables: opts.SkipTables, SkipDependentTables: opts.SkipDependentTables})
 	if err != nil {
 		return nil, fmt.Errorf("selecting tables: %w", err)
 	}

@@ -1,7 +1,7 @@
 /* Median time from process start to the first successful GetName, native and under qemu-aarch64-static. */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { binaryPath, startPlugin } from '../test/e2e/plugin-process';
+import { which } from '../test/e2e/process';
 
 const RUNS = Number(process.env.RUNS ?? 7);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -21,7 +21,7 @@ async function main() {
     if (!fs.existsSync(binaryPath(arch))) throw new Error(`${binaryPath(arch)} missing: run "npx projen build:binaries" first`);
   }
   await measure('native linux/amd64', 'amd64');
-  const qemu = spawnSync('sh', ['-c', 'command -v qemu-aarch64-static'], { encoding: 'utf8' }).stdout.trim();
+  const qemu = which('qemu-aarch64-static');
   if (qemu) await measure('linux/arm64 under qemu-aarch64-static', 'arm64', qemu);
   else console.log('SKIPPED linux/arm64: qemu-aarch64-static not installed');
 }

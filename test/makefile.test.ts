@@ -2,9 +2,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { which } from './e2e/process';
 import { synthReleaseFiles, tempDir } from './synth';
 
-const MAKE = spawnSync('sh', ['-c', 'command -v make'], { encoding: 'utf8' }).stdout.trim();
+const MAKE = which('make') ?? 'make';
 const REQUIRED_TARGETS = ['help', 'build', 'test', 'e2e', 'docker-build', 'docker-build-multiarch', 'docker-push', 'tag-release'];
 
 function make(dir: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
@@ -62,8 +63,8 @@ describe('Makefile', () => {
 function emptyPath(): string {
   const dir = tempDir('nodocker-');
   for (const tool of ['sh', 'awk', 'test']) {
-    const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
-    if (found.startsWith('/')) fs.symlinkSync(found, path.join(dir, tool));
+    const found = which(tool);
+    if (found?.startsWith('/')) fs.symlinkSync(found, path.join(dir, tool));
   }
   return dir;
 }

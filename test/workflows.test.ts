@@ -5,11 +5,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { github } from 'projen';
 import { parse } from 'yaml';
 import { buildProblems, pinningProblems, releaseProblems } from './workflow-policy';
+import { which } from './e2e/process';
 import { REPO_ROOT, synthReleaseFiles, tempDir, tempProject } from './synth';
 import { ReleaseWorkflow } from '../src';
 
 const ACTIONLINT = path.join(REPO_ROOT, '.tools/bin/actionlint');
-const SHELLCHECK = spawnSync('sh', ['-c', 'command -v shellcheck'], { encoding: 'utf8' }).stdout.trim();
+const SHELLCHECK = which('shellcheck');
 
 function actionlint(files: string[]) {
   if (!fs.existsSync(ACTIONLINT)) throw new Error(`actionlint is not installed at ${ACTIONLINT}: run "npx projen setup"`);

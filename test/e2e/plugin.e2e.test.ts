@@ -2,9 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { EXTERNAL, pluginChecks, useFixtureBucket } from './checks';
 import { binaryPath, startPlugin } from './plugin-process';
+import { which } from './process';
 
 const SMOKE_ONLY = process.env.E2E_SUBSET === 'smoke';
-const QEMU = spawnSync('sh', ['-c', 'command -v qemu-aarch64-static'], { encoding: 'utf8' }).stdout.trim();
+const QEMU = which('qemu-aarch64-static');
 
 useFixtureBucket({ buildPlugin: true });
 

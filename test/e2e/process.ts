@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 
@@ -30,4 +31,10 @@ export async function waitFor(what: string, timeoutMs: number, check: () => Prom
     await new Promise((r) => setTimeout(r, intervalMs));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** Absolute path of a tool on PATH, or undefined when it is not installed. */
+export function which(tool: string): string | undefined {
+  const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+  return found || undefined;
 }

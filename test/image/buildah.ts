@@ -33,11 +33,6 @@ export function withImageFilesystem<T>(image: string, fn: (root: string) => T): 
   }
 }
 
-export function which(tool: string): string | undefined {
-  const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
-  return found || undefined;
-}
-
 export function copyInto(ctr: string, hostPath: string, dest: string): void {
   if (!fs.existsSync(hostPath)) throw new Error(`stand-in input ${hostPath} is missing on this machine`);
   buildah(['copy', ctr, hostPath, dest], { quiet: true });

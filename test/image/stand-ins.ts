@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildah, copyInto, imageExists, sh, which } from './buildah';
+import { buildah, copyInto, imageExists, sh } from './buildah';
+import { which } from '../e2e/process';
 
 /*
  * TEST FIXTURES, not the real base images. No registry can be reached here, so the check

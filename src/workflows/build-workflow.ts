@@ -1,7 +1,7 @@
 import { github } from 'projen';
 import { DEFAULT_LOCALSTACK_IMAGE, LOCALSTACK_ENDPOINT, LOCALSTACK_HEALTH_OPTIONS, localstackService, validateLocalstackImage } from './localstack';
 import { PinnedWorkflow } from './pinned-workflow';
-import { checkout, driftCheck, setupMachine, setupToolchains } from './steps';
+import { verifySteps } from './steps';
 
 export interface BuildWorkflowOptions {
   /** @default 'localstack/localstack:4.14.0' (starts without a token: this workflow sees no secrets) */
@@ -28,12 +28,7 @@ export class BuildWorkflow extends PinnedWorkflow {
         permissions: { contents: github.workflows.JobPermission.READ },
         services: { localstack: localstackService(localstackImage) },
         steps: [
-          checkout(),
-          ...setupToolchains(options.nodeVersion ?? '20'),
-          setupMachine,
-          driftCheck,
-          { name: 'go vet, gofmt, go test -race', run: 'npx projen test:go' },
-          { name: 'vitest unit suite', run: 'npx projen test:unit' },
+          ...verifySteps(options.nodeVersion ?? '20'),
           { name: 'End-to-end suite (native binary, LocalStack)', env: { S3_ENDPOINT: LOCALSTACK_ENDPOINT }, run: 'npx projen e2e' },
         ],
       },

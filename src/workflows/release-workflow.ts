@@ -2,7 +2,7 @@ import { github } from 'projen';
 import { ACTIONS, uses } from './actions';
 import { DEFAULT_LOCALSTACK_IMAGE, LOCALSTACK_ENDPOINT, LOCALSTACK_HEALTH_OPTIONS, localstackService, validateLocalstackImage } from './localstack';
 import { PinnedWorkflow } from './pinned-workflow';
-import { checkout, driftCheck, setupMachine, setupToolchains } from './steps';
+import { checkout, setupToolchains, verifySteps } from './steps';
 import { PluginImage } from '../plugin-image';
 import { RegistryLogin } from '../registries';
 
@@ -95,14 +95,7 @@ export class ReleaseWorkflow extends PinnedWorkflow {
       needs: ['prepare'],
       runsOn,
       permissions: { contents: JobPermission.READ },
-      steps: [
-        checkout(),
-        ...setupToolchains(node),
-        setupMachine,
-        driftCheck,
-        { name: 'go vet, gofmt, go test -race', run: 'npx projen test:go' },
-        { name: 'vitest unit suite', run: 'npx projen test:unit' },
-      ],
+      steps: verifySteps(node),
     };
 
     const e2eImage = `${img.name}:e2e`;

@@ -21,10 +21,22 @@ export function setupToolchains(nodeVersion: string): JobStep[] {
 }
 
 /** Installs the test prerequisites (shellcheck, actionlint, …) with the project's own setup task. */
-export const setupMachine: JobStep = { name: 'Install test prerequisites', run: 'npx projen setup' };
+const setupMachine: JobStep = { name: 'Install test prerequisites', run: 'npx projen setup' };
+
+/** Everything a change must pass before anything is built from it: generated files, Go and unit tests. */
+export function verifySteps(nodeVersion: string): JobStep[] {
+  return [
+    checkout(),
+    ...setupToolchains(nodeVersion),
+    setupMachine,
+    driftCheck,
+    { name: 'go vet, gofmt, go test -race', run: 'npx projen test:go' },
+    { name: 'vitest unit suite', run: 'npx projen test:unit' },
+  ];
+}
 
 /** Re-synthesises and fails on any difference, printing the patch for the reviewer. */
-export const driftCheck: JobStep = {
+const driftCheck: JobStep = {
   name: 'Generated files match .projenrc.ts',
   run: [
     'npx projen --no-post',

@@ -21,16 +21,25 @@ type Client struct {
 	tables []*discoveredTable
 }
 
-// New validates the spec, connects to S3 and runs discovery once. With NoConnection
-// (the CLI asking for documentation) it validates the spec only.
+// New validates the spec, connects to S3 and runs discovery once. NoConnection (how the CLI
+// initialises a source for `cloudquery tables` and `migrate`) changes nothing: this plugin's
+// tables are the bucket's directories, so listing them needs the bucket (see noConnectionError).
 func New(ctx context.Context, logger zerolog.Logger, specBytes []byte, opts plugin.NewClientOptions) (plugin.Client, error) {
 	spec, err := ParseSpec(specBytes)
 	if err != nil {
 		return nil, err
 	}
-	if opts.NoConnection {
-		return &Client{spec: spec, logger: logger}, nil
+	c, err := connect(ctx, logger, spec)
+	if err != nil {
+		if opts.NoConnection {
+			return nil, noConnectionError(err)
+		}
+		return nil, err
 	}
+	return c, nil
+}
+
+func connect(ctx context.Context, logger zerolog.Logger, spec *Spec) (*Client, error) {
 	api, err := newS3Client(ctx, spec)
 	if err != nil {
 		return nil, err

@@ -116,6 +116,7 @@ func (d *discovery) readFooter(ctx context.Context, obj *parquetObject) error {
 		return fmt.Errorf("not a readable Parquet file: %w", err)
 	}
 	md := rdr.MetaData()
+	canonicalizeArrowHints(md)
 	sc, err := pqarrow.FromParquet(md.Schema, &pqarrow.ArrowReadProperties{}, md.KeyValueMetadata())
 	if err != nil {
 		return fmt.Errorf("unsupported Parquet schema: %w", err)
@@ -124,60 +125,32 @@ func (d *discovery) readFooter(ctx context.Context, obj *parquetObject) error {
 	return nil
 }
 
-// groupTables groups objects into tables by directory and checks that every
-// object of a table has the same columns with the same types.
+// groupTables groups objects into tables by source (tableSource) and derives each table's
+// columns from its objects' schemas (unifyColumns).
 func groupTables(objects []*parquetObject) ([]*discoveredTable, error) {
 	sort.Slice(objects, func(i, j int) bool { return objects[i].Key < objects[j].Key })
 	byName := map[string]*discoveredTable{}
 	var tables []*discoveredTable
 	for _, obj := range objects {
 		src := tableSource(obj.Key)
-		name := normalizeTableName(src)
+		name := tableName(src)
 		t, ok := byName[name]
 		if !ok {
-			t = &discoveredTable{Source: src, Table: tableFromArrow(name, obj.Schema)}
+			t = &discoveredTable{Source: src, Table: &schema.Table{Name: name}}
 			byName[name] = t
 			tables = append(tables, t)
 		} else if t.Source != src {
 			return nil, fmt.Errorf("%q and %q both map to table name %q: rename one of them", t.Source, src, name)
 		}
-		if err := sameSchema(t.Objects, t.Table, obj); err != nil {
+		t.Objects = append(t.Objects, obj)
+	}
+	for _, t := range tables {
+		cols, err := unifyColumns(t.Table.Name, t.Objects)
+		if err != nil {
 			return nil, err
 		}
-		t.Objects = append(t.Objects, obj)
+		t.Table.Columns = cols
 	}
 	sort.Slice(tables, func(i, j int) bool { return tables[i].Table.Name < tables[j].Table.Name })
 	return tables, nil
-}
-
-func tableFromArrow(name string, sc *arrow.Schema) *schema.Table {
-	cols := make(schema.ColumnList, sc.NumFields())
-	for i, f := range sc.Fields() {
-		cols[i] = schema.Column{Name: f.Name, Type: f.Type, NotNull: !f.Nullable}
-	}
-	return &schema.Table{Name: name, Columns: cols}
-}
-
-func sameSchema(existing []*parquetObject, table *schema.Table, obj *parquetObject) error {
-	if len(existing) == 0 {
-		return nil
-	}
-	first := existing[0]
-	theirs := obj.Schema.Fields()
-	for i, col := range table.Columns {
-		if i >= len(theirs) {
-			return fmt.Errorf("table %s: %s has column %q (%s) that %s lacks", table.Name, first.Key, col.Name, col.Type, obj.Key)
-		}
-		if theirs[i].Name != col.Name {
-			return fmt.Errorf("table %s: column %d is %q in %s but %q in %s", table.Name, i, col.Name, first.Key, theirs[i].Name, obj.Key)
-		}
-		if !arrow.TypeEqual(theirs[i].Type, col.Type) {
-			return fmt.Errorf("table %s: column %q is %s in %s but %s in %s", table.Name, col.Name, col.Type, first.Key, theirs[i].Type, obj.Key)
-		}
-	}
-	if len(theirs) > len(table.Columns) {
-		extra := theirs[len(table.Columns)]
-		return fmt.Errorf("table %s: %s has column %q (%s) that %s lacks", table.Name, obj.Key, extra.Name, extra.Type, first.Key)
-	}
-	return nil
 }

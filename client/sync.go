@@ -7,7 +7,6 @@ import (
 	"io"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
@@ -92,7 +91,7 @@ func (s *syncer) emit(ctx context.Context, sc *arrow.Schema, rec arrow.RecordBat
 	n := rec.NumRows()
 	for start := int64(0); start < n; start += s.rowsPerRecord {
 		part := rec.NewSlice(start, min(start+s.rowsPerRecord, n))
-		out := array.NewRecordBatch(sc, part.Columns(), part.NumRows())
+		out := conformRecord(sc, part)
 		part.Release()
 		select {
 		case res <- &message.SyncInsert{Record: out}:

@@ -1,4 +1,5 @@
 import { javascript, typescript } from 'projen';
+import { addCliTests } from './projenrc/cli-tests';
 import { addReleaseFiles } from './projenrc/release-files';
 import { readGoModule } from './src';
 
@@ -40,5 +41,6 @@ const project = new typescript.TypeScriptProject({
 project.defaultTask!.reset('node --require tsx/cjs .projenrc.ts');
 
 addReleaseFiles(project, readGoModule(project.outdir));
+addCliTests(project);
 
 project.synth();

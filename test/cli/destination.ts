@@ -39,13 +39,16 @@ export function destinationTable(dir: string, table: string): Table {
 
 export const CQ_COLUMNS = ['_cq_sync_time', '_cq_source_name'];
 
-/** A destination table's rows without the columns the CLI adds, and those columns' values apart. */
+/**
+ * A destination table's rows without CloudQuery's own columns (the CLI's _cq_sync_time and
+ * _cq_source_name, and the plugin's _cq_id once it emits one), and the CLI's values apart.
+ */
 export function splitRows(t: Table): { rows: Row[]; syncTimes: Set<string>; sourceNames: Set<string> } {
   const all = plainRows(t);
   const syncTimes = new Set<string>();
   const sourceNames = new Set<string>();
   const rows = all.map((r) => {
-    const { _cq_sync_time: syncTime, _cq_source_name: sourceName, ...rest } = r;
+    const { _cq_sync_time: syncTime, _cq_source_name: sourceName, _cq_id: _, ...rest } = r;
     syncTimes.add(String(syncTime));
     sourceNames.add(String(sourceName));
     return rest;

@@ -110,6 +110,7 @@ export interface DestinationConfig {
   readonly path: string;
   readonly dir: string;
   readonly writeMode?: 'overwrite-delete-stale' | 'overwrite' | 'append';
+  readonly pkMode?: 'default' | 'cq-id-only';
 }
 
 /** The source and destination documents of one CLI configuration file. */
@@ -134,6 +135,7 @@ export function writeConfig(workdir: string, source: SourceConfig, destination?:
         registry: 'local',
         path: destination.path,
         write_mode: destination.writeMode ?? 'overwrite-delete-stale',
+        ...(destination.pkMode ? { pk_mode: destination.pkMode } : {}),
         spec: { dir: destination.dir },
       },
     });

@@ -72,7 +72,7 @@ function expectFourTablesDelivered(destDir: string) {
   for (const table of FOUR_TABLES) {
     const t = destinationTable(destDir, table);
     const want = expectedTable(table);
-    const { [CQ_COLUMNS[0]]: syncTimeType, [CQ_COLUMNS[1]]: sourceNameType, ...types } = columnTypes(t);
+    const { [CQ_COLUMNS[0]]: syncTimeType, [CQ_COLUMNS[1]]: sourceNameType, _cq_id: _, ...types } = columnTypes(t);
     expect(types, `column types of ${table}`).toEqual(want.types);
     expect([syncTimeType, sourceNameType]).toEqual(['Timestamp<MICROSECOND, UTC>', 'Utf8']);
     const { rows, sourceNames, syncTimes: times } = splitRows(t);
@@ -129,6 +129,47 @@ describe('cloudquery sync', () => {
   });
 });
 
+describe('CloudQuery columns (PHASE 2: fails on this branch)', () => {
+  // Inherited _cq_* columns pass through today, so the CLI keeps their _cq_source_name "s3" and
+  // old _cq_sync_time, and its DELETESTALE deletes every imported row.
+  it('CloudQuery columns round trip: Parquet exported by CloudQuery syncs without duplicate columns, and overwrite-delete-stale deletes none of its rows', async () => {
+    const { dir, destDir } = workdir('cq-export');
+    const config = writeConfig(dir, { registry: 'local', path: bins.plugin, spec: spec(CASES), tables: ['cq_export'] }, { path: bins.destination, dir: destDir });
+    const r = await cloudquery(dir, ['sync', config]);
+    expect(r.status, explain(r)).toBe(0);
+    const migrate = destinationMessages(destDir).find((m) => m.type === 'migrate_table' && m.table === 'cq_export')!;
+    const names = migrate.columns!.map((c) => c.name);
+    expect(names.length, `duplicate columns in ${names.join(', ')}`).toBe(new Set(names).size);
+
+    const stale = destinationMessages(destDir).find((m) => m.type === 'delete_stale' && m.table === 'cq_export')!;
+    expect(stale.deleted, 'DELETESTALE must not delete imported rows').toBe(0);
+    const t = destinationTable(destDir, 'cq_export');
+    expect(t.numRows).toBe(CQ_EXPORT_ROWS);
+
+    // The CLI's columns describe this sync, not the one that wrote the file.
+    const rows = plainRows(t);
+    expect(new Set(rows.map((row) => row._cq_sync_time))).toEqual(new Set([new Date(Date.parse(stale.sync_time!)).toISOString()]));
+    expect(new Set(rows.map((row) => row._cq_source_name))).toEqual(new Set(['s3']));
+    // The file's own values are kept, under another name, and the data is intact.
+    const inheritedIds = rows.map((row) => Object.entries(row).find(([k, v]) => k !== '_cq_id' && typeof v === 'string' && v.startsWith('00000000-0000-4000-8000-'))?.[1]);
+    expect(inheritedIds.filter(Boolean).length, 'the exported _cq_id values are kept in a renamed column').toBe(CQ_EXPORT_ROWS);
+    expect(rows.map((row) => row.name).sort()).toEqual(Array.from({ length: CQ_EXPORT_ROWS }, (_, i) => `name-${i}`).sort());
+  });
+
+  // PHASE 2 (#10): the plugin does not emit _cq_id yet.
+  it('every row carries its own _cq_id (uuid, unique), so pk_mode: cq-id-only makes it the primary key', async () => {
+    const { dir, destDir } = workdir('cq-id');
+    const config = writeConfig(dir, { registry: 'local', path: bins.plugin, spec: spec(FOUR), tables: ['data_2024'] }, { path: bins.destination, dir: destDir, pkMode: 'cq-id-only' });
+    const r = await cloudquery(dir, ['sync', config]);
+    expect(r.status, explain(r)).toBe(0);
+    const migrate = destinationMessages(destDir).find((m) => m.type === 'migrate_table' && m.table === 'data_2024')!;
+    expect(migrate.columns!.find((c) => c.name === '_cq_id'), `columns: ${JSON.stringify(migrate.columns)}`).toMatchObject({ primary_key: true, not_null: true });
+    const ids = plainRows(destinationTable(destDir, 'data_2024')).map((row) => row._cq_id);
+    expect(ids.every((id) => id !== null)).toBe(true);
+    expect(new Set(ids.map(String)).size).toBe(expectedTable('data_2024').rows.length);
+  });
+});
+
 describe('schemas through the CLI', () => {
   async function syncTable(name: string, table: string) {
     const { dir, destDir } = workdir(name);
@@ -159,29 +200,5 @@ describe('schemas through the CLI', () => {
     const t = destinationTable(destDir, 'durations');
     expect(columnTypes(t).elapsed).toBe('Int64');
     expect(splitRows(t).rows).toEqual([{ elapsed: '1500', day: '2024-01-14' }, { elapsed: null, day: null }]);
-  });
-
-  // PHASE 2 (#10): fails on this branch. Inherited _cq_* columns pass through today, so the CLI keeps
-  // their _cq_source_name "s3" and old _cq_sync_time, and its DELETESTALE deletes every imported row.
-  it('CloudQuery columns round trip: Parquet exported by CloudQuery syncs without duplicate columns, and overwrite-delete-stale deletes none of its rows', async () => {
-    const { r, destDir } = await syncTable('cq-export', 'cq_export');
-    expect(r.status, explain(r)).toBe(0);
-    const migrate = destinationMessages(destDir).find((m) => m.type === 'migrate_table' && m.table === 'cq_export')!;
-    const names = migrate.columns!.map((c) => c.name);
-    expect(names.length, `duplicate columns in ${names.join(', ')}`).toBe(new Set(names).size);
-
-    const stale = destinationMessages(destDir).find((m) => m.type === 'delete_stale' && m.table === 'cq_export')!;
-    expect(stale.deleted, 'DELETESTALE must not delete imported rows').toBe(0);
-    const t = destinationTable(destDir, 'cq_export');
-    expect(t.numRows).toBe(CQ_EXPORT_ROWS);
-
-    // The CLI's columns describe this sync, not the one that wrote the file.
-    const rows = plainRows(t);
-    expect(new Set(rows.map((row) => row._cq_sync_time))).toEqual(new Set([new Date(Date.parse(stale.sync_time!)).toISOString()]));
-    expect(new Set(rows.map((row) => row._cq_source_name))).toEqual(new Set(['s3']));
-    // The file's own values are kept, under another name, and the data is intact.
-    const inheritedIds = rows.map((row) => Object.entries(row).find(([k, v]) => k !== '_cq_id' && typeof v === 'string' && v.startsWith('00000000-0000-4000-8000-'))?.[1]);
-    expect(inheritedIds.filter(Boolean).length, 'the exported _cq_id values are kept in a renamed column').toBe(CQ_EXPORT_ROWS);
-    expect(rows.map((row) => row.name).sort()).toEqual(Array.from({ length: CQ_EXPORT_ROWS }, (_, i) => `name-${i}`).sort());
   });
 });

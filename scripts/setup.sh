@@ -56,7 +56,11 @@ if [ -x .tools/bin/cloudquery ] && [ "$(.tools/bin/cloudquery --version 2>/dev/n
 else
   echo "building ${CQ_MODULE}@${CQ_VERSION} from the Go module proxy (a cold build takes several minutes on 2 cores)..."
   started=$SECONDS
-  (cd tools/cloudquery && go build -trimpath -ldflags "-s -w -X ${CQ_MODULE}/cmd.Version=${CQ_VERSION}" -o ../../.tools/bin/cloudquery "$CQ_MODULE")
+  # Bounded: a stalled module download fails setup with a message instead of eating CI's budget.
+  if ! (cd tools/cloudquery && timeout 1200 go build -trimpath -ldflags "-s -w -X ${CQ_MODULE}/cmd.Version=${CQ_VERSION}" -o ../../.tools/bin/cloudquery "$CQ_MODULE"); then
+    echo "error: building the CloudQuery CLI failed or took over 20 minutes (see above); the CLI tests need .tools/bin/cloudquery" >&2
+    exit 1
+  fi
   echo "built .tools/bin/cloudquery ($(du -h .tools/bin/cloudquery | cut -f1)) in $((SECONDS - started)) s: $(.tools/bin/cloudquery --version)"
 fi
 

@@ -1,5 +1,6 @@
 import { Component, github, IResolver, JsonPatch } from 'projen';
 import { pinComments } from './actions';
+import { EndToEndJob } from './end-to-end';
 
 export interface PinnedWorkflowOptions {
   readonly name: string;
@@ -31,6 +32,13 @@ export class PinnedWorkflow extends Component {
       const text = render(resolver);
       return text === undefined ? undefined : pinComments(text);
     };
+  }
+
+  /** Service `options` as the one string GitHub wants (projen's model types them as a list). */
+  public setServiceOptions(jobId: string, job: EndToEndJob | undefined): void {
+    for (const [id, service] of Object.entries(job?.services ?? {})) {
+      if (service.options) this.override(`jobs.${jobId}.services.${id}.options`, service.options);
+    }
   }
 
   /** Sets a value GitHub needs in a shape projen's typed model does not allow (e.g. service `options` as one string). */

@@ -45,7 +45,7 @@ docker-push: docker-engine
 .PHONY: tag-release
 tag-release:
 	@test -n '$(subst ','\'',$(value TAG))' || { echo "error: TAG is required: make tag-release TAG=vX.Y.Z" >&2; exit 1; }
-	npx --no tag-release -- '$(subst ','\'',$(value TAG))'
+	npx --no -- tag-release -- '$(subst ','\'',$(value TAG))'
 
 .PHONY: docker-engine
 docker-engine:

@@ -47,9 +47,19 @@ export function digestProblem(digest: string): string | undefined {
   return DIGEST.test(digest) ? undefined : 'is not a digest: sha256: followed by 64 lowercase hex digits';
 }
 
+/** The parts of an image reference. */
 export interface ImageReference {
+  /** The image name, with its registry if it has one. */
   readonly name: string;
+  /**
+   * The tag.
+   * @default - none
+   */
   readonly tag?: string;
+  /**
+   * The content digest.
+   * @default - none
+   */
   readonly digest?: string;
 }
 

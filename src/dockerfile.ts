@@ -42,7 +42,7 @@ export class Dockerfile extends FileBase {
       '# Builder: runs on the build platform and cross-compiles, so no stage needs QEMU.',
       `FROM --platform=$BUILDPLATFORM ${img.builderBase} AS builder`,
       'WORKDIR /src',
-      'COPY go.mod go.sum ./',
+      `COPY ${img.goSourcePaths.includes('go.sum') ? 'go.mod go.sum' : 'go.mod'} ./`,
       'RUN --mount=type=cache,target=/go/pkg/mod go mod download',
       '# .dockerignore is an allowlist: only the Go sources reach the context.',
       'COPY . .',

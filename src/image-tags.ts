@@ -15,7 +15,9 @@ export interface ImageTagsInput {
 export interface ImageTags {
   /** `1.2.3` (no `v`). */
   readonly version: string;
+  /** The first 7 hex digits of the commit, lowercase. */
   readonly shortSha: string;
+  /** Whether the tag has a prerelease part (then no floating tags). */
   readonly prerelease: boolean;
   /** Primary immutable tag first, then the version, then any floating tags. */
   readonly tags: string[];

@@ -6,6 +6,7 @@ export * from './go-build';
 export * from './registries';
 export * from './plugin-image';
 export * from './image-tags';
+export * from './package-bin';
 export * from './dockerfile';
 export * from './dockerignore';
 export * from './makefile';

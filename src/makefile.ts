@@ -1,4 +1,5 @@
 import { IResolver, Makefile, Project } from 'projen';
+import { packageBin } from './package-bin';
 import { PluginImage } from './plugin-image';
 import { OptionChecker } from './validation';
 
@@ -63,7 +64,8 @@ export class PluginMakefile extends Makefile {
       help: 'Check and push an annotated release tag: make tag-release TAG=vX.Y.Z',
       recipe: [
         `@test -n ${TAG_WORD} || { echo "error: TAG is required: make tag-release TAG=vX.Y.Z" >&2; exit 1; }`,
-        `npx --no tag-release -- ${TAG_WORD}`,
+        // `--` again: a tag starting with - is the tag, not an option of tag-release.
+        packageBin('tag-release', `-- ${TAG_WORD}`),
       ],
     });
     this.addRule({ targets: ['docker-engine'], phony: true, recipe: [DOCKER_ENGINE_CHECK] });

@@ -5,7 +5,7 @@ import { javascript } from 'projen';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildProblems, releaseProblems } from './workflow-policy';
-import { runStep } from './workflows.test';
+import { runStep } from './run-step';
 import { synthQuietly, tempDir, tempNodeProject } from './synth';
 import { CloudQueryGoPlugin, CloudQueryGoPluginOptions, EndToEndContext, idFromPrefix, readGoModule, Registry, varRef } from '../src';
 

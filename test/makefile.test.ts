@@ -68,7 +68,7 @@ describe('Makefile', () => {
     const rec = recordingPath();
     const r = make(dir, ['tag-release', `TAG=${tag}`], { ...process.env, PATH: rec.path });
     expect(r.status, r.stderr).toBe(0);
-    expect(rec.args('npx')).toEqual(['--no', 'tag-release', '--', tag]);
+    expect(rec.args('npx')).toEqual(['--no', '--', 'tag-release', '--', tag]);
     expect(fs.existsSync(path.join(dir, 'pwned'))).toBe(false);
   });
 

@@ -47,6 +47,7 @@ export function commonProblems(doc: Doc, yamlText: string): string[] {
       if (typeof step.run !== 'string') continue;
       if (step.run.includes('${{')) problems.push(`job ${id} step "${step.name}" splices an expression into its script`);
       if (/npx projen [\w:-]+ +[^|;&\n]/.test(step.run)) problems.push(`job ${id} step "${step.name}" passes arguments through a projen task`);
+      if (/\bnpx (?!projen\b|--no -- )/.test(step.run)) problems.push(`job ${id} step "${step.name}" runs npx without "--no --" (npx would read the arguments as its own options)`);
     }
   }
   return problems;

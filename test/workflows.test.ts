@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildProblems, pinningProblems, releaseProblems } from './workflow-policy';
 import { which } from './e2e/process';
+import { runStep } from './run-step';
 import { REPO_ROOT, synthRepository, tempDir } from './synth';
 import { ReleaseWorkflow } from '../src';
 
@@ -19,15 +20,6 @@ function actionlint(files: string[]) {
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
 
-/** Runs a generated step's `run:` script with bash in a temp dir, as a runner would. */
-export function runStep(step: { run: string }, env: Record<string, string>, stubs: Record<string, string> = {}, options: { gitRepo?: boolean } = {}) {
-  const dir = tempDir('step-');
-  for (const [name, script] of Object.entries(stubs)) fs.writeFileSync(path.join(dir, name), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
-  if (options.gitRepo) spawnSync('git', ['init', '-q', dir]);
-  // stdin from /dev/null: bash run with a socket as stdin reads ~/.bashrc.
-  const r = spawnSync('bash', ['-e', '-c', step.run], { cwd: dir, env: { PATH: `${dir}:${process.env.PATH}`, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  return { ...r, dir, read: (f: string) => fs.readFileSync(path.join(dir, f), 'utf8') };
-}
 
 describe('release.yml', () => {
   const out = synthRepository();
@@ -69,7 +61,7 @@ describe('release.yml', () => {
 
   it('prepare computes tags for both registries with the package\'s image-tags bin, the tag one quoted argument', () => {
     const step = doc.jobs.prepare.steps.find((s: any) => s.id === 'tags');
-    expect(step.run).toBe('npx --no image-tags --tag "$GITHUB_REF_NAME" --sha "$GITHUB_SHA" --images "$IMAGES" --github-output');
+    expect(step.run).toBe('npx --no -- image-tags --tag="$GITHUB_REF_NAME" --sha="$GITHUB_SHA" --images="$IMAGES" --github-output');
     expect(step.env.IMAGES).toBe('gcr_io_gcp_project_id=gcr.io/${{ vars.GCP_PROJECT_ID }}/cq-source-s3,ghcr_io_cq_source_s3=ghcr.io/cq-source-s3/cq-source-s3');
     for (const o of ['version', 'short_sha', 'prerelease', 'tags', 'refs', 'refs_gcr_io_gcp_project_id', 'refs_ghcr_io_cq_source_s3']) {
       expect(doc.jobs.prepare.outputs[o], `prepare output ${o}`).toBe(`\${{ steps.tags.outputs.${o} }}`);
@@ -124,7 +116,7 @@ describe('release.yml', () => {
   describe('a pushed tag reaches image-tags as one argument (issue #11)', () => {
     const step = doc.jobs.prepare.steps.find((s: any) => s.id === 'tags');
     /** `npx --no <bin> …` as npx runs it: the bin from this package, with the arguments it was given. */
-    const npx = `[ "$1" = --no ] || exit 97\nshift\nbin=$1\nshift\nexec "${REPO_ROOT}/node_modules/.bin/tsx" "${REPO_ROOT}/src/cli/$bin.ts" "$@"`;
+    const npx = `[ "$1" = --no ] && [ "$2" = -- ] || exit 97\nshift 2\nbin=$1\nshift\nexec "${REPO_ROOT}/node_modules/.bin/tsx" "${REPO_ROOT}/src/cli/$bin.ts" "$@"`;
     const env = (tag: string) => ({
       GITHUB_REF_NAME: tag, GITHUB_SHA: 'abc1234def5678abc1234def5678abc1234def56', GITHUB_OUTPUT: 'output',
       IMAGES: 'gcr_io_gcp_project_id=gcr.io/my-project/cq-source-s3,ghcr_io_cq_source_s3=ghcr.io/cq-source-s3/cq-source-s3',
@@ -135,6 +127,7 @@ describe('release.yml', () => {
       'v1.2.3-`touch pwned`',
       'v1.2.3;touch pwned',
       'v1.2.3 --github-output',
+      '--yes',
     ])('%j is rejected by the tag rules with one line, and nothing runs', (tag) => {
       const r = runStep(step, env(tag), { npx }, { gitRepo: true });
       expect(r.status).toBe(2);
@@ -166,7 +159,8 @@ describe('release.yml', () => {
       ['QEMU is set up', (d: any) => { d.jobs.publish.steps.unshift({ uses: 'docker/setup-qemu-action@96fe6ef7f33517b61c61be40b68a1882f3264fb8' }); }, 'sets up QEMU'],
       ['platforms drift', (d: any) => { d.jobs.publish.steps.find((s: any) => s.id === 'build').with.platforms = 'linux/amd64'; }, 'differ from the image platforms'],
       ['LocalStack unpinned', (d: any) => { d.jobs.e2e.services.localstack.image = 'localstack/localstack:LATEST'; }, 'is not pinned'],
-      ['an expression spliced into a script', (d: any) => { d.jobs.prepare.steps.find((s: any) => s.id === 'tags').run = 'npx --no image-tags --tag ${{ github.ref_name }}'; }, 'splices an expression into its script'],
+      ['an expression spliced into a script', (d: any) => { d.jobs.prepare.steps.find((s: any) => s.id === 'tags').run = 'npx --no -- image-tags --tag ${{ github.ref_name }}'; }, 'splices an expression into its script'],
+      ['npx reading the tag as its own option', (d: any) => { d.jobs.prepare.steps.find((s: any) => s.id === 'tags').run = 'npx --no image-tags --tag "$GITHUB_REF_NAME"'; }, 'runs npx without "--no --"'],
       ['a tag passed through a projen task', (d: any) => { d.jobs.prepare.steps.find((s: any) => s.id === 'tags').run = 'npx projen image-tags --tag "$GITHUB_REF_NAME"'; }, 'passes arguments through a projen task'],
       ['tags not from prepare', (d: any) => { d.jobs.publish.steps.find((s: any) => s.id === 'build').with.tags = 'x:latest'; }, 'tags must come from the prepare job outputs'],
       ['e2e tests a different build', (d: any) => { d.jobs.e2e.steps.find((s: any) => s.uses?.startsWith('docker/build-push-action')).with['build-args'] = 'VERSION=dev'; }, 'different build-args'],

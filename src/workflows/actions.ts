@@ -1,7 +1,10 @@
 /** A GitHub Action pinned to the commit its release tag points to. */
 export interface PinnedAction {
+  /** `owner/repo` of the action. */
   readonly repo: string;
+  /** The release tag, shown as a comment after the pin. */
   readonly tag: string;
+  /** The 40-hex commit the tag points to. */
   readonly sha: string;
 }
 

@@ -2,7 +2,9 @@ import { OptionChecker } from '../validation';
 
 /** A repository configuration value a workflow reads: `${{ vars.NAME }}` or `${{ secrets.NAME }}`. */
 export interface ConfigurationReference {
+  /** `vars` for a repository variable, `secrets` for a secret. */
   readonly context: 'vars' | 'secrets';
+  /** The variable or secret name. */
   readonly name: string;
 }
 

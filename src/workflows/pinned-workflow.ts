@@ -3,9 +3,17 @@ import { pinComments } from './actions';
 import { EndToEndJob } from './end-to-end';
 
 export interface PinnedWorkflowOptions {
+  /** Workflow name; the file is `.github/workflows/<name>.yml`. */
   readonly name: string;
-  /** Workflow-level permissions; jobs ask for what they need. @default {} (none) */
+  /**
+   * Workflow-level permissions; jobs ask for what they need.
+   * @default {} (none)
+   */
   readonly permissions?: Record<string, string>;
+  /**
+   * Concurrency group and whether a new run cancels one in progress.
+   * @default - runs are not limited
+   */
   readonly concurrency?: github.ConcurrencyOptions;
 }
 

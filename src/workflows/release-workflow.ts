@@ -3,6 +3,7 @@ import { EndToEndJob, serviceContainers } from './end-to-end';
 import { PinnedWorkflow } from './pinned-workflow';
 import { buildImage, checkout, imageVersionCheck, pluginLogs, setupBuildx, setupToolchains, startPluginContainer, uniqueSteps, verifySteps } from './steps';
 import { WorkflowSettings } from './workflow-settings';
+import { packageBin } from '../package-bin';
 import { PluginImage } from '../plugin-image';
 import { imageIn, IRegistry } from '../registries/registry';
 import { OptionChecker } from '../validation';
@@ -64,7 +65,7 @@ export class ReleaseWorkflow extends PinnedWorkflow {
           id: 'tags',
           env: { IMAGES: img.registries.map((r) => `${r.id}=${imageIn(r, img.name)}`).join(',') },
           // The bin from the npm package, with the tag as one argument: never through a projen task, which would re-parse it as shell.
-          run: 'npx --no image-tags --tag "$GITHUB_REF_NAME" --sha "$GITHUB_SHA" --images "$IMAGES" --github-output',
+          run: packageBin('image-tags', '--tag="$GITHUB_REF_NAME" --sha="$GITHUB_SHA" --images="$IMAGES" --github-output'),
         },
       ],
     };

@@ -44,9 +44,13 @@ export function setupBuildx(name = 'Set up Buildx (the builder cross-compiles: n
 
 /** The build-push inputs the tested and the published build share, so e2e tests what publish pushes. */
 export interface ImageBuild {
+  /** The build context directory. */
   readonly 'context': string;
+  /** `NAME=value` lines passed as `--build-arg`. */
   readonly 'build-args': string;
+  /** Where BuildKit reads cached layers. */
   readonly 'cache-from': string;
+  /** Where BuildKit writes cached layers. */
   readonly 'cache-to': string;
 }
 

@@ -16,7 +16,7 @@ export interface GoBuildOptions {
    * Go build tags.
    * @default ['grpcnotrace']
    */
-  readonly tags?: string[];
+  readonly buildTags?: string[];
 }
 
 /** A package path relative to the module root: slash-separated Go path elements, no `.` or `..`. */
@@ -39,7 +39,7 @@ export class GoBuild {
   constructor(options: GoBuildOptions, check = new OptionChecker('GoBuild')) {
     this.versionPackage = check.match('versionPackage', options.versionPackage ?? 'plugin', PACKAGE_PATH,
       'must be a package path relative to the module root, such as plugin or resources/plugin');
-    this.tags = check.list('buildTags', options.tags ?? ['grpcnotrace']);
+    this.tags = check.list('buildTags', options.buildTags ?? ['grpcnotrace']);
     for (const tag of this.tags) check.match('buildTags', tag, BUILD_TAG, 'must be a Go build tag (letters, digits, _ and .)');
     this.versionVariable = `${options.modulePath}/${this.versionPackage}.Version`;
   }

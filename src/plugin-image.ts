@@ -110,7 +110,7 @@ export class PluginImage {
     this.modulePath = goModule.modulePath;
     this.goVersion = goModule.goVersion;
     this.goSourcePaths = goModule.sourcePaths;
-    this.goBuild = new GoBuild({ modulePath: this.modulePath, versionPackage: options.versionPackage, tags: options.buildTags }, check);
+    this.goBuild = new GoBuild({ modulePath: this.modulePath, versionPackage: options.versionPackage, buildTags: options.buildTags }, check);
     if (goModule.versionPackages && !goModule.versionPackages.includes(this.goBuild.versionPackage)) {
       const found = goModule.versionPackages.length > 0 ? `the packages that do are ${goModule.versionPackages.join(', ')}` : 'no package does';
       check.fail('versionPackage', this.goBuild.versionPackage, `declares no Version variable in the Go module (${found}), so -X would set nothing`);

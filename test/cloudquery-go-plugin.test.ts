@@ -184,6 +184,14 @@ describe('CloudQueryGoPlugin in another plugin repository', () => {
   });
 
   it.each([
+    [{ image: 'alpine', tag: '3.20' }, 'alpine:3.20'],
+    [{ image: 'localhost:5000/base/static', digest: `sha256:${'b'.repeat(64)}` }, `localhost:5000/base/static:nonroot@sha256:${'b'.repeat(64)}`],
+  ])('the runtime base %j is a valid reference: FROM %s', (runtimeBase, from) => {
+    const out = synth({ runtimeBase });
+    expect(DockerfileParser.parse(out.read('Dockerfile')).getFROMs()[1].getImage()).toBe(from);
+  });
+
+  it.each([
     ['gcr.io/acme-images', 'gcr_io_acme_images'],
     ['gcr.io/${{ vars.GCP_PROJECT_ID }}', 'gcr_io_gcp_project_id'],
     ['123456789012.dkr.ecr.eu-west-1.amazonaws.com', 'r_123456789012_dkr_ecr_eu_west_1_amazonaws_com'],

@@ -1,3 +1,4 @@
+import { MODULE_PATH } from './go-module';
 import { OptionChecker } from './validation';
 
 /** How a shell refers to the version being built (e.g. `${VERSION}` in a Dockerfile, `$VERSION` in make recipes). */
@@ -41,6 +42,7 @@ export class GoBuild {
       'must be a package path relative to the module root, such as plugin or resources/plugin');
     this.tags = check.list('buildTags', options.buildTags ?? ['grpcnotrace']);
     for (const tag of this.tags) check.match('buildTags', tag, BUILD_TAG, 'must be a Go build tag (letters, digits, _ and .)');
+    check.match('modulePath', options.modulePath, MODULE_PATH, 'must be a Go module path such as github.com/owner/repo');
     this.versionVariable = `${options.modulePath}/${this.versionPackage}.Version`;
   }
 

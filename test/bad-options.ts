@@ -20,7 +20,7 @@ export interface BadOptionCase {
 const SHA = `sha256:${'a'.repeat(64)}`;
 
 export function badOptionCases(lib: typeof Lib, projen: typeof Projen): BadOptionCase[] {
-  const { CloudQueryGoPlugin, Registry, secretRef, varRef } = lib;
+  const { CloudQueryGoPlugin, GoBuild, Registry, secretRef, varRef } = lib;
   type Options = Lib.CloudQueryGoPluginOptions;
   const goModule: Lib.GoModuleFacts = {
     modulePath: 'github.com/acme/cq-source-hello',
@@ -128,6 +128,15 @@ export function badOptionCases(lib: typeof Lib, projen: typeof Projen): BadOptio
     c('a secret in the build workflow', suite(() => ({ ...okJob, services: { s3: { image: 'localstack/localstack:4.14.0', env: { LOCALSTACK_AUTH_TOKEN: '${{ secrets.LOCALSTACK_AUTH_TOKEN }}' } } } })), `${P} "e2e.job(build)" is invalid: "secrets.LOCALSTACK_AUTH_TOKEN" is used in build.yml, which runs on pull requests and must see no secrets (use it only for the release workflow)`),
     c('a secret reference with a space in it', suite((w) => ({ ...okJob, services: { s3: { image: 'localstack/localstack:4.14.0', env: w.workflow === 'release' ? { LOCALSTACK_AUTH_TOKEN: '${{ secrets.bad name }} ${{ x }}' } : {} as Record<string, string> } } })), `${P} "e2e.job(release).services.s3.env.LOCALSTACK_AUTH_TOKEN" is invalid: "\${{ secrets.bad name }} \${{ x }}" has the expression "\${{ secrets.bad name }}": expressions in options must be context paths such as \${{ secrets.NAME }}`),
     c('an end-to-end job without steps', suite(() => ({ steps: [] })), `${P} "e2e.job(build).steps" is invalid: [] must list at least 1 step`),
+    // Components used on their own
+    c('GoBuild with a module path that has a space', () => new GoBuild({ modulePath: 'my module' }), 'GoBuild option "modulePath" is invalid: "my module" must be a Go module path such as github.com/owner/repo'),
+    c('a Makefile target name with a space', (outdir) => {
+      const o = base();
+      new CloudQueryGoPlugin(project(outdir), o).makefile.addTarget({ name: 'lint all', help: 'Lint', recipe: ['golangci-lint run'] });
+    }, 'PluginMakefile.addTarget option "name" is invalid: "lint all" must be a make target name (letters, digits, _, -, . and :)'),
+    c('a Makefile target help of two lines', (outdir) => {
+      new CloudQueryGoPlugin(project(outdir), base()).makefile.addTarget({ name: 'lint', help: 'Lint\nall', recipe: ['golangci-lint run'] });
+    }, 'PluginMakefile.addTarget option "help" is invalid: "Lint\\nall" must be one line of 1 to 200 printable characters'),
     c('a container env name with a dash', suite(() => ({ ...okJob, containerEnv: { 'AWS-REGION': 'x' } })), `${P} "e2e.job(build).containerEnv" is invalid: "AWS-REGION" must be an environment variable name (letters, digits and _, not starting with a digit)`),
   ];
 }

@@ -1,5 +1,6 @@
 import { github } from 'projen';
-import { EndToEndJob, serviceContainers } from './end-to-end';
+import { checkEndToEndJob, EndToEndJob, serviceContainers } from './end-to-end';
+import { OptionChecker } from '../validation';
 import { PinnedWorkflow } from './pinned-workflow';
 import { verifySteps } from './steps';
 import { WorkflowSettings } from './workflow-settings';
@@ -18,7 +19,8 @@ export interface BuildWorkflowOptions {
 export class BuildWorkflow extends PinnedWorkflow {
   constructor(gh: github.GitHub, options: BuildWorkflowOptions) {
     super(gh, { name: 'build', concurrency: { group: 'build-${{ github.ref }}', cancelInProgress: true } });
-    const { settings, e2e } = options;
+    const { settings } = options;
+    const e2e = options.e2e && checkEndToEndJob(new OptionChecker('BuildWorkflow'), options.e2e, { workflow: 'build' });
     this.workflow.on({ pullRequest: {}, push: { branches: [settings.defaultBranch] } });
     this.workflow.addJobs({
       build: {

@@ -1,6 +1,7 @@
 import { Component, github, IResolver, JsonPatch } from 'projen';
 import { pinComments } from './actions';
 import { EndToEndJob } from './end-to-end';
+import { OptionChecker } from '../validation';
 
 export interface PinnedWorkflowOptions {
   /** Workflow name; the file is `.github/workflows/<name>.yml`. */
@@ -26,6 +27,7 @@ export class PinnedWorkflow extends Component {
 
   constructor(gh: github.GitHub, options: PinnedWorkflowOptions) {
     super(gh.project);
+    new OptionChecker('PinnedWorkflow').match('name', options.name, /^[A-Za-z0-9_-]+$/, 'must be a workflow file name (letters, digits, _ and -)');
     this.workflow = new github.GithubWorkflow(gh, options.name, {
       limitConcurrency: options.concurrency !== undefined,
       concurrencyOptions: options.concurrency,

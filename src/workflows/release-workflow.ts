@@ -1,5 +1,5 @@
 import { github } from 'projen';
-import { EndToEndJob, serviceContainers } from './end-to-end';
+import { checkEndToEndJob, EndToEndJob, serviceContainers } from './end-to-end';
 import { PinnedWorkflow } from './pinned-workflow';
 import { buildImage, checkout, imageVersionCheck, pluginLogs, setupBuildx, setupToolchains, startPluginContainer, uniqueSteps, verifySteps } from './steps';
 import { WorkflowSettings } from './workflow-settings';
@@ -79,7 +79,7 @@ export class ReleaseWorkflow extends PinnedWorkflow {
     };
 
     const e2eImage = `${img.name}:e2e`;
-    const suite = options.e2e;
+    const suite = options.e2e && checkEndToEndJob(check, options.e2e, { workflow: 'release' });
     const e2e: github.workflows.Job = {
       name: suite ? 'End-to-end on the built image' : 'The built image runs and reports its version',
       needs: ['prepare', 'test'],

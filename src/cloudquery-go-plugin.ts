@@ -48,21 +48,27 @@ export interface CloudQueryGoPluginOptions extends Omit<PluginImageOptions, 'goM
  * ```
  */
 export class CloudQueryGoPlugin extends Component {
+  /** The validated image description every file renders from. */
   public readonly image: PluginImage;
+  /** Node version, default branch, runners and checks of the workflows, as resolved from the options and the project. */
   public readonly settings: WorkflowSettings;
+  /** The multi-stage Dockerfile. */
   public readonly dockerfile: Dockerfile;
   /** A projen `IgnoreFile`: `addPatterns` lets more paths in or out. */
   public readonly dockerignore: DockerIgnore;
   /** `addTarget` adds a target that `make help` lists. */
   public readonly makefile: PluginMakefile;
+  /** build:binaries, test:go, docker-build and docker-push. */
   public readonly tasks: PluginTasks;
+  /** release.yml. */
   public readonly releaseWorkflow: ReleaseWorkflow;
+  /** build.yml, unless `buildWorkflow: false`. */
   public readonly buildWorkflow?: BuildWorkflow;
 
   constructor(project: javascript.NodeProject, options: CloudQueryGoPluginOptions) {
     super(project);
     const check = new OptionChecker('CloudQueryGoPlugin');
-    // Validate everything first: a bad option throws here, and nothing has been added to the project.
+    // Validate everything first: a bad option throws here, before any file is added to the project.
     if (!options.registries || options.registries.length === 0) check.fail('registries', options.registries ?? [], 'must list at least one registry to publish to');
     this.image = new PluginImage({
       ...options,

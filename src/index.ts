@@ -12,3 +12,4 @@ export * from './workflows/localstack';
 export * from './workflows/pinned-workflow';
 export * from './workflows/release-workflow';
 export * from './workflows/build-workflow';
+export * from './release';

@@ -39,7 +39,7 @@ export class PluginTasks extends Component {
     }
 
     project.addTask('setup', {
-      description: 'Install what the tests need on a Debian machine (apt packages, S3 emulator venv, Go modules, actionlint)',
+      description: 'Install what the tests need on a Debian machine (apt packages, S3 emulator venv, Go modules, actionlint, registry tools)',
       exec: 'bash scripts/setup.sh',
     });
     const e2e = project.addTask('e2e', {
@@ -50,6 +50,11 @@ export class PluginTasks extends Component {
     const imageVerify = project.addTask('image:verify', {
       description: 'Build the generated Dockerfile with buildah against local stand-in bases, inspect it, and run the smoke suite in it',
       exec: 'vitest run --project image',
+      receiveArgs: true,
+    });
+    const registryVerify = project.addTask('registry:verify', {
+      description: 'Release promotion against two loopback registries: buildah multi-arch index, promote, both platforms run, cosign sign/verify',
+      exec: 'vitest run --project registry',
       receiveArgs: true,
     });
     project.addTask('bench', {
@@ -78,5 +83,6 @@ export class PluginTasks extends Component {
     test.spawn(goTest);
     test.spawn(e2e);
     test.spawn(imageVerify);
+    test.spawn(registryVerify);
   }
 }

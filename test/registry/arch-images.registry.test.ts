@@ -3,7 +3,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INDEX_VERSION } from './multi-arch-index';
-import { runPromote } from './promote-cli';
 import { ReleaseWorld } from './release-world';
 import { craneOk } from './registry-state';
 import { serveArgs, spawnPlugin } from '../e2e/plugin-process';
@@ -16,11 +15,7 @@ let images: string[];
 
 beforeAll(async () => {
   world = await ReleaseWorld.start();
-  const t = world.fresh();
-  images = t.images;
-  t.remote.pushTags('v2.0.0');
-  const r = await runPromote(world.promoteArgs('v2.0.0', world.digest, t.images, t.remote));
-  if (r.status !== 0) throw new Error(`promote failed: ${r.stderr}`);
+  images = await world.promoted('v2.0.0');
 });
 afterAll(async () => {
   await world?.stop();

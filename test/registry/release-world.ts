@@ -1,5 +1,6 @@
 import { GitRemote } from './git-remote';
 import { buildMultiArchIndex, pushIndex, releaseVariant } from './multi-arch-index';
+import { runPromote } from './promote-cli';
 import { LoopbackRegistry } from './registry-server';
 
 let built: Promise<void> | undefined;
@@ -39,6 +40,15 @@ export class ReleaseWorld {
   build(version: string): Promise<string> {
     if (!this.variants.has(version)) this.variants.set(version, releaseVariant(this.staging, this.digest, version));
     return this.variants.get(version)!;
+  }
+
+  /** Fresh target repositories with the built index promoted as `version`; throws when promote fails. */
+  async promoted(version: string): Promise<string[]> {
+    const t = this.fresh();
+    t.remote.pushTags(version);
+    const r = await runPromote(this.promoteArgs(version, this.digest, t.images, t.remote));
+    if (r.status !== 0) throw new Error(`promote ${version} failed: ${r.stderr}`);
+    return t.images;
   }
 
   /** The promote arguments the workflow passes. */

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPromote, runSignImage } from './promote-cli';
+import { runSignImage } from './promote-cli';
 import { ReleaseWorld } from './release-world';
 import { runOk } from './run-async';
 import { tool } from './tools';
@@ -20,11 +20,7 @@ async function keyPair(name: string): Promise<{ key: string; pub: string }> {
 
 beforeAll(async () => {
   world = await ReleaseWorld.start();
-  const t = world.fresh();
-  images = t.images;
-  t.remote.pushTags('v2.0.0');
-  const r = await runPromote(world.promoteArgs('v2.0.0', world.digest, t.images, t.remote));
-  if (r.status !== 0) throw new Error(`promote failed: ${r.stderr}`);
+  images = await world.promoted('v2.0.0');
 });
 afterAll(async () => {
   await world?.stop();

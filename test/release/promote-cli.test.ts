@@ -9,11 +9,11 @@ const DIGEST = `sha256:${'c'.repeat(64)}`;
 const GOOD = ['--source', 'ghcr.io/o/staging', '--digest', DIGEST, '--tag', 'v1.2.3', '--sha', '0123456', '--image', 'ghcr.io/o/n', '--existing', 'v1.2.3'];
 
 function run(cli: string, args: string[], cwd = tempDir('cli-')) {
-  // A crane that records being called: input errors must stop before any registry is contacted.
+  // A crane and a cosign that record being called: input errors must stop before any registry is contacted.
   const called = path.join(cwd, 'called');
-  const fake = path.join(cwd, 'crane');
-  fs.writeFileSync(fake, `#!/bin/sh\necho "$@" >> ${called}\nexit 1\n`, { mode: 0o755 });
-  const r = spawnSync(TSX, [path.join(REPO_ROOT, 'src/cli', cli), ...args], { cwd, encoding: 'utf8', env: { ...process.env, CRANE: fake, COSIGN: fake } });
+  for (const name of ['crane', 'cosign']) fs.writeFileSync(path.join(cwd, name), `#!/bin/sh\necho "$@" >> ${called}\nexit 1\n`, { mode: 0o755 });
+  const env = { ...process.env, CRANE: path.join(cwd, 'crane'), COSIGN: path.join(cwd, 'cosign') };
+  const r = spawnSync(TSX, [path.join(REPO_ROOT, 'src/cli', cli), ...args], { cwd, encoding: 'utf8', env });
   return { ...r, called: fs.existsSync(called), cwd };
 }
 
@@ -61,7 +61,7 @@ describe('sign-image CLI', () => {
   it('--print shows the keyless commands the workflow runs, by digest, in every registry', () => {
     const r = run('sign-image.ts', ['--print', '--digest', DIGEST, '--image', 'gcr.io/p/n', '--image', 'ghcr.io/o/n', '--identity', 'https://github.com/o/n/.github/workflows/release.yml@refs/tags/v1.2.3']);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout.trim().split('\n').map((l) => l.replace(/^\S*crane /, 'cosign '))).toEqual([
+    expect(r.stdout.trim().split('\n').map((l) => l.replace(/^\S*\/cosign /, 'cosign '))).toEqual([
       `cosign sign --yes gcr.io/p/n@${DIGEST}`,
       `cosign sign --yes ghcr.io/o/n@${DIGEST}`,
       `cosign verify --certificate-identity https://github.com/o/n/.github/workflows/release.yml@refs/tags/v1.2.3 --certificate-oidc-issuer https://token.actions.githubusercontent.com gcr.io/p/n@${DIGEST}`,

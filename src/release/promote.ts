@@ -82,7 +82,7 @@ export async function promote(o: PromoteOptions): Promise<PromotionResult> {
     log('[2/5] copy the index by digest to every registry');
     for (const image of o.images) {
       const dst = digestRef(image, digest);
-      if ((await client.resolve(dst)) === digest) {
+      if (await alreadyThere(client, dst, digest)) {
         log(`      ${dst} already there`);
       } else {
         await client.copy(src, dst);
@@ -163,6 +163,18 @@ export function checkPromoteInput(o: Pick<PromoteOptions, 'source' | 'digest' | 
     if (!/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/.test(p)) throw new Error(`--platforms entry "${p}" is not os/arch[/variant]`);
   }
   planTags(o.gitTag, o.sha, []); // the tag and SHA rules
+}
+
+/**
+ * Whether `image@digest` exists. A registry that cannot say (GHCR answers DENIED, not 404, for a
+ * package that does not exist yet) gets the copy, which creates it; a registry that is down fails the copy.
+ */
+async function alreadyThere(client: RegistryClient, ref: string, digest: string): Promise<boolean> {
+  try {
+    return (await client.resolve(ref)) === digest;
+  } catch {
+    return false;
+  }
 }
 
 /** Returns what `image:tag` points to now; throws when it points anywhere but `digest`. */

@@ -61,6 +61,14 @@ describe('promote (order and decisions, in memory)', () => {
     expect(reg.writes.some((w) => /:(v1\.5|latest)$/.test(w))).toBe(false);
   });
 
+  it('copies when a registry cannot say whether the digest is there (GHCR: DENIED for a new package)', async () => {
+    const { reg, options } = setup(['v1.5.0']);
+    reg.failWhen = (op, ref) => op === 'resolve' && ref === `${GHCR}@${D1}` && !reg.writes.includes(`copy ${GHCR}@${D1}`);
+    const result = await promote(options);
+    expect(reg.writes).toContain(`copy ${GHCR}@${D1}`);
+    expect(result.latest).toBe(true);
+  });
+
   it('refuses an immutable tag that points elsewhere before tagging anything', async () => {
     const { reg, options } = setup(['v1.5.0']);
     reg.put(GHCR, D2, INDEX, 'v1.5.0');

@@ -8,7 +8,7 @@ import { CloudQueryGoPlugin } from '../src';
  */
 export function addTestHarness(project: typescript.TypeScriptProject, plugin: CloudQueryGoPlugin): void {
   project.addTask('setup', {
-    description: 'Install what the tests need on a Debian machine (apt packages, S3 emulator venv, Go modules, actionlint)',
+    description: 'Install what the tests need on a Debian machine (apt packages, S3 emulator venv, Go modules, actionlint, registry tools)',
     exec: 'bash scripts/setup.sh',
   });
   const e2e = project.addTask('e2e', {
@@ -19,6 +19,11 @@ export function addTestHarness(project: typescript.TypeScriptProject, plugin: Cl
   const imageVerify = project.addTask('image:verify', {
     description: 'Build the generated Dockerfile with buildah against local stand-in bases, inspect it, and run the smoke suite in it',
     exec: 'vitest run --project image',
+    receiveArgs: true,
+  });
+  const registryVerify = project.addTask('registry:verify', {
+    description: 'Release promotion against two loopback registries: buildah multi-arch index, promote, both platforms run, cosign sign/verify',
+    exec: 'vitest run --project registry',
     receiveArgs: true,
   });
   project.addTask('bench', {
@@ -50,4 +55,5 @@ export function addTestHarness(project: typescript.TypeScriptProject, plugin: Cl
   test.spawn(e2e);
   test.spawn(imageVerify);
   test.spawn(pkg);
+  test.spawn(registryVerify);
 }

@@ -21,3 +21,4 @@ export * from './workflows/steps';
 export * from './workflows/pinned-workflow';
 export * from './workflows/release-workflow';
 export * from './workflows/build-workflow';
+export * from './release';

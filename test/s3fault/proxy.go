@@ -21,6 +21,7 @@ type Proxy struct {
 	stats   Stats
 	addr    string
 	srv     *http.Server
+	ln      net.Listener
 	stopped chan struct{} // closed when the server is killed or closed: stalls end
 	hijack  map[net.Conn]struct{}
 }
@@ -52,7 +53,7 @@ func (p *Proxy) Start(addr string) error {
 
 func (p *Proxy) serveLocked(ln net.Listener) {
 	srv := &http.Server{Handler: p, ReadHeaderTimeout: 30 * time.Second}
-	p.srv, p.stopped = srv, make(chan struct{})
+	p.srv, p.ln, p.stopped = srv, ln, make(chan struct{})
 	go func() { _ = srv.Serve(ln) }()
 }
 
@@ -76,6 +77,7 @@ func (p *Proxy) stopLocked() error {
 		return nil
 	}
 	close(p.stopped)
+	_ = p.ln.Close() // before Serve may have taken it over
 	err := p.srv.Close()
 	for c := range p.hijack {
 		reset(c)

@@ -60,8 +60,11 @@ func arrowSchema(pf *file.Reader) (sc *arrow.Schema, err error) {
 }
 
 // decodeRecords reads every row of pf, in order, in records of at most batchRows rows, and
-// passes each to emit. Errors returned by emit come back unchanged. It fails when the rows
-// decoded differ from the footer's row count.
+// passes each to emit. Errors returned by emit come back unchanged.
+//
+// It decodes one record ahead of what it emits, and compares the rows decoded with the
+// footer's row count and per-column value counts before emitting the last record: an object that fits in one record is
+// decoded whole, and found complete, before any of its rows is sent.
 func decodeRecords(ctx context.Context, pf *file.Reader, batchRows int64, emit func(arrow.RecordBatch) error) (err error) {
 	defer recoverDecode(&err)
 	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: batchRows}, memory.DefaultAllocator)
@@ -73,20 +76,32 @@ func decodeRecords(ctx context.Context, pf *file.Reader, batchRows int64, emit f
 		return skippable("not a readable Parquet file", err)
 	}
 	defer rr.Release()
+	var held arrow.RecordBatch
+	defer func() {
+		if held != nil {
+			held.Release()
+		}
+	}()
 	var rows int64
+	var values valueCounter
 	for {
 		rec, err := rr.Read()
-		if rec != nil && rec.NumRows() > 0 {
-			rows += rec.NumRows()
-			if err := emit(rec); err != nil {
-				return err
-			}
-		}
 		if err != nil && !errors.Is(err, io.EOF) {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
 			return skippable("not a readable Parquet file", err)
+		}
+		if rec != nil && rec.NumRows() > 0 {
+			if held != nil {
+				if err := emit(held); err != nil {
+					return err
+				}
+				held.Release()
+			}
+			rec.Retain()
+			held, rows = rec, rows+rec.NumRows()
+			values.add(rec)
 		}
 		if err != nil || rec == nil {
 			break
@@ -95,7 +110,13 @@ func decodeRecords(ctx context.Context, pf *file.Reader, batchRows int64, emit f
 	if want := pf.NumRows(); rows != want {
 		return skippable("not a readable Parquet file", fmt.Errorf("decoded %d rows, the footer says %d", rows, want))
 	}
-	return nil
+	if err := values.check(pf.MetaData()); err != nil {
+		return skippable("not a readable Parquet file", err)
+	}
+	if held == nil {
+		return nil
+	}
+	return emit(held)
 }
 
 // readerProperties reads column chunks as buffered 1 MiB streams instead of whole.

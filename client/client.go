@@ -36,7 +36,7 @@ func New(ctx context.Context, logger zerolog.Logger, specBytes []byte, opts plug
 	if err != nil {
 		return nil, err
 	}
-	store := &objectStore{api: api, bucket: spec.Bucket, retryer: retryer, maxAttempts: *spec.MaxAttempts, operationTimeout: spec.operationTimeout}
+	store := &objectStore{api: api, bucket: spec.Bucket, retryer: retryer, maxAttempts: *spec.MaxAttempts, operationTimeout: spec.operationTimeout, requestTimeout: spec.requestTimeout}
 	c := &Client{spec: spec, store: store, logger: logger.With().Str("bucket", spec.Bucket).Logger()}
 	d := &discovery{store: store, prefix: spec.PathPrefix, concurrency: spec.objectConcurrency(), strict: spec.Strict, logger: c.logger}
 	if c.tables, c.skipped, err = d.run(ctx); err != nil {

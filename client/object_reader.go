@@ -95,8 +95,6 @@ func (r *objectReader) describe(err error, from, to int64) error {
 		return skippable("deleted since listing", err)
 	case isChanged(err) || errors.Is(err, errObjectSizeChanged):
 		return skippable(fmt.Sprintf("changed since listing (ETag %s, %d bytes)", r.obj.ETag, r.obj.Size), err)
-	case errors.Is(err, context.DeadlineExceeded):
-		err = fmt.Errorf("no complete answer within spec.operation_timeout (%s): %w", r.store.operationTimeout, err)
 	}
 	return &s3Error{bucket: r.store.bucket, key: r.obj.Key, what: fmt.Sprintf("reading bytes %d-%d", from, to), err: err}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"sync/atomic"
 	"time"
 
@@ -21,6 +22,7 @@ type objectStore struct {
 	retryer          aws.Retryer
 	maxAttempts      int
 	operationTimeout time.Duration
+	requestTimeout   time.Duration
 	// bytesRead counts object bytes received, for the sync summary.
 	bytesRead atomic.Int64
 }
@@ -31,8 +33,25 @@ var errObjectSizeChanged = errors.New("object size differs from the listing")
 
 // readRange fills buf with the object's bytes from off, which must all exist.
 func (s *objectStore) readRange(ctx context.Context, obj *parquetObject, buf []byte, off int64) (int, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.operationTimeout)
+	opCtx, cancel := context.WithTimeout(ctx, s.operationTimeout)
 	defer cancel()
+	n, err := s.readRangeWithin(opCtx, obj, buf, off)
+	switch {
+	case err == nil || ctx.Err() != nil:
+	case opCtx.Err() != nil:
+		err = fmt.Errorf("no complete answer within spec.operation_timeout (%s): %w", s.operationTimeout, err)
+	case isTimeout(err):
+		err = fmt.Errorf("%w (each attempt is limited by spec.request_timeout, %s)", err, s.requestTimeout)
+	}
+	return n, err
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return (errors.As(err, &ne) && ne.Timeout()) || errors.Is(err, context.DeadlineExceeded)
+}
+
+func (s *objectStore) readRangeWithin(ctx context.Context, obj *parquetObject, buf []byte, off int64) (int, error) {
 	got, stalled := 0, 0
 	for got < len(buf) {
 		n, err := s.getOnce(ctx, obj, buf[got:], off+int64(got))
@@ -87,7 +106,10 @@ func (s *objectStore) getOnce(ctx context.Context, obj *parquetObject, buf []byt
 	}
 	defer out.Body.Close()
 	if err := checkContentRange(aws.ToString(out.ContentRange), off, end, obj.Size); err != nil {
-		return 0, err
+		if errors.Is(err, errObjectSizeChanged) {
+			return 0, err
+		}
+		return 0, &bodyError{err: err} // a broken answer: retried like a broken body
 	}
 	n, err := io.ReadFull(out.Body, buf)
 	s.bytesRead.Add(int64(n))

@@ -19,7 +19,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	op, key := classify(r)
 	a := p.decide(r.Method, op, key)
 	if a.delay > 0 && !wait(r.Context(), a.stopped, a.delay) {
-		return
+		panic(http.ErrAbortHandler) // a stopped server answers nothing: not even an empty 200
 	}
 	if a.fault == nil {
 		p.forward(w, r, key, a.rewrites)
@@ -36,6 +36,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	case FaultStall:
 		wait(r.Context(), a.stopped, 24*time.Hour)
+		panic(http.ErrAbortHandler)
 	default:
 		p.forwardBroken(w, r, key, f, a.stopped)
 	}

@@ -1,0 +1,54 @@
+// Package faults is the fault-injection suite: the real plugin binary, served over gRPC, reads
+// from moto (the project's S3 emulator) through the s3fault proxy, and every test asserts
+// which of two outcomes a fault leads to — every row delivered exactly, or a clear error.
+package faults
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+var (
+	// pluginBinary is built once from this module for the whole suite.
+	pluginBinary string
+	s3           *motoServer
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		return fail(err)
+	}
+	motoBin := filepath.Join(root, ".venv", "bin", "moto_server")
+	if _, err := os.Stat(motoBin); err != nil {
+		return fail(fmt.Errorf("the S3 emulator is not installed (%s is missing): run \"npx projen setup\"", motoBin))
+	}
+	dir, err := os.MkdirTemp("", "cq-source-s3-faults-")
+	if err != nil {
+		return fail(err)
+	}
+	defer os.RemoveAll(dir)
+	pluginBinary = filepath.Join(dir, "cq-source-s3")
+	build := exec.Command("go", "build", "-o", pluginBinary, ".")
+	build.Dir, build.Env = root, append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		return fail(fmt.Errorf("building the plugin: %v\n%s", err, out))
+	}
+	if s3, err = startMoto(motoBin); err != nil {
+		return fail(err)
+	}
+	defer s3.stop()
+	return m.Run()
+}
+
+func fail(err error) int {
+	fmt.Fprintln(os.Stderr, "FAULT SUITE CANNOT RUN:", err)
+	return 1
+}

@@ -119,12 +119,12 @@ func expectError(t *testing.T, err error, parts ...string) {
 	}
 }
 
-// summary is the last "sync summary" log line.
-func summary(t *testing.T, p *plugin) map[string]any {
+// summary is the n-th "sync summary" log line (1 is the first sync's).
+func summary(t *testing.T, p *plugin, n int) map[string]any {
 	t.Helper()
-	lines := p.logLines("sync summary")
-	if len(lines) == 0 {
-		t.Fatalf("no sync summary line in the plugin's log")
+	lines := p.waitLog("sync summary", n)
+	if len(lines) < n {
+		t.Fatalf("%d sync summary lines in the plugin's log, want %d", len(lines), n)
 	}
-	return lines[len(lines)-1]
+	return lines[n-1]
 }

@@ -237,6 +237,7 @@ func retype(t *testing.T, ds *dataset, key string, from, to int32) {
 // expectSkipped checks the warning and the summary line name the skipped key and reason.
 func expectSkipped(t *testing.T, p *plugin, key, reason string) {
 	t.Helper()
+	s := summary(t, p, 1)
 	var warned bool
 	for _, l := range p.logLines("object skipped") {
 		if l["key"] == key && strings.Contains(fmt.Sprint(l["reason"]), reason) {
@@ -246,7 +247,6 @@ func expectSkipped(t *testing.T, p *plugin, key, reason string) {
 	if !warned {
 		t.Fatalf("no \"object skipped\" warning for %s (%s)", key, reason)
 	}
-	s := summary(t, p)
 	if s["result"] != "ok" || s["objects_skipped"] != float64(1) || !strings.Contains(fmt.Sprint(s["skipped_keys"]), key) {
 		t.Fatalf("the summary does not report the skip: %v", s)
 	}

@@ -110,6 +110,19 @@ func (p *plugin) logLines(message string) []map[string]any {
 	return out
 }
 
+// waitLog waits (up to 5 s: the output is copied asynchronously) until the plugin has logged
+// at least n lines with the given message, and returns them.
+func (p *plugin) waitLog(message string, n int) []map[string]any {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		lines := p.logLines(message)
+		if len(lines) >= n || time.Now().After(deadline) {
+			return lines
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 func (p *plugin) stop() {
 	if p.conn != nil {
 		_ = p.conn.Close()
@@ -159,13 +172,15 @@ func (p *plugin) init(ctx context.Context, spec map[string]any) error {
 }
 
 // initEventually retries Init while the plugin still answers "plugin already in use" (the
-// previous, cancelled Sync needs a moment to notice): that must end within limit.
-func (p *plugin) initEventually(spec map[string]any, limit time.Duration) error {
-	deadline := time.Now().Add(limit)
+// previous, cancelled Sync needs a moment to notice): that must end within limit. It
+// returns how long the plugin answered "already in use".
+func (p *plugin) initEventually(spec map[string]any, limit time.Duration) (time.Duration, error) {
+	start := time.Now()
 	for {
+		tried := time.Now()
 		err := p.init(context.Background(), spec)
-		if err == nil || !strings.Contains(err.Error(), "already in use") || time.Now().After(deadline) {
-			return err
+		if err == nil || !strings.Contains(err.Error(), "already in use") || time.Since(start) > limit {
+			return tried.Sub(start), err
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

@@ -84,7 +84,7 @@ func describeDecodeError(err error) error {
 		return fmt.Errorf("invalid spec: spec.%s must be %s, got %s", typeErr.Field, jsonKind(typeErr.Type), typeErr.Value)
 	case errors.As(err, &syntaxErr):
 		return fmt.Errorf("invalid spec: not valid JSON at offset %d: %s", syntaxErr.Offset, syntaxErr)
-	case errors.Is(err, io.ErrUnexpectedEOF):
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return errors.New("invalid spec: the JSON object is not terminated")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		return fmt.Errorf("invalid spec: %s", strings.TrimPrefix(err.Error(), "json: "))

@@ -40,5 +40,7 @@ const project = new typescript.TypeScriptProject({
 project.defaultTask!.reset('node --require tsx/cjs .projenrc.ts');
 
 addReleaseFiles(project, readGoModule(project.outdir));
+// A short bounded fuzz run of the Parquet object decoder, from the seeds in client/testdata/fuzz.
+project.tasks.tryFind('test:go')!.exec("go test -run '^$' -fuzz '^FuzzDecodeObject$' -fuzztime 15s -fuzzminimizetime 2s ./client");
 
 project.synth();

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/parquet/compress"
@@ -31,9 +32,20 @@ func (d *dataset) add(t *testing.T, key, table string, rows []parquetgen.Row, l 
 	d.objects[key], d.rows[key], d.table[key] = data, rows, table
 }
 
+var (
+	standardOnce sync.Once
+	standard     *dataset
+)
+
 // standardDataset: 12 small objects in two tables and one larger object read in several
-// ranged GETs, 52,000 rows in all, in three layouts.
+// ranged GETs, 52,000 rows in all, in three layouts. Encoded once; each test gets its own copy
+// of the maps (tests add objects), sharing the read-only file bytes.
 func standardDataset(t *testing.T) *dataset {
+	standardOnce.Do(func() { standard = makeStandardDataset(t) })
+	return &dataset{objects: maps.Clone(standard.objects), rows: maps.Clone(standard.rows), table: maps.Clone(standard.table)}
+}
+
+func makeStandardDataset(t *testing.T) *dataset {
 	d := newDataset()
 	for i := range 10 {
 		d.add(t, fmt.Sprintf("events/part-%03d.parquet", i), "events", parquetgen.Rows(int64(i)*1000, 1000),

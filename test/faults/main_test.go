@@ -4,6 +4,7 @@
 package faults
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -22,6 +23,12 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M) int {
+	// The tests mostly wait (on retries, timeouts, moto): run more of them at once than the
+	// default of one per CPU, unless -parallel was given.
+	flag.Parse()
+	if !flagSet("test.parallel") {
+		_ = flag.Set("test.parallel", "4")
+	}
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		return fail(err)
@@ -46,6 +53,11 @@ func run(m *testing.M) int {
 	}
 	defer s3.stop()
 	return m.Run()
+}
+
+func flagSet(name string) (set bool) {
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 func fail(err error) int {

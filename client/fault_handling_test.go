@@ -22,17 +22,7 @@ import (
 // behindProxy puts the s3fault proxy in front of the test S3 server and returns a spec for it.
 func behindProxy(t *testing.T, s3 *testS3, bucket, extra string, rules ...s3fault.Rule) (*s3fault.Proxy, []byte) {
 	t.Helper()
-	p, err := s3fault.New(s3.endpoint)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = p.Close() })
-	if err := p.SetRules(rules...); err != nil {
-		t.Fatal(err)
-	}
+	p := s3fault.StartForTest(t, s3.endpoint, rules...)
 	spec := `{"bucket":"` + bucket + `","region":"us-east-1","endpoint":"` + p.URL() + `","path_style":true,"max_backoff":"50ms"` + extra + `}`
 	return p, []byte(spec)
 }

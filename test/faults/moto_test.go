@@ -119,18 +119,7 @@ func (m *motoServer) delete(t *testing.T, bucket, key string) {
 }
 
 // startProxy puts a fault-injecting proxy in front of moto for one test.
-func startProxy(t *testing.T) *s3fault.Proxy {
-	t.Helper()
-	p, err := s3fault.New(s3.url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = p.Close() })
-	return p
-}
+func startProxy(t *testing.T) *s3fault.Proxy { return s3fault.StartForTest(t, s3.url) }
 
 func setRules(t *testing.T, p *s3fault.Proxy, rules ...s3fault.Rule) {
 	t.Helper()

@@ -30,18 +30,7 @@ func startProxy(t *testing.T, rules ...Rule) *Proxy {
 		_, _ = io.WriteString(w, objectBody)
 	}))
 	t.Cleanup(up.Close)
-	p, err := New(up.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = p.Close() })
-	if err := p.SetRules(rules...); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return StartForTest(t, up.URL, rules...)
 }
 
 func get(t *testing.T, url string) (int, string, error) {

@@ -81,8 +81,9 @@ func TestFaultMatrix(t *testing.T) {
 			}
 		}},
 		{"503 on every 3rd request during Init only → Init OK, Sync exact", func(t *testing.T, e *env) {
+			// One request at a time, so the retry of a failed request is never itself a 3rd.
 			e.rules(s3fault.Rule{Every: 3, Fault: s3fault.FaultStatus})
-			e.mustInit(nil)
+			e.mustInit(map[string]any{"concurrency": 1})
 			e.faultsInjected()
 			e.rules()
 			res, err := e.syncAll()
@@ -102,13 +103,16 @@ func TestFaultMatrix(t *testing.T) {
 		}},
 		{"S3 killed 1 s into the Sync → error naming the object and cause; the next Sync is exact", func(t *testing.T, e *env) {
 			e.mustInit(map[string]any{"concurrency": 2})
-			e.rules(s3fault.Rule{Op: s3fault.OpGet, Fault: s3fault.FaultDelay, DelayMS: 150})
+			e.rules(s3fault.Rule{Op: s3fault.OpGet, Fault: s3fault.FaultDelay, DelayMS: 300}) // a sync of ~3 s
 			go func() {
 				time.Sleep(time.Second)
 				_ = e.proxy.Kill()
 			}()
-			_, err := e.syncAll()
+			res, err := e.syncAll()
 			expectError(t, err, "s3://"+e.bucket+"/", "exceeded maximum number of attempts")
+			if n := res.rowCount("events") + res.rowCount("metrics") + res.rowCount("big"); n == 0 || n >= int64(e.ds.totalRows()) {
+				t.Fatalf("the kill should land mid-sync: %d of %d rows had arrived", n, e.ds.totalRows())
+			}
 			if !strings.Contains(err.Error(), "connection refused") && !strings.Contains(err.Error(), "connection reset") {
 				t.Fatalf("the cause is not named: %v", err)
 			}
@@ -116,7 +120,7 @@ func TestFaultMatrix(t *testing.T) {
 				t.Fatal(err)
 			}
 			e.rules()
-			res, err := e.syncAll()
+			res, err = e.syncAll()
 			expectExact(t, res, err, e.ds.want())
 		}},
 		{"404 for one object after listing → skip with a warning, the rest exact", func(t *testing.T, e *env) {

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -22,18 +23,24 @@ import (
 )
 
 func main() {
-	if err := run(); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "s3fault:", err)
 		os.Exit(2)
 	}
 }
 
-func run() error {
-	upstream := flag.String("upstream", "", "URL of the S3 server to proxy (required)")
-	listen := flag.String("listen", "127.0.0.1:0", "address of the S3 proxy")
-	control := flag.String("control", "127.0.0.1:0", "address of the control API")
-	rulesFile := flag.String("rules", "", "JSON file with the initial rules (an array)")
-	flag.Parse()
+// run serves until ctx is done.
+func run(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("s3fault", flag.ContinueOnError)
+	upstream := fs.String("upstream", "", "URL of the S3 server to proxy (required)")
+	listen := fs.String("listen", "127.0.0.1:0", "address of the S3 proxy")
+	control := fs.String("control", "127.0.0.1:0", "address of the control API")
+	rulesFile := fs.String("rules", "", "JSON file with the initial rules (an array)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	if *upstream == "" {
 		return fmt.Errorf("-upstream is required")
 	}
@@ -59,10 +66,7 @@ func run() error {
 	defer srv.Close()
 
 	line, _ := json.Marshal(map[string]string{"s3": p.URL(), "control": "http://" + ln.Addr().String()})
-	fmt.Println(string(line))
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	fmt.Fprintln(out, string(line))
 	<-ctx.Done()
 	return nil
 }

@@ -159,6 +159,11 @@ func spec(bucket, endpoint string, extra map[string]any) map[string]any {
 	for k, v := range extra {
 		s[k] = v
 	}
+	if os.Getenv(otherBinaryEnv) != "" {
+		for _, k := range []string{"max_backoff", "request_timeout", "max_attempts", "strict"} {
+			delete(s, k) // options an older binary does not know
+		}
+	}
 	return s
 }
 

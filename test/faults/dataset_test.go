@@ -117,6 +117,19 @@ func decodedRows(t *testing.T, res *syncResult, table string) []parquetgen.Row {
 	return rows
 }
 
+// expectExactOrError accepts either outcome of the contract, and says which it was: every
+// row exact with Sync OK, or an error containing every part. Never rows missing with Sync OK.
+func expectExactOrError(t *testing.T, res *syncResult, err error, want map[string][]parquetgen.Row, parts ...string) {
+	t.Helper()
+	if err != nil {
+		expectError(t, err, parts...)
+		t.Logf("outcome: error (%v)", err)
+		return
+	}
+	expectExact(t, res, err, want)
+	t.Log("outcome: exact")
+}
+
 // expectError fails unless err is set and contains every part; a transport fault must
 // never be reported as unreadable Parquet.
 func expectError(t *testing.T, err error, parts ...string) {

@@ -28,6 +28,35 @@ func TestFaultMatrix(t *testing.T) {
 			res, err := e.syncAll()
 			expectExact(t, res, err, e.ds.want())
 		}},
+		{"503 on every 2nd request of all (global counter, 50 objects in flight) → exact, or an error naming object and cause", func(t *testing.T, e *env) {
+			// Attempts of one request interleave with others: each can land on an even request.
+			e.rules(s3fault.Rule{Every: 2, Fault: s3fault.FaultStatus})
+			if err := e.init(map[string]any{"max_attempts": 10}); err != nil {
+				expectError(t, err, "s3://"+e.bucket+"/", "SlowDown")
+				t.Logf("outcome: Init failed (%v)", err)
+				return
+			}
+			res, err := e.syncAll()
+			expectExactOrError(t, res, err, e.ds.want(), "s3://"+e.bucket+"/", "SlowDown")
+		}},
+		{"503 on every 3rd request during Init (global counter) → Init OK and Sync exact, or Init fails naming object and cause", func(t *testing.T, e *env) {
+			e.rules(s3fault.Rule{Every: 3, Fault: s3fault.FaultStatus})
+			if err := e.init(nil); err != nil {
+				expectError(t, err, "s3://"+e.bucket+"/", "SlowDown")
+				t.Logf("outcome: Init failed (%v)", err)
+				return
+			}
+			e.rules()
+			res, err := e.syncAll()
+			expectExact(t, res, err, e.ds.want())
+			t.Log("outcome: Init OK, Sync exact")
+		}},
+		{"connection reset after 1,000 body bytes on every 3rd GET of all (global counter) → exact", func(t *testing.T, e *env) {
+			e.rules(s3fault.Rule{Op: s3fault.OpGet, Every: 3, Fault: s3fault.FaultResetBody, AfterBytes: 1000})
+			e.mustInit(nil)
+			res, err := e.syncAll()
+			expectExact(t, res, err, e.ds.want())
+		}},
 		{"500 InternalError on every 3rd GET of each key → exact", func(t *testing.T, e *env) {
 			e.rules(s3fault.Rule{Op: s3fault.OpGet, Every: 3, PerKey: true, Fault: s3fault.FaultStatus, Status: 500, Code: "InternalError"})
 			e.mustInit(nil)

@@ -46,6 +46,9 @@ export function addTestHarness(project: typescript.TypeScriptProject, plugin: Cl
   pkg.spawn(project.packageTask);
   pkg.exec('vitest run --project package', { receiveArgs: true });
 
+  // A short bounded fuzz run of the Parquet object decoder, from the seeds in client/testdata/fuzz.
+  plugin.tasks.goTest.exec("go test -run '^$' -fuzz '^FuzzDecodeObject$' -fuzztime 15s -fuzzminimizetime 2s ./client");
+
   plugin.makefile.addTarget({ name: 'e2e', help: 'Run the end-to-end suite against the plugin binary and an S3 emulator', recipe: ['npx projen e2e'] });
 
   const test = project.testTask;

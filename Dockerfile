@@ -15,7 +15,7 @@ RUN --mount=type=cache,target=/go/pkg/mod \
     --mount=type=cache,target=/root/.cache/go-build \
     CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -buildvcs=false -tags grpcnotrace -ldflags "-s -w -X github.com/cq-source-s3/cq-source-s3/plugin.Version=${VERSION}" -o /out/cq-source-s3 .
 
-FROM gcr.io/distroless/static-debian12:nonroot
+FROM gcr.io/distroless/static-debian13:nonroot
 ARG VERSION=development
 ARG REVISION=unknown
 LABEL org.opencontainers.image.title="cq-source-s3" \

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/cloudquery/plugin-sdk/v4/message"
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
 	"github.com/cloudquery/plugin-sdk/v4/schema"
@@ -16,9 +15,11 @@ import (
 type Client struct {
 	plugin.UnimplementedDestination
 	spec   *Spec
-	api    *s3.Client
+	store  *objectStore
 	logger zerolog.Logger
 	tables []*discoveredTable
+	// skipped are the objects discovery could not read; every sync's summary lists them.
+	skipped []skippedObject
 }
 
 // New validates the spec, connects to S3 and runs discovery once. NoConnection (how the CLI
@@ -39,14 +40,17 @@ func New(ctx context.Context, logger zerolog.Logger, specBytes []byte, opts plug
 	return c, nil
 }
 
+// connect builds the S3 client and runs discovery: transport errors fail it naming the
+// bucket (and key), content errors skip the object (or fail it under spec.strict).
 func connect(ctx context.Context, logger zerolog.Logger, spec *Spec) (*Client, error) {
-	api, err := newS3Client(ctx, spec)
+	api, retryer, err := newS3Client(ctx, spec)
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{spec: spec, api: api, logger: logger.With().Str("bucket", spec.Bucket).Logger()}
-	d := &discovery{api: api, bucket: spec.Bucket, prefix: spec.PathPrefix, concurrency: *spec.Concurrency, logger: c.logger}
-	if c.tables, err = d.run(ctx); err != nil {
+	store := &objectStore{api: api, bucket: spec.Bucket, retryer: retryer, maxAttempts: *spec.MaxAttempts, operationTimeout: spec.operationTimeout, requestTimeout: spec.requestTimeout}
+	c := &Client{spec: spec, store: store, logger: logger.With().Str("bucket", spec.Bucket).Logger()}
+	d := &discovery{store: store, prefix: spec.PathPrefix, concurrency: spec.objectConcurrency(), strict: spec.Strict, logger: c.logger}
+	if c.tables, c.skipped, err = d.run(ctx); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -67,15 +71,22 @@ func (c *Client) allTables() schema.Tables {
 	return all
 }
 
-func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- message.SyncMessage) error {
+// Sync sends the selected tables, then their rows (see syncer), and always ends with one
+// summary log line.
+func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- message.SyncMessage) (err error) {
 	selected, err := c.selectTables(ctx, opts)
 	if err != nil {
 		return err
 	}
+	stats := newSyncStats(selected, c.skippedIn(opts))
+	bytesBefore := c.store.bytesRead.Load()
+	defer func() { stats.log(c.logger, c.store.bytesRead.Load()-bytesBefore, err) }()
 	for _, t := range selected {
-		res <- &message.SyncMigrateTable{Table: t.Table}
+		if err := send(ctx, res, &message.SyncMigrateTable{Table: t.Table}); err != nil {
+			return err
+		}
 	}
-	s := &syncer{api: c.api, bucket: c.spec.Bucket, rowsPerRecord: int64(*c.spec.RowsPerRecord), concurrency: *c.spec.Concurrency, logger: c.logger}
+	s := &syncer{store: c.store, spec: c.spec, concurrency: c.spec.objectConcurrency(), rowLimit: maxRecordBytes, stats: stats, logger: c.logger}
 	return s.run(ctx, selected, res)
 }
 
@@ -96,6 +107,17 @@ func (c *Client) selectTables(ctx context.Context, opts plugin.SyncOptions) ([]*
 		}
 	}
 	return out, nil
+}
+
+// skippedIn is the discovery skips whose table the sync's patterns select.
+func (c *Client) skippedIn(opts plugin.SyncOptions) []skippedObject {
+	var out []skippedObject
+	for _, s := range c.skipped {
+		if plugin.MatchesTable(s.Table, opts.Tables, opts.SkipTables) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (*Client) Close(context.Context) error { return nil }

@@ -2,14 +2,13 @@ package client
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/cloudquery/plugin-sdk/v4/schema"
@@ -21,6 +20,7 @@ import (
 type parquetObject struct {
 	Key      string
 	Size     int64
+	ETag     string // from the listing; every read of the object must still match it
 	Metadata *metadata.FileMetaData
 	Schema   *arrow.Schema
 }
@@ -33,45 +33,48 @@ type discoveredTable struct {
 }
 
 type discovery struct {
-	api         *s3.Client
-	bucket      string
+	store       *objectStore
 	prefix      string
 	concurrency int
+	strict      bool
 	logger      zerolog.Logger
 }
 
-func (d *discovery) run(ctx context.Context) ([]*discoveredTable, error) {
+func (d *discovery) run(ctx context.Context) ([]*discoveredTable, []skippedObject, error) {
 	listed, err := d.listParquetObjects(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(listed) == 0 {
-		d.logger.Warn().Str("bucket", d.bucket).Str("path_prefix", d.prefix).Msg("no Parquet objects found: zero tables")
-		return nil, nil
+		d.logger.Warn().Str("bucket", d.store.bucket).Str("path_prefix", d.prefix).Msg("no Parquet objects found: zero tables")
+		return nil, nil, nil
 	}
-	objects := d.readFooters(ctx, listed)
+	objects, skipped, err := d.readFooters(ctx, listed)
+	if err != nil {
+		return nil, nil, err
+	}
 	tables, err := groupTables(objects)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	names := make([]string, len(tables))
 	for i, t := range tables {
 		names[i] = t.Table.Name
 	}
-	d.logger.Info().Int("objects", len(objects)).Strs("tables", names).Msg("discovery finished")
-	return tables, nil
+	d.logger.Info().Int("objects", len(objects)).Int("objects_skipped", len(skipped)).Strs("tables", names).Msg("discovery finished")
+	return tables, skipped, nil
 }
 
 func (d *discovery) listParquetObjects(ctx context.Context) ([]*parquetObject, error) {
 	var out []*parquetObject
-	pages := s3.NewListObjectsV2Paginator(d.api, &s3.ListObjectsV2Input{
-		Bucket: aws.String(d.bucket),
+	pages := s3.NewListObjectsV2Paginator(d.store.api, &s3.ListObjectsV2Input{
+		Bucket: aws.String(d.store.bucket),
 		Prefix: aws.String(d.prefix),
 	})
 	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
+		page, err := d.nextPage(ctx, pages)
 		if err != nil {
-			return nil, describeS3Error(d.bucket, "listing objects", err)
+			return nil, describeS3Error(d.store.bucket, fmt.Sprintf("listing objects under %q", d.prefix), err)
 		}
 		for _, obj := range page.Contents {
 			key := aws.ToString(obj.Key)
@@ -79,50 +82,77 @@ func (d *discovery) listParquetObjects(ctx context.Context) ([]*parquetObject, e
 				d.logger.Debug().Str("key", key).Msg("skipping object that is not Parquet")
 				continue
 			}
-			out = append(out, &parquetObject{Key: key, Size: aws.ToInt64(obj.Size)})
+			out = append(out, &parquetObject{Key: key, Size: aws.ToInt64(obj.Size), ETag: aws.ToString(obj.ETag)})
 		}
 	}
 	return out, nil
 }
 
-// readFooters reads each object's Parquet footer; unreadable objects are logged and dropped.
-func (d *discovery) readFooters(ctx context.Context, objects []*parquetObject) []*parquetObject {
+// nextPage is one ListObjectsV2 call under spec.operation_timeout.
+func (d *discovery) nextPage(ctx context.Context, pages *s3.ListObjectsV2Paginator) (*s3.ListObjectsV2Output, error) {
+	ctx, cancel := context.WithTimeout(ctx, d.store.operationTimeout)
+	defer cancel()
+	return pages.NextPage(ctx)
+}
+
+// readFooters reads each object's Parquet footer. Objects whose content is unreadable are
+// logged and left out (or fail Init with spec.strict); any other failure fails Init.
+func (d *discovery) readFooters(ctx context.Context, objects []*parquetObject) ([]*parquetObject, []skippedObject, error) {
 	var mu sync.Mutex
 	readable := make([]*parquetObject, 0, len(objects))
+	var skipped []skippedObject
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(d.concurrency)
 	for _, obj := range objects {
+		if gctx.Err() != nil {
+			break
+		}
 		g.Go(func() error {
-			if err := d.readFooter(gctx, obj); err != nil {
-				d.logger.Warn().Str("key", obj.Key).Err(err).Msg("skipping object")
+			err := d.readFooter(gctx, obj)
+			var se *skippableError
+			switch {
+			case err == nil:
+				mu.Lock()
+				readable = append(readable, obj)
+				mu.Unlock()
 				return nil
+			case gctx.Err() != nil:
+				return gctx.Err()
+			case errors.As(err, &se) && !d.strict:
+				logPanicStack(d.logger, obj.Key, err)
+				d.logger.Warn().Str("key", obj.Key).Str("reason", se.reason).Err(err).Msg("skipping object")
+				mu.Lock()
+				skipped = append(skipped, skippedObject{Key: obj.Key, Table: tableName(tableSource(obj.Key)), Reason: se.reason})
+				mu.Unlock()
+				return nil
+			case se != nil:
+				return fmt.Errorf("s3://%s/%s: %w (spec.strict is on: unreadable objects fail Init)", d.store.bucket, obj.Key, err)
 			}
-			mu.Lock()
-			readable = append(readable, obj)
-			mu.Unlock()
-			return nil
+			return err // an *s3Error: names the object and the last cause
 		})
 	}
-	_ = g.Wait()
-	return readable
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	return readable, skipped, nil
 }
 
 func (d *discovery) readFooter(ctx context.Context, obj *parquetObject) error {
-	rdr, err := file.NewParquetReader(newObjectReader(ctx, d.api, d.bucket, obj.Key, obj.Size))
-	if err != nil {
-		if isNotFound(err) {
-			return fmt.Errorf("object was deleted after listing")
-		}
-		return fmt.Errorf("not a readable Parquet file: %w", err)
+	src := newObjectReader(ctx, d.store, obj)
+	pf, err := openParquet(src, nil)
+	if err == nil {
+		obj.Metadata = pf.MetaData()
+		// Before the Arrow schema is derived: the sync decodes with this same footer.
+		canonicalizeArrowHints(obj.Metadata)
+		obj.Schema, err = arrowSchema(pf)
 	}
-	md := rdr.MetaData()
-	canonicalizeArrowHints(md)
-	sc, err := pqarrow.FromParquet(md.Schema, &pqarrow.ArrowReadProperties{}, md.KeyValueMetadata())
-	if err != nil {
-		return fmt.Errorf("unsupported Parquet schema: %w", err)
+	if f := src.failure(); f != nil {
+		return f
 	}
-	obj.Metadata, obj.Schema = md, sc
-	return nil
+	return err
 }
 
 // groupTables groups objects into tables by source (tableSource) and derives each table's

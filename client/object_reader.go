@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 // footerPrefetch is fetched with the first read of an object: Parquet footers are usually
@@ -16,30 +13,43 @@ const footerPrefetch = 64 << 10
 
 // objectReader gives random access to one S3 object through ranged GETs, so a Parquet
 // object of any size is read in pieces and never held whole in memory.
+//
+// The Parquet library may report a failed read in its own words (or not at all), so the
+// reader keeps its first failure: failure() tells a transport problem or a vanished object
+// apart from bytes that are not Parquet, whatever the library made of it. After a failure
+// every read fails the same way without another request.
 type objectReader struct {
-	ctx    context.Context
-	api    *s3.Client
-	bucket string
-	key    string
-	size   int64
-	pos    int64
+	ctx   context.Context
+	store *objectStore
+	obj   *parquetObject
+	pos   int64
 
 	tail       []byte
 	tailOffset int64
+	err        error
 }
 
-func newObjectReader(ctx context.Context, api *s3.Client, bucket, key string, size int64) *objectReader {
-	return &objectReader{ctx: ctx, api: api, bucket: bucket, key: key, size: size}
+func newObjectReader(ctx context.Context, store *objectStore, obj *parquetObject) *objectReader {
+	return &objectReader{ctx: ctx, store: store, obj: obj}
 }
+
+// failure is the reader's first failed read, described: a *skippableError when the object
+// was deleted or replaced since listing, the context's error when the sync was cancelled,
+// and an *s3Error for everything else. Nil when every read succeeded.
+func (r *objectReader) failure() error { return r.err }
 
 func (r *objectReader) ReadAt(p []byte, off int64) (int, error) {
+	if r.err != nil {
+		return 0, r.err
+	}
 	if off < 0 {
 		return 0, fmt.Errorf("negative offset %d", off)
 	}
-	if off >= r.size {
+	size := r.obj.Size
+	if off >= size {
 		return 0, io.EOF
 	}
-	if r.tail == nil && off+int64(len(p)) > r.size-footerPrefetch {
+	if r.tail == nil && off+int64(len(p)) > size-footerPrefetch {
 		if err := r.prefetchTail(); err != nil {
 			return 0, err
 		}
@@ -55,8 +65,8 @@ func (r *objectReader) ReadAt(p []byte, off int64) (int, error) {
 }
 
 func (r *objectReader) prefetchTail() error {
-	start := max(r.size-footerPrefetch, 0)
-	buf := make([]byte, r.size-start)
+	start := max(r.obj.Size-footerPrefetch, 0)
+	buf := make([]byte, r.obj.Size-start)
 	if _, err := r.readRange(buf, start); err != nil && !errors.Is(err, io.EOF) {
 		return err
 	}
@@ -65,24 +75,28 @@ func (r *objectReader) prefetchTail() error {
 }
 
 func (r *objectReader) readRange(p []byte, off int64) (int, error) {
-	end := min(off+int64(len(p)), r.size) - 1
-	out, err := r.api.GetObject(r.ctx, &s3.GetObjectInput{
-		Bucket: aws.String(r.bucket),
-		Key:    aws.String(r.key),
-		Range:  aws.String(fmt.Sprintf("bytes=%d-%d", off, end)),
-	})
+	end := min(off+int64(len(p)), r.obj.Size)
+	n, err := r.store.readRange(r.ctx, r.obj, p[:end-off], off)
 	if err != nil {
-		return 0, err
-	}
-	defer out.Body.Close()
-	n, err := io.ReadFull(out.Body, p[:end-off+1])
-	if err != nil {
-		return n, fmt.Errorf("reading s3://%s/%s bytes %d-%d: %w", r.bucket, r.key, off, end, err)
+		r.err = r.describe(err, off, end-1)
+		return n, r.err
 	}
 	if n < len(p) {
 		return n, io.EOF
 	}
 	return n, nil
+}
+
+func (r *objectReader) describe(err error, from, to int64) error {
+	switch {
+	case r.ctx.Err() != nil:
+		return r.ctx.Err()
+	case isNotFound(err):
+		return skippable("deleted since listing", err)
+	case isChanged(err) || errors.Is(err, errObjectSizeChanged):
+		return skippable(fmt.Sprintf("changed since listing (ETag %s, %d bytes)", r.obj.ETag, r.obj.Size), err)
+	}
+	return &s3Error{bucket: r.store.bucket, key: r.obj.Key, what: fmt.Sprintf("reading bytes %d-%d", from, to), err: err}
 }
 
 func (r *objectReader) Seek(offset int64, whence int) (int64, error) {
@@ -91,7 +105,7 @@ func (r *objectReader) Seek(offset int64, whence int) (int64, error) {
 	case io.SeekCurrent:
 		offset += r.pos
 	case io.SeekEnd:
-		offset += r.size
+		offset += r.obj.Size
 	default:
 		return 0, fmt.Errorf("invalid whence %d", whence)
 	}

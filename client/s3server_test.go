@@ -44,8 +44,12 @@ func startS3(t *testing.T) *testS3 {
 	t.Setenv("AWS_ACCESS_KEY_ID", "test")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	spec := &Spec{Region: "us-east-1", Endpoint: srv.URL, PathStyle: true}
-	api, err := newS3Client(context.Background(), spec)
+	spec := &Spec{Bucket: "setup", Region: "us-east-1", Endpoint: srv.URL, PathStyle: true}
+	spec.SetDefaults()
+	if err := spec.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	api, _, err := newS3Client(context.Background(), spec)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,43 +1,65 @@
 package client
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 )
 
 const (
-	defaultFileType      = "parquet"
-	defaultRowsPerRecord = 500
-	defaultConcurrency   = 50
+	defaultFileType         = "parquet"
+	defaultRowsPerRecord    = 500
+	defaultConcurrency      = 50
+	defaultMaxAttempts      = 5
+	defaultRequestTimeout   = "30s"
+	defaultOperationTimeout = "5m"
+	defaultMaxBackoff       = "20s"
+	defaultMaxRecordBytes   = 64 << 20
+
+	// maxConcurrency is the hard cap on objects read at once, and so on open S3 connections
+	// (one per object in flight). A negative spec.concurrency means this cap.
+	maxConcurrency = 128
+	maxMaxAttempts = 20
+	minRecordBytes = 1 << 10
+	// maxRecordBytes keeps every record safely under the SDK's 100 MiB gRPC message limit,
+	// beyond which the SDK drops the message: the IPC framing and schema need a little room.
+	maxRecordBytes = 96 << 20
 )
 
 var supportedFileTypes = []string{"parquet"}
 
 // Spec is the `spec:` block of a CloudQuery source configuration.
 type Spec struct {
-	Bucket        string `json:"bucket"`
-	Region        string `json:"region"`
-	PathPrefix    string `json:"path_prefix"`
-	FileType      string `json:"filetype"`
-	RowsPerRecord *int   `json:"rows_per_record"`
-	Concurrency   *int   `json:"concurrency"`
-	LocalProfile  string `json:"local_profile"`
-	Endpoint      string `json:"endpoint"`
-	PathStyle     bool   `json:"path_style"`
+	Bucket           string `json:"bucket"`
+	Region           string `json:"region"`
+	PathPrefix       string `json:"path_prefix"`
+	FileType         string `json:"filetype"`
+	RowsPerRecord    *int   `json:"rows_per_record"`
+	MaxRecordBytes   *int64 `json:"max_record_bytes"`
+	Concurrency      *int   `json:"concurrency"`
+	LocalProfile     string `json:"local_profile"`
+	Endpoint         string `json:"endpoint"`
+	PathStyle        bool   `json:"path_style"`
+	Strict           bool   `json:"strict"`
+	MaxAttempts      *int   `json:"max_attempts"`
+	MaxBackoff       string `json:"max_backoff"`
+	RequestTimeout   string `json:"request_timeout"`
+	OperationTimeout string `json:"operation_timeout"`
+
+	// Parsed durations, set by Validate.
+	maxBackoff       time.Duration
+	requestTimeout   time.Duration
+	operationTimeout time.Duration
 }
 
-// ParseSpec decodes a JSON spec, rejecting unknown fields, then applies defaults and validates it.
+// ParseSpec decodes a JSON spec strictly (see decodeSpec), then applies defaults and validates it.
 func ParseSpec(data []byte) (*Spec, error) {
 	var s Spec
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
-		return nil, fmt.Errorf("invalid spec: %w", err)
+	if err := decodeSpec(data, &s); err != nil {
+		return nil, err
 	}
 	s.SetDefaults()
 	if err := s.Validate(); err != nil {
@@ -50,33 +72,56 @@ func (s *Spec) SetDefaults() {
 	if s.FileType == "" {
 		s.FileType = defaultFileType
 	}
-	if s.RowsPerRecord == nil {
-		v := defaultRowsPerRecord
-		s.RowsPerRecord = &v
+	setDefault(&s.RowsPerRecord, defaultRowsPerRecord)
+	setDefault(&s.MaxRecordBytes, defaultMaxRecordBytes)
+	setDefault(&s.Concurrency, defaultConcurrency)
+	setDefault(&s.MaxAttempts, defaultMaxAttempts)
+	for field, def := range map[*string]string{&s.MaxBackoff: defaultMaxBackoff, &s.RequestTimeout: defaultRequestTimeout, &s.OperationTimeout: defaultOperationTimeout} {
+		if *field == "" {
+			*field = def
+		}
 	}
-	if s.Concurrency == nil {
-		v := defaultConcurrency
-		s.Concurrency = &v
+}
+
+func setDefault[T any](field **T, v T) {
+	if *field == nil {
+		*field = &v
 	}
 }
 
 // Validate checks every field and reports all violations, each naming the field and the rule.
 func (s *Spec) Validate() error {
 	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	if strings.TrimSpace(s.Bucket) == "" {
-		errs = append(errs, errors.New("spec.bucket is required"))
+		add("spec.bucket is required")
 	}
 	if strings.TrimSpace(s.Region) == "" {
-		errs = append(errs, errors.New("spec.region is required"))
+		add("spec.region is required")
 	}
 	if !slices.Contains(supportedFileTypes, s.FileType) {
-		errs = append(errs, fmt.Errorf("spec.filetype %q is not supported (supported: %s)", s.FileType, strings.Join(supportedFileTypes, ", ")))
+		add("spec.filetype %q is not supported (supported: %s)", s.FileType, strings.Join(supportedFileTypes, ", "))
 	}
 	if s.RowsPerRecord != nil && *s.RowsPerRecord < 1 {
-		errs = append(errs, fmt.Errorf("spec.rows_per_record must be >= 1, got %d", *s.RowsPerRecord))
+		add("spec.rows_per_record must be >= 1, got %d", *s.RowsPerRecord)
+	}
+	if s.MaxRecordBytes != nil && (*s.MaxRecordBytes < minRecordBytes || *s.MaxRecordBytes > maxRecordBytes) {
+		add("spec.max_record_bytes must be from %d to %d (under the SDK's 100 MiB message limit), got %d", minRecordBytes, maxRecordBytes, *s.MaxRecordBytes)
 	}
 	if s.Concurrency != nil && *s.Concurrency == 0 {
-		errs = append(errs, errors.New("spec.concurrency must not be 0 (use a positive limit, or a negative value for unlimited)"))
+		add("spec.concurrency must not be 0 (use a positive limit, or a negative value for the maximum, %d)", maxConcurrency)
+	}
+	if s.Concurrency != nil && *s.Concurrency > maxConcurrency {
+		add("spec.concurrency must be at most %d (the hard cap on open S3 connections), got %d", maxConcurrency, *s.Concurrency)
+	}
+	if s.MaxAttempts != nil && (*s.MaxAttempts < 1 || *s.MaxAttempts > maxMaxAttempts) {
+		add("spec.max_attempts must be from 1 to %d, got %d", maxMaxAttempts, *s.MaxAttempts)
+	}
+	s.maxBackoff = parseDuration(&errs, "max_backoff", s.MaxBackoff)
+	s.requestTimeout = parseDuration(&errs, "request_timeout", s.RequestTimeout)
+	s.operationTimeout = parseDuration(&errs, "operation_timeout", s.OperationTimeout)
+	if s.requestTimeout > 0 && s.operationTimeout > 0 && s.operationTimeout < s.requestTimeout {
+		add("spec.operation_timeout (%s) must not be shorter than spec.request_timeout (%s)", s.OperationTimeout, s.RequestTimeout)
 	}
 	if s.Endpoint != "" {
 		if err := validateEndpoint(s.Endpoint); err != nil {
@@ -84,6 +129,27 @@ func (s *Spec) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// parseDuration parses a Go duration ("30s", "1m30s") that must be positive; empty means unset.
+func parseDuration(errs *[]error, field, value string) time.Duration {
+	if value == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(value)
+	if err != nil || d <= 0 {
+		*errs = append(*errs, fmt.Errorf("spec.%s must be a positive duration such as \"30s\" or \"2m\", got %q", field, value))
+		return 0
+	}
+	return d
+}
+
+// objectConcurrency is how many objects are read at once: the spec's value, capped.
+func (s *Spec) objectConcurrency() int {
+	if *s.Concurrency < 0 || *s.Concurrency > maxConcurrency {
+		return maxConcurrency
+	}
+	return *s.Concurrency
 }
 
 func validateEndpoint(endpoint string) error {

@@ -1,6 +1,7 @@
 package client
 
-// SpecJSONSchema is published through GetSpecSchema. It mirrors Spec and Spec.Validate.
+// SpecJSONSchema is published through GetSpecSchema. It mirrors Spec and Spec.Validate;
+// spec_schema_test.go checks that its properties, defaults and bounds match them.
 const SpecJSONSchema = `{
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://github.com/cq-source-s3/cq-source-s3/client/spec",
@@ -8,15 +9,24 @@ const SpecJSONSchema = `{
   "type": "object",
   "additionalProperties": false,
   "required": ["bucket", "region"],
+  "$defs": {
+    "duration": {"type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"}
+  },
   "properties": {
     "bucket": {"type": "string", "minLength": 1, "description": "Name of the S3 bucket to read."},
     "region": {"type": "string", "minLength": 1, "description": "AWS region of the bucket."},
     "path_prefix": {"type": "string", "default": "", "description": "Only keys under this prefix are listed."},
     "filetype": {"type": "string", "enum": ["parquet"], "default": "parquet", "description": "Format of the objects."},
     "rows_per_record": {"type": "integer", "minimum": 1, "default": 500, "description": "Maximum rows in one Arrow record sent to the destination."},
-    "concurrency": {"type": "integer", "not": {"const": 0}, "default": 50, "description": "Objects read in parallel; negative means unlimited."},
+    "max_record_bytes": {"type": "integer", "minimum": 1024, "maximum": 100663296, "default": 67108864, "description": "Maximum bytes of one Arrow record; records are split to stay under it (a single larger row is sent alone if it fits the SDK's message limit)."},
+    "concurrency": {"type": "integer", "not": {"const": 0}, "maximum": 128, "default": 50, "description": "Objects read in parallel, each over at most one S3 connection; negative means the hard cap, 128."},
     "local_profile": {"type": "string", "default": "", "description": "Named AWS profile; empty uses the default credential chain."},
     "endpoint": {"type": "string", "default": "", "pattern": "^(https?://.+)?$", "description": "Custom S3 endpoint URL (LocalStack, MinIO, moto)."},
-    "path_style": {"type": "boolean", "default": false, "description": "Use path-style addressing (needed by most S3 emulators)."}
+    "path_style": {"type": "boolean", "default": false, "description": "Use path-style addressing (needed by most S3 emulators)."},
+    "strict": {"type": "boolean", "default": false, "description": "Fail Init or Sync instead of skipping an object that cannot be read."},
+    "max_attempts": {"type": "integer", "minimum": 1, "maximum": 20, "default": 5, "description": "Attempts per S3 request (and per resumed body read without progress) before the sync fails."},
+    "max_backoff": {"$ref": "#/$defs/duration", "default": "20s", "description": "Longest wait between two attempts (exponential backoff with jitter)."},
+    "request_timeout": {"$ref": "#/$defs/duration", "default": "30s", "description": "Deadline of one HTTP attempt: connecting, headers and body."},
+    "operation_timeout": {"$ref": "#/$defs/duration", "default": "5m", "description": "Deadline of one S3 operation with all its retries and resumed reads."}
   }
 }`

@@ -4,108 +4,116 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
+	"runtime/debug"
 
-	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/file"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/cloudquery/plugin-sdk/v4/message"
 	"github.com/rs/zerolog"
 	"golang.org/x/sync/errgroup"
 )
 
+// syncer streams the objects of the selected tables. Each object ends in exactly one of three
+// ways: delivered whole (every row of its footer, once), skipped with zero rows and a warning
+// (a *skippableError before its first row, spec.strict off), or failing the sync with an error
+// naming it. The first failure cancels the objects still in flight.
 type syncer struct {
-	api           *s3.Client
-	bucket        string
-	rowsPerRecord int64
-	concurrency   int
-	logger        zerolog.Logger
+	store       *objectStore
+	spec        *Spec
+	concurrency int
+	rowLimit    int64
+	stats       *syncStats
+	logger      zerolog.Logger
 }
 
-// run streams every object of the selected tables with at most `concurrency` objects in flight.
 func (s *syncer) run(ctx context.Context, tables []*discoveredTable, res chan<- message.SyncMessage) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(s.concurrency)
 	for _, t := range tables {
-		sc := t.Table.ToArrowSchema()
 		for _, obj := range t.Objects {
-			g.Go(func() error {
-				rows, err := s.syncObject(gctx, sc, obj, res)
-				if err != nil {
-					if gctx.Err() != nil {
-						return gctx.Err()
-					}
-					s.logger.Warn().Str("table", t.Table.Name).Str("key", obj.Key).Int64("rows_read", rows).Err(err).Msg("object skipped")
-					return nil
-				}
-				s.logger.Info().Str("table", t.Table.Name).Str("key", obj.Key).Int64("size", obj.Size).Int64("rows_read", rows).Msg("object synced")
-				return nil
-			})
+			if gctx.Err() != nil {
+				break
+			}
+			g.Go(func() error { return s.syncObject(gctx, t, obj, res) })
 		}
 	}
-	return g.Wait()
+	err := g.Wait()
+	if err == nil {
+		err = ctx.Err()
+	}
+	return err
 }
 
-func (s *syncer) syncObject(ctx context.Context, sc *arrow.Schema, obj *parquetObject, res chan<- message.SyncMessage) (int64, error) {
-	src := newObjectReader(ctx, s.api, s.bucket, obj.Key, obj.Size)
-	pf, err := file.NewParquetReader(src, file.WithMetadata(obj.Metadata), file.WithReadProps(readerProperties()))
+func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, obj *parquetObject, res chan<- message.SyncMessage) (err error) {
+	out := &recordSender{
+		ctx: ctx, res: res, schema: t.Table.ToArrowSchema(),
+		maxRows: int64(*s.spec.RowsPerRecord), maxBytes: *s.spec.MaxRecordBytes, rowLimit: s.rowLimit,
+	}
+	defer func() {
+		// Not the decoder (that is a content error): a bug here fails the sync, not the process.
+		if r := recover(); r != nil {
+			s.logger.Error().Str("key", obj.Key).Bytes("stack", debug.Stack()).Msg("internal error")
+			err = fmt.Errorf("table %s: s3://%s/%s: internal error: %v", t.Table.Name, s.store.bucket, obj.Key, r)
+		}
+	}()
+	src := newObjectReader(ctx, s.store, obj)
+	err = s.decode(ctx, src, obj, out)
+	if err != nil && src.failure() != nil {
+		err = src.failure() // what really happened, whatever the Parquet library made of it
+	}
+	switch {
+	case err == nil:
+		s.stats.synced.Add(1)
+		s.stats.rows.Add(out.rows)
+		s.logger.Debug().Str("table", t.Table.Name).Str("key", obj.Key).Int64("rows", out.rows).Msg("object synced")
+		return nil
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case isSkippable(err) && out.rows == 0 && !s.spec.Strict:
+		s.skip(t, obj, err)
+		return nil
+	}
+	s.stats.failed.Add(1)
+	s.stats.rows.Add(out.rows)
+	return objectFailure(t.Table.Name, s.store.bucket, obj.Key, out.rows, s.spec.Strict, err)
+}
+
+func (s *syncer) decode(ctx context.Context, src *objectReader, obj *parquetObject, out *recordSender) error {
+	pf, err := openParquet(src, obj.Metadata)
 	if err != nil {
-		return 0, fmt.Errorf("opening Parquet object: %w", err)
+		return err
 	}
 	defer pf.Close()
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: s.rowsPerRecord}, memory.DefaultAllocator)
-	if err != nil {
-		return 0, fmt.Errorf("reading Parquet schema: %w", err)
-	}
-	rr, err := fr.GetRecordReader(ctx, nil, nil)
-	if err != nil {
-		return 0, fmt.Errorf("reading Parquet rows: %w", err)
-	}
-	defer rr.Release()
-	var rows int64
-	for {
-		rec, err := rr.Read()
-		if rec != nil && rec.NumRows() > 0 {
-			rows += s.emit(ctx, sc, rec, res)
-		}
-		if errors.Is(err, io.EOF) {
-			return rows, nil
-		}
-		if err != nil {
-			if isNotFound(err) {
-				return rows, fmt.Errorf("object was deleted after listing: %w", err)
-			}
-			return rows, err
-		}
-		if rec == nil {
-			return rows, nil
-		}
-	}
+	return decodeRecords(ctx, pf, out.maxRows, out.send)
 }
 
-// emit sends rec under the table's schema, split so no record exceeds rowsPerRecord rows.
-func (s *syncer) emit(ctx context.Context, sc *arrow.Schema, rec arrow.RecordBatch, res chan<- message.SyncMessage) int64 {
-	n := rec.NumRows()
-	for start := int64(0); start < n; start += s.rowsPerRecord {
-		part := rec.NewSlice(start, min(start+s.rowsPerRecord, n))
-		out := conformRecord(sc, part)
-		part.Release()
-		select {
-		case res <- &message.SyncInsert{Record: out}:
-		case <-ctx.Done():
-			return start
-		}
-	}
-	return n
+func (s *syncer) skip(t *discoveredTable, obj *parquetObject, err error) {
+	var se *skippableError
+	errors.As(err, &se)
+	s.stats.skip(skippedObject{Key: obj.Key, Table: t.Table.Name, Reason: se.reason})
+	logPanicStack(s.logger, obj.Key, err)
+	s.logger.Warn().Str("table", t.Table.Name).Str("key", obj.Key).Str("reason", se.reason).Err(err).Msg("object skipped")
 }
 
-// readerProperties reads column chunks as buffered 1 MiB streams instead of whole.
-func readerProperties() *parquet.ReaderProperties {
-	props := parquet.NewReaderProperties(nil)
-	props.BufferedStreamEnabled = true
-	props.BufferSize = 1 << 20
-	return props
+// objectFailure is the sync's error for one object: it names the table, the object and,
+// when rows were already sent, how many — the destination has them and cannot take them back.
+func objectFailure(table, bucket, key string, rowsSent int64, strict bool, err error) error {
+	var s3Err *s3Error
+	if errors.As(err, &s3Err) {
+		return fmt.Errorf("table %s: %w", table, err) // already names s3://bucket/key and the cause
+	}
+	where := fmt.Sprintf("table %s: s3://%s/%s", table, bucket, key)
+	switch {
+	case rowsSent > 0 && isSkippable(err):
+		return fmt.Errorf("%s: content error after %d of its rows were sent (an object is delivered whole or not at all, so the sync fails): %w", where, rowsSent, err)
+	case strict && isSkippable(err):
+		return fmt.Errorf("%s: %w (spec.strict is on: unreadable objects fail the sync)", where, err)
+	}
+	return fmt.Errorf("%s: %w", where, err)
+}
+
+// logPanicStack logs, at debug level, the stack of a panic recovered while decoding.
+func logPanicStack(logger zerolog.Logger, key string, err error) {
+	var pe *panicError
+	if errors.As(err, &pe) {
+		logger.Debug().Str("key", key).Str("stack", string(pe.stack)).Msg("recovered panic in the Parquet decoder")
+	}
 }

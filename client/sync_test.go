@@ -286,7 +286,7 @@ func TestCredentialsNeverAppearInLogsOrErrors(t *testing.T) {
 	var errs []string
 	for _, spec := range [][]byte{s3.specJSON("creds", `,"rows_per_record":1`), s3.specJSON("missing-bucket", "")} {
 		p := plugin.NewPlugin("cq-source-s3", "test", New)
-		p.SetLogger(zerolog.New(&logs).Level(zerolog.TraceLevel))
+		p.SetLogger(zerolog.New(zerolog.SyncWriter(&logs)).Level(zerolog.TraceLevel))
 		if err := p.Init(context.Background(), spec, plugin.NewClientOptions{}); err != nil {
 			errs = append(errs, err.Error())
 			continue

@@ -41,7 +41,7 @@ func TestConnection(ctx context.Context, _ zerolog.Logger, specBytes []byte) err
 	}
 	ctx, cancel := context.WithTimeout(ctx, testConnectionTimeout)
 	defer cancel()
-	api, err := newS3Client(ctx, spec)
+	api, _, err := newS3Client(ctx, spec)
 	if err != nil {
 		return plugin.NewTestConnError(CodeInvalidCredentials, err)
 	}

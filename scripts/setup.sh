@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a Debian machine (run as root, or with passwordless sudo for apt):
 # Debian packages, the S3 emulator in a project-local venv, Go modules, actionlint and the
-# CloudQuery CLI (built from tools/cloudquery, whose committed go.sum pins every module).
+# registry tools of the release tests (distribution's registry, crane, cosign), and the CloudQuery CLI
+# (built from tools/cloudquery, whose committed go.sum pins every module).
 # Safe to run again: each step skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,5 +64,40 @@ else
   fi
   echo "built .tools/bin/cloudquery ($(du -h .tools/bin/cloudquery | cut -f1)) in $((SECONDS - started)) s: $(.tools/bin/cloudquery --version)"
 fi
+
+# The release tests' registry tools, from the Go module proxy: "name package version".
+# Built in parallel, each only when missing or of another version (cold: several minutes, cosign most).
+REGISTRY_TOOLS=(
+  "registry github.com/distribution/distribution/v3/cmd/registry v3.1.2"
+  "crane github.com/google/go-containerregistry/cmd/crane v0.22.1"
+  "cosign github.com/sigstore/cosign/v3/cmd/cosign v3.0.6"
+)
+step "registry tools in .tools/bin: registry, crane, cosign"
+mkdir -p .tools/bin .tools/logs
+building=()
+for spec in "${REGISTRY_TOOLS[@]}"; do
+  read -r name pkg version <<< "$spec"
+  # (a missing binary makes `go version` fail: without `|| true`, pipefail and -e would end setup here)
+  built=$({ go version -m ".tools/bin/$name" 2>/dev/null || true; } | awk '$1=="path"{p=$2} $1=="mod"{v=$3} END{print p"@"v}')
+  if [ "$built" = "$pkg@$version" ]; then
+    echo "$name $version: already installed"
+    continue
+  fi
+  echo "$name $version: building (log .tools/logs/$name.log)"
+  (
+    started=$(date +%s)
+    if GOBIN="$PWD/.tools/bin" go install -trimpath "$pkg@$version" > ".tools/logs/$name.log" 2>&1; then
+      echo "$name $version: built in $(( $(date +%s) - started )) s"
+    else
+      echo "error: building $name $version failed; last lines of .tools/logs/$name.log:" >&2
+      tail -n 20 ".tools/logs/$name.log" >&2
+      exit 1
+    fi
+  ) &
+  building+=($!)
+done
+failed=0
+for pid in "${building[@]}"; do wait "$pid" || failed=1; done
+[ "$failed" -eq 0 ] || exit 1
 
 step "setup done"

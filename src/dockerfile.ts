@@ -3,9 +3,8 @@ import { IConstruct } from 'constructs';
 import { PluginImage } from './plugin-image';
 
 export interface DockerfileOptions {
+  /** The validated image description the file renders. */
   readonly image: PluginImage;
-  /** @default 'Dockerfile' */
-  readonly path?: string;
 }
 
 /**
@@ -19,7 +18,7 @@ export class Dockerfile extends FileBase {
   public readonly builderOutput: string;
 
   constructor(scope: IConstruct, options: DockerfileOptions) {
-    super(scope, options.path ?? 'Dockerfile');
+    super(scope, 'Dockerfile');
     this.image = options.image;
     this.builderOutput = `/out/${options.image.name}`;
   }
@@ -27,13 +26,14 @@ export class Dockerfile extends FileBase {
   protected synthesizeContent(_: IResolver): string {
     const img = this.image;
     const build = img.goBuild.command({ version: '${VERSION}', output: this.builderOutput, goos: '$TARGETOS', goarch: '$TARGETARCH' });
+    // Docker expands $VAR inside LABEL values, even quoted: literal values escape backslash, quote and $.
     const labels: [string, string][] = [
-      ['title', img.name],
-      ['description', img.description],
-      ['source', img.sourceUrl],
-      ['licenses', img.license],
-      ['version', '${VERSION}'],
-      ['revision', '${REVISION}'],
+      ['title', dockerfileString(img.name)],
+      ['description', dockerfileString(img.description)],
+      ['source', dockerfileString(img.sourceUrl)],
+      ['licenses', dockerfileString(img.license)],
+      ['version', '"${VERSION}"'],
+      ['revision', '"${REVISION}"'],
     ];
     return [
       '# syntax=docker/dockerfile:1',
@@ -42,7 +42,7 @@ export class Dockerfile extends FileBase {
       '# Builder: runs on the build platform and cross-compiles, so no stage needs QEMU.',
       `FROM --platform=$BUILDPLATFORM ${img.builderBase} AS builder`,
       'WORKDIR /src',
-      'COPY go.mod go.sum ./',
+      `COPY ${img.goSourcePaths.includes('go.sum') ? 'go.mod go.sum' : 'go.mod'} ./`,
       'RUN --mount=type=cache,target=/go/pkg/mod go mod download',
       '# .dockerignore is an allowlist: only the Go sources reach the context.',
       'COPY . .',
@@ -56,7 +56,7 @@ export class Dockerfile extends FileBase {
       `FROM ${img.runtimeBase}`,
       'ARG VERSION=development',
       'ARG REVISION=unknown',
-      `LABEL ${labels.map(([k, v]) => `org.opencontainers.image.${k}=${JSON.stringify(v)}`).join(' \\\n      ')}`,
+      `LABEL ${labels.map(([k, v]) => `org.opencontainers.image.${k}=${v}`).join(' \\\n      ')}`,
       `COPY --from=builder ${this.builderOutput} ${img.binaryPath}`,
       `USER ${img.user}`,
       `EXPOSE ${img.port}`,
@@ -65,4 +65,9 @@ export class Dockerfile extends FileBase {
       '',
     ].join('\n');
   }
+}
+
+/** A double-quoted Dockerfile word whose value is taken literally: no variable expansion, no escapes. */
+export function dockerfileString(value: string): string {
+  return `"${value.replace(/[\\"$]/g, '\\$&')}"`;
 }

@@ -1,30 +1,29 @@
-import { FileBase, IResolver } from 'projen';
-import { IConstruct } from 'constructs';
+import { IgnoreFile, Project } from 'projen';
 import { PluginImage } from './plugin-image';
 
 export interface DockerIgnoreOptions {
+  /** The validated image description; its Go source paths are let in. */
   readonly image: PluginImage;
 }
 
-/** An allowlist: everything is ignored, then only what the Go build reads is let back in. */
-export class DockerIgnore extends FileBase {
-  public readonly allowed: string[];
+/**
+ * `.dockerignore` as an allowlist: everything is ignored, then only what the Go build reads is
+ * let back in. A projen `IgnoreFile`, so `addPatterns` adds more.
+ */
+export class DockerIgnore extends IgnoreFile {
+  /** The paths let into the build context. */
+  public readonly allowed: readonly string[];
 
-  constructor(scope: IConstruct, options: DockerIgnoreOptions) {
-    super(scope, '.dockerignore');
+  constructor(project: Project, options: DockerIgnoreOptions) {
+    super(project, '.dockerignore', { filterCommentLines: false });
     this.allowed = options.image.goSourcePaths;
-  }
-
-  protected synthesizeContent(_: IResolver): string {
-    return [
-      `# ${this.marker}`,
+    this.addPatterns(
       '# Allowlist: ignore everything, then re-include what `go build` needs.',
       '*',
       ...this.allowed.map((p) => `!${p}`),
       '# Never needed by the build, even inside allowed directories.',
       '**/*_test.go',
       '**/testdata',
-      '',
-    ].join('\n');
+    );
   }
 }

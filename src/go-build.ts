@@ -1,12 +1,29 @@
-/** How a shell refers to the version being built (e.g. `${VERSION}` in a Dockerfile, `$(VERSION)` in make). */
+import { MODULE_PATH } from './go-module';
+import { OptionChecker } from './validation';
+
+/** How a shell refers to the version being built (e.g. `${VERSION}` in a Dockerfile, `$VERSION` in make recipes). */
 export type VersionRef = string;
 
 export interface GoBuildOptions {
-  /** Go module path; the version is set on `<module>/plugin.Version`. */
+  /** Go module path. */
   readonly modulePath: string;
-  /** @default ['grpcnotrace'] */
-  readonly tags?: string[];
+  /**
+   * The package, relative to the module root, whose `Version` variable the build stamps:
+   * `-X <module>/<versionPackage>.Version=<version>`.
+   * @default 'plugin' (CloudQuery's own plugins use 'resources/plugin')
+   */
+  readonly versionPackage?: string;
+  /**
+   * Go build tags.
+   * @default ['grpcnotrace']
+   */
+  readonly buildTags?: string[];
 }
+
+/** A package path relative to the module root: slash-separated Go path elements, no `.` or `..`. */
+const PACKAGE_PATH = /^(?!\.)[A-Za-z0-9_][A-Za-z0-9_.-]*(\/(?!\.)[A-Za-z0-9_][A-Za-z0-9_.-]*)*$/;
+/** A build tag: letters, digits, `_` and `.` (what `//go:build` expressions accept). */
+const BUILD_TAG = /^[A-Za-z0-9_.]+$/;
 
 /**
  * The one definition of how the plugin binary is compiled: CloudQuery's own packaging flags
@@ -15,17 +32,24 @@ export interface GoBuildOptions {
  */
 export class GoBuild {
   public readonly env: Readonly<Record<string, string>> = { CGO_ENABLED: '0' };
-  public readonly tags: string[];
+  public readonly tags: readonly string[];
+  /** `<module>/<versionPackage>.Version`, what `-X` sets. */
   public readonly versionVariable: string;
+  public readonly versionPackage: string;
 
-  constructor(options: GoBuildOptions) {
-    this.tags = options.tags ?? ['grpcnotrace'];
-    this.versionVariable = `${options.modulePath}/plugin.Version`;
+  constructor(options: GoBuildOptions, check = new OptionChecker('GoBuild')) {
+    this.versionPackage = check.match('versionPackage', options.versionPackage ?? 'plugin', PACKAGE_PATH,
+      'must be a package path relative to the module root, such as plugin or resources/plugin');
+    this.tags = check.list('buildTags', options.buildTags ?? ['grpcnotrace']);
+    for (const tag of this.tags) check.match('buildTags', tag, BUILD_TAG, 'must be a Go build tag (letters, digits, _ and .)');
+    check.match('modulePath', options.modulePath, MODULE_PATH, 'must be a Go module path such as github.com/owner/repo');
+    this.versionVariable = `${options.modulePath}/${this.versionPackage}.Version`;
   }
 
-  /** `-trimpath -buildvcs=false -tags … -ldflags "-s -w -X …=<version>"` */
+  /** `-trimpath -buildvcs=false [-tags …] -ldflags "-s -w -X …=<version>"` */
   public flags(version: VersionRef): string {
-    return `-trimpath -buildvcs=false -tags ${this.tags.join(',')} -ldflags "-s -w -X ${this.versionVariable}=${version}"`;
+    const tags = this.tags.length > 0 ? ` -tags ${this.tags.join(',')}` : '';
+    return `-trimpath -buildvcs=false${tags} -ldflags "-s -w -X ${this.versionVariable}=${version}"`;
   }
 
   /** The full command, with the target OS/arch given as shell references or literals. */

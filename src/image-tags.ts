@@ -1,7 +1,6 @@
 import * as semver from 'semver';
+import { tagProblem } from './docker-reference';
 
-/** Docker's tag grammar. */
-export const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const SHA = /^[0-9a-fA-F]{7,40}$/;
 
 export interface ImageTagsInput {
@@ -16,7 +15,9 @@ export interface ImageTagsInput {
 export interface ImageTags {
   /** `1.2.3` (no `v`). */
   readonly version: string;
+  /** The first 7 hex digits of the commit, lowercase. */
   readonly shortSha: string;
+  /** Whether the tag has a prerelease part (then no floating tags). */
   readonly prerelease: boolean;
   /** Primary immutable tag first, then the version, then any floating tags. */
   readonly tags: string[];
@@ -32,11 +33,11 @@ export function parseReleaseTag(tag: string): semver.SemVer | undefined {
 /** Throws one clear message naming the value if `tag` is not a release tag. */
 export function requireReleaseTag(tag: string): semver.SemVer {
   if (tag.includes('+')) {
-    throw new Error(`tag "${tag}" has build metadata ("+..."), which Docker tags cannot carry`);
+    throw new Error(`tag ${JSON.stringify(tag)} has build metadata ("+..."), which Docker tags cannot carry`);
   }
   const v = parseReleaseTag(tag);
   if (!v) {
-    throw new Error(`tag "${tag}" is not a release tag: expected vMAJOR.MINOR.PATCH or vMAJOR.MINOR.PATCH-PRERELEASE (semver with a "v" prefix, no leading zeros)`);
+    throw new Error(`tag ${JSON.stringify(tag)} is not a release tag: expected vMAJOR.MINOR.PATCH or vMAJOR.MINOR.PATCH-PRERELEASE (semver with a "v" prefix, no leading zeros)`);
   }
   return v;
 }
@@ -49,7 +50,7 @@ export function requireReleaseTag(tag: string): semver.SemVer {
 export function computeImageTags(input: ImageTagsInput): ImageTags {
   const v = requireReleaseTag(input.gitTag);
   if (!SHA.test(input.sha)) {
-    throw new Error(`sha "${input.sha}" is not a commit SHA: expected 7 to 40 hex digits`);
+    throw new Error(`sha ${JSON.stringify(input.sha)} is not a commit SHA: expected 7 to 40 hex digits`);
   }
   const shortSha = input.sha.slice(0, 7).toLowerCase();
   const prerelease = v.prerelease.length > 0;
@@ -63,9 +64,8 @@ export function computeImageTags(input: ImageTagsInput): ImageTags {
     if (stable.every((e) => semver.gte(v, e))) tags.push('latest');
   }
   for (const t of tags) {
-    if (!DOCKER_TAG.test(t)) {
-      throw new Error(`image tag "${t}" breaks the Docker tag grammar ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})`);
-    }
+    const problem = tagProblem(t);
+    if (problem) throw new Error(`image tag ${JSON.stringify(t)} ${problem}: the release tag is too long for Docker`);
   }
   return { version: v.version, shortSha, prerelease, tags };
 }

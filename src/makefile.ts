@@ -1,16 +1,25 @@
-import { FileBase, IResolver } from 'projen';
-import { IConstruct } from 'constructs';
+import { IResolver, Makefile, Project } from 'projen';
+import { packageBin } from './package-bin';
 import { PluginImage } from './plugin-image';
+import { OptionChecker } from './validation';
 
+/** A Makefile target with the line `make help` shows for it. */
 export interface MakefileTarget {
+  /** Target name (letters, digits, `_`, `-`, `.`, `:`). */
   readonly name: string;
-  /** Shown by `make help`. */
+  /** One line shown by `make help`. */
   readonly help: string;
+  /** Recipe lines (make syntax: write `$$VAR` for a shell variable). */
   readonly recipe: string[];
+  /**
+   * Targets that run first.
+   * @default []
+   */
   readonly prerequisites?: string[];
 }
 
 export interface PluginMakefileOptions {
+  /** The validated image description (name, platforms, registries, build flags). */
   readonly image: PluginImage;
 }
 
@@ -18,58 +27,89 @@ export interface PluginMakefileOptions {
 export const DOCKER_ENGINE_CHECK =
   '@command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1 || { echo "error: no Docker engine reachable (docker info failed): start Docker, or use \'npx projen build:binaries\' to build the binaries without one" >&2; exit 1; }';
 
-/** Makefile with `##` help text on every target; `make help` is the default goal. */
-export class PluginMakefile extends FileBase {
-  public readonly image: PluginImage;
-  private readonly targets: MakefileTarget[] = [];
+const TARGET_NAME = /^[A-Za-z0-9_.:-]+$/;
 
-  constructor(scope: IConstruct, options: PluginMakefileOptions) {
-    super(scope, 'Makefile');
+/**
+ * TAG exactly as given on the command line, as one single-quoted shell word: `$(value)` reads it
+ * without make expanding `$(...)` in it, and `unexport TAG` keeps make from expanding it for the
+ * recipe environment either. Git tags may contain `$`, `(`, `;` and spaces.
+ */
+const TAG_WORD = "'$(subst ','\\'',$(value TAG))'";
+
+/**
+ * projen's `Makefile`, with the variables the targets share (exported, so recipes read them as
+ * quoted shell variables and a value can never become make or shell syntax) and a `help`
+ * target, the default goal, that lists every target added with `addTarget`.
+ */
+export class PluginMakefile extends Makefile {
+  public readonly image: PluginImage;
+  private readonly helpLines: string[];
+  private readonly targetHelp = new Map<string, string>();
+
+  constructor(project: Project, options: PluginMakefileOptions) {
+    super(project, 'Makefile', { all: ['help'] });
     this.image = options.image;
     const img = options.image;
-    const buildArgs = '--build-arg VERSION=$(VERSION) --build-arg REVISION=$(GIT_HASH)';
-    this.addTarget({ name: 'help', help: 'List the targets (default)', recipe: ['@awk \'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-24s %s\\n", $$1, $$2}\' $(MAKEFILE_LIST)'] });
-    this.addTarget({ name: 'build', help: `Build the native ${img.name} binary into dist/`, recipe: [img.goBuild.command({ version: '$(VERSION)', output: `dist/${img.name}` })] });
-    this.addTarget({ name: 'test', help: 'Run every test: vitest unit, Go and end-to-end', recipe: ['npx projen test'] });
-    this.addTarget({ name: 'e2e', help: 'Run the end-to-end suite against the plugin binary and an S3 emulator', recipe: ['npx projen e2e'] });
-    this.addTarget({ name: 'docker-build', help: 'Build the image for the current platform and load it as $(IMAGE):$(VERSION)', prerequisites: ['docker-engine'], recipe: [`docker buildx build --load ${buildArgs} -t $(IMAGE):$(VERSION) .`] });
-    this.addTarget({ name: 'docker-build-multiarch', help: 'Build the image for $(PLATFORMS) (kept in the build cache)', prerequisites: ['docker-engine'], recipe: [`docker buildx build --platform $(PLATFORMS) ${buildArgs} -t $(IMAGE):$(VERSION) .`] });
-    this.addTarget({ name: 'docker-push', help: 'Build for $(PLATFORMS) and push $(IMAGE):$(VERSION)', prerequisites: ['docker-engine'], recipe: [`docker buildx build --platform $(PLATFORMS) --push ${buildArgs} -t $(IMAGE):$(VERSION) .`] });
-    this.addTarget({ name: 'tag-release', help: 'Create and push an annotated release tag: make tag-release TAG=vX.Y.Z', recipe: ['@test -n "$(TAG)" || { echo "error: TAG is required: make tag-release TAG=vX.Y.Z" >&2; exit 1; }', 'npx tsx src/cli/tag-release.ts $(TAG)'] });
+    this.helpLines = [];
+    this.addRule({ targets: ['help'], phony: true, recipe: this.helpLines });
+    this.targetHelp.set('help', 'List the targets (the default goal)');
+    const buildArgs = '--build-arg "VERSION=$$VERSION" --build-arg "REVISION=$$GIT_HASH"';
+    this.addTarget({ name: 'build', help: `Build the native ${img.name} binary into dist/`, recipe: [img.goBuild.command({ version: '$$VERSION', output: `dist/${img.name}` })] });
+    this.addTarget({ name: 'test', help: 'Run every test (npx projen test)', recipe: ['npx projen test'] });
+    this.addTarget({ name: 'docker-build', help: 'Build the image for this platform and load it as $IMAGE:$VERSION', prerequisites: ['docker-engine'], recipe: [`docker buildx build --load ${buildArgs} -t "$$IMAGE:$$VERSION" .`] });
+    this.addTarget({ name: 'docker-build-multiarch', help: 'Build the image for $PLATFORMS (kept in the build cache)', prerequisites: ['docker-engine'], recipe: [`docker buildx build --platform "$$PLATFORMS" ${buildArgs} -t "$$IMAGE:$$VERSION" .`] });
+    this.addTarget({ name: 'docker-push', help: 'Build for $PLATFORMS and push $IMAGE:$VERSION', prerequisites: ['docker-engine'], recipe: [`docker buildx build --platform "$$PLATFORMS" --push ${buildArgs} -t "$$IMAGE:$$VERSION" .`] });
+    this.addTarget({
+      name: 'tag-release',
+      help: 'Check and push an annotated release tag: make tag-release TAG=vX.Y.Z',
+      recipe: [
+        `@test -n ${TAG_WORD} || { echo "error: TAG is required: make tag-release TAG=vX.Y.Z" >&2; exit 1; }`,
+        // `--` again: a tag starting with - is the tag, not an option of tag-release.
+        packageBin('tag-release', `-- ${TAG_WORD}`),
+      ],
+    });
+    this.addRule({ targets: ['docker-engine'], phony: true, recipe: [DOCKER_ENGINE_CHECK] });
   }
 
+  /** Adds a phony target that `make help` lists. */
   public addTarget(target: MakefileTarget): this {
-    if (this.targets.some((t) => t.name === target.name)) {
-      throw new Error(`Makefile target "${target.name}" is defined twice`);
-    }
-    this.targets.push(target);
+    const check = new OptionChecker('PluginMakefile.addTarget');
+    check.match('name', target.name, TARGET_NAME, 'must be a make target name (letters, digits, _, -, . and :)');
+    if (this.targetHelp.has(target.name)) check.fail('name', target.name, 'is already a target of this Makefile');
+    check.line('help', target.help, 200);
+    for (const line of target.recipe) check.match('recipe', line, /^[^\n]*$/, 'must be single lines (one list entry per recipe line)');
+    this.targetHelp.set(target.name, target.help);
+    this.addRule({ targets: [target.name], prerequisites: target.prerequisites, phony: true, recipe: target.recipe });
     return this;
   }
 
+  /** The targets `make help` lists, in order. */
   public get targetNames(): string[] {
-    return this.targets.map((t) => t.name);
+    return [...this.targetHelp.keys()];
   }
 
-  protected synthesizeContent(_: IResolver): string {
+  protected synthesizeContent(resolver: IResolver): string | undefined {
     const img = this.image;
     const defaultImage = img.images.find((i) => !i.includes('${{')) ?? img.name;
-    const lines = [
+    this.helpLines.splice(0, this.helpLines.length,
+      ...[...this.targetHelp].map(([name, help]) => `@printf '  %-24s %s\\n' ${shellWord(name)} ${shellWord(help)}`));
+    return [
       `# ${this.marker}`,
       '',
-      'VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo development)',
-      'GIT_HASH ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)',
-      `IMAGE ?= ${defaultImage}`,
-      `PLATFORMS ?= ${img.platforms.join(',')}`,
+      '# Exported: recipes use them as "$$VAR", so a value is never parsed as make or shell syntax.',
+      'export VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo development)',
+      'export GIT_HASH ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)',
+      `export IMAGE ?= ${defaultImage}`,
+      `export PLATFORMS ?= ${img.platforms.join(',')}`,
+      '# TAG (make tag-release TAG=vX.Y.Z) is read verbatim with $(value TAG), never expanded.',
+      'unexport TAG',
       '',
-      '.DEFAULT_GOAL := help',
-      `.PHONY: ${[...this.targetNames, 'docker-engine'].join(' ')}`,
-      '',
-    ];
-    for (const t of this.targets) {
-      lines.push(`${t.name}:${t.prerequisites ? ` ${t.prerequisites.join(' ')}` : ''} ## ${t.help}`);
-      lines.push(...t.recipe.map((r) => `\t${r}`), '');
-    }
-    lines.push('docker-engine:', `\t${DOCKER_ENGINE_CHECK}`, '');
-    return lines.join('\n');
+      super.synthesizeContent(resolver),
+    ].join('\n');
   }
+}
+
+/** A single-quoted shell word inside a make recipe (`$` doubled for make). */
+function shellWord(value: string): string {
+  return `'${value.replace(/'/g, "'\\''").replace(/\$/g, '$$$$')}'`;
 }

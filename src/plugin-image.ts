@@ -1,45 +1,81 @@
+import { digestProblem, IMAGE_NAME, imageNameProblem, PATH_COMPONENT, tagProblem } from './docker-reference';
 import { GoBuild } from './go-build';
-import { GoModuleFacts } from './go-module';
-import { Registry } from './registries';
+import { checkGoModule, GoModuleFacts } from './go-module';
+import { imageIn, IRegistry } from './registries/registry';
+import { hasExpression } from './workflows/expressions';
+import { OptionChecker } from './validation';
 
 /** Platforms the builder stage can cross-compile to with CGO disabled. */
 export const SUPPORTED_PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/386', 'linux/ppc64le', 'linux/s390x', 'linux/riscv64'] as const;
 export type Platform = (typeof SUPPORTED_PLATFORMS)[number];
 
+/** The image the final stage starts from. */
 export interface RuntimeBaseImage {
-  /** @default 'gcr.io/distroless/static-debian12' */
+  /**
+   * Image name, without tag or digest.
+   * @default 'gcr.io/distroless/static-debian13'
+   */
   readonly image?: string;
-  /** @default 'nonroot' */
+  /**
+   * Image tag.
+   * @default 'nonroot'
+   */
   readonly tag?: string;
-  /** `sha256:<64 hex>` to pin the exact base image. @default - not pinned */
+  /**
+   * `sha256:<64 hex>` to pin the exact base image.
+   * @default - not pinned
+   */
   readonly digest?: string;
 }
 
 export interface PluginImageOptions {
-  /** Plugin and binary name; also the image name under each registry. */
+  /** Plugin and binary name; also the image name under each registry (a lowercase Docker path component). */
   readonly name: string;
-  /** One-line description for the OCI labels. */
+  /** One-line description for the OCI `description` label (at most 256 printable characters). */
   readonly description: string;
   /** Facts read from go.mod (see `readGoModule`). */
   readonly goModule: GoModuleFacts;
-  /** SPDX license id for the OCI labels. */
+  /** SPDX license expression for the OCI `licenses` label, e.g. `Apache-2.0`. */
   readonly license: string;
-  /** @default 7777 (what the CloudQuery CLI expects of a container plugin) */
+  /**
+   * The package, relative to the module root, whose `Version` variable the build stamps.
+   * @default 'plugin' (CloudQuery's own plugins use 'resources/plugin')
+   */
+  readonly versionPackage?: string;
+  /**
+   * Go build tags.
+   * @default ['grpcnotrace']
+   */
+  readonly buildTags?: string[];
+  /**
+   * The port the container serves gRPC on.
+   * @default 7777 (what the CloudQuery CLI expects of a container plugin)
+   */
   readonly port?: number;
-  /** @default ['linux/amd64', 'linux/arm64'] */
+  /**
+   * The platforms the image is built for.
+   * @default ['linux/amd64', 'linux/arm64']
+   */
   readonly platforms?: Platform[];
-  /** @default distroless static-debian12:nonroot, not pinned */
+  /**
+   * The final stage's base image.
+   * @default - gcr.io/distroless/static-debian13:nonroot, not pinned
+   */
   readonly runtimeBase?: RuntimeBaseImage;
-  /** @default [] */
-  readonly registries?: Registry[];
-  /** Repository URL for the `source` label. @default - https:// + the module path */
+  /**
+   * Where releases are published; the release workflow needs at least one.
+   * @default []
+   */
+  readonly registries?: IRegistry[];
+  /**
+   * Repository URL for the OCI `source` label.
+   * @default - https:// + the module path
+   */
   readonly sourceUrl?: string;
 }
 
-const IMAGE_NAME = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
-const IMAGE_REF = /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+$/;
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const SPDX_EXPRESSION = /^[A-Za-z0-9.+-]+(?: (?:AND|OR|WITH) [A-Za-z0-9.+-]+)*$/;
+const HTTPS_URL = /^https:\/\/[A-Za-z0-9.-]+(?::[0-9]+)?(?:\/[^\s"'\\$`]*)?$/;
 
 /**
  * The one validated description of the plugin image. Every generated artifact renders from
@@ -51,10 +87,10 @@ export class PluginImage {
   public readonly license: string;
   public readonly modulePath: string;
   public readonly goVersion: string;
-  public readonly goSourcePaths: string[];
+  public readonly goSourcePaths: readonly string[];
   public readonly port: number;
-  public readonly platforms: Platform[];
-  public readonly registries: Registry[];
+  public readonly platforms: readonly Platform[];
+  public readonly registries: readonly IRegistry[];
   public readonly sourceUrl: string;
   public readonly goBuild: GoBuild;
   /** Absolute path of the binary inside the image. */
@@ -64,45 +100,34 @@ export class PluginImage {
   public readonly runtimeBase: string;
   public readonly builderBase: string;
 
-  constructor(options: PluginImageOptions) {
-    if (!IMAGE_NAME.test(options.name)) {
-      throw new Error(`PluginImage option "name" is invalid: "${options.name}" must be lowercase letters and digits separated by ".", "_" or "-"`);
+  constructor(options: PluginImageOptions, check = new OptionChecker('PluginImage')) {
+    this.name = check.match('name', options.name, PATH_COMPONENT, 'must be lowercase letters and digits separated by ".", "_" or "-" (a Docker path component)');
+    const nameProblem = imageNameProblem(this.name);
+    if (nameProblem) check.fail('name', this.name, nameProblem);
+    this.description = check.line('description', options.description, 256);
+    this.license = check.match('license', options.license, SPDX_EXPRESSION, 'must be an SPDX license expression such as Apache-2.0 or MIT OR Apache-2.0');
+    const goModule = checkGoModule(check, 'goModule', options.goModule);
+    this.modulePath = goModule.modulePath;
+    this.goVersion = goModule.goVersion;
+    this.goSourcePaths = goModule.sourcePaths;
+    this.goBuild = new GoBuild({ modulePath: this.modulePath, versionPackage: options.versionPackage, buildTags: options.buildTags }, check);
+    if (goModule.versionPackages && !goModule.versionPackages.includes(this.goBuild.versionPackage)) {
+      const found = goModule.versionPackages.length > 0 ? `the packages that do are ${goModule.versionPackages.join(', ')}` : 'no package does';
+      check.fail('versionPackage', this.goBuild.versionPackage, `declares no Version variable in the Go module (${found}), so -X would set nothing`);
     }
-    const port = options.port ?? 7777;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new Error(`PluginImage option "port" is invalid: ${port} must be an integer from 1 to 65535`);
-    }
-    const platforms = options.platforms ?? ['linux/amd64', 'linux/arm64'];
-    if (platforms.length === 0) {
-      throw new Error('PluginImage option "platforms" is invalid: it must list at least one platform');
-    }
-    for (const p of platforms) {
-      if (!(SUPPORTED_PLATFORMS as readonly string[]).includes(p)) {
-        throw new Error(`PluginImage option "platforms" is invalid: "${p}" is not one of ${SUPPORTED_PLATFORMS.join(', ')}`);
-      }
-    }
-    if (new Set(platforms).size !== platforms.length) {
-      throw new Error(`PluginImage option "platforms" is invalid: ${platforms.join(', ')} lists a platform twice`);
-    }
-    this.runtimeBase = renderBase(options.runtimeBase ?? {});
-    this.name = options.name;
-    this.description = options.description;
-    this.license = options.license;
-    this.modulePath = options.goModule.modulePath;
-    this.goVersion = options.goModule.goVersion;
-    this.goSourcePaths = options.goModule.sourcePaths;
-    this.port = port;
-    this.platforms = platforms;
-    this.registries = options.registries ?? [];
-    this.sourceUrl = options.sourceUrl ?? `https://${this.modulePath}`;
-    this.goBuild = new GoBuild({ modulePath: this.modulePath });
+    this.port = check.integer('port', options.port ?? 7777, 1, 65535);
+    this.platforms = check.list('platforms', options.platforms ?? ['linux/amd64', 'linux/arm64'], { min: 1 });
+    for (const p of this.platforms) check.oneOf('platforms', p, SUPPORTED_PLATFORMS);
+    this.runtimeBase = renderBase(check, options.runtimeBase ?? {});
+    this.registries = checkRegistries(check, options.registries ?? [], this.name);
+    this.sourceUrl = check.match('sourceUrl', options.sourceUrl ?? `https://${this.modulePath}`, HTTPS_URL, 'must be an https:// URL without spaces, quotes, backslashes or $');
     this.binaryPath = `/${this.name}`;
     this.builderBase = `golang:${this.goVersion}`;
   }
 
   /** Full image names, one per registry. */
   public get images(): string[] {
-    return this.registries.map((r) => r.image(this.name));
+    return this.registries.map((r) => imageIn(r, this.name));
   }
 
   /** Build targets, e.g. `{ os: 'linux', arch: 'amd64', dir: 'linux-amd64' }`. */
@@ -119,17 +144,33 @@ export class PluginImage {
   }
 }
 
-function renderBase(base: RuntimeBaseImage): string {
-  const image = base.image ?? 'gcr.io/distroless/static-debian12';
+function renderBase(check: OptionChecker, base: RuntimeBaseImage): string {
+  const image = base.image ?? 'gcr.io/distroless/static-debian13';
   const tag = base.tag ?? 'nonroot';
-  if (!IMAGE_REF.test(image)) {
-    throw new Error(`PluginImage option "runtimeBase.image" is invalid: "${image}" is not a lowercase image reference`);
-  }
-  if (!TAG.test(tag)) {
-    throw new Error(`PluginImage option "runtimeBase.tag" is invalid: "${tag}" breaks the Docker tag grammar`);
-  }
-  if (base.digest !== undefined && !DIGEST.test(base.digest)) {
-    throw new Error(`PluginImage option "runtimeBase.digest" is invalid: "${base.digest}" must be sha256: followed by 64 lowercase hex digits`);
+  const imageProblem = imageNameProblem(image);
+  if (imageProblem) check.fail('runtimeBase.image', image, imageProblem);
+  const badTag = tagProblem(tag);
+  if (badTag) check.fail('runtimeBase.tag', tag, badTag);
+  if (base.digest !== undefined) {
+    const badDigest = digestProblem(base.digest);
+    if (badDigest) check.fail('runtimeBase.digest', base.digest, badDigest);
   }
   return `${image}:${tag}${base.digest ? `@${base.digest}` : ''}`;
+}
+
+/** Unique ids and prefixes; literal image names must be valid Docker names. */
+function checkRegistries(check: OptionChecker, registries: readonly IRegistry[], name: string): readonly IRegistry[] {
+  registries.forEach((r, i) => {
+    const option = `registries[${i}]`;
+    const samePrefix = registries.findIndex((o) => o.prefix === r.prefix);
+    if (samePrefix !== i) check.fail(option, r.prefix, `is the same registry as registries[${samePrefix}]`);
+    const same = registries.findIndex((o) => o.id === r.id);
+    if (same !== i) check.fail(`${option}.id`, r.id, `is also the id of registries[${same}] (${registries[same].prefix}): give one of them an explicit id`);
+    const image = imageIn(r, name);
+    if (!hasExpression(image)) {
+      const problem = IMAGE_NAME.test(image) ? imageNameProblem(image) : `is not a Docker image name (from prefix ${JSON.stringify(r.prefix)})`;
+      if (problem) check.fail(option, image, problem);
+    }
+  });
+  return registries;
 }

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { synthReleaseFiles } from './synth';
+import { synthRepository } from './synth';
 
 /** Pulls the go build flags out of a command, with the version reference normalised. */
 function flags(command: string): string {
   const m = command.match(/go build (.*) -o /);
   expect(m, `no "go build ... -o" in: ${command}`).not.toBeNull();
-  return m![1].replace(/\$\{VERSION(:-development)?\}|\$\(VERSION\)/, '<VERSION>');
+  return m![1].replace(/\$\{VERSION(:-development)?\}|\$\$VERSION/, '<VERSION>');
 }
 
 describe('one set of build flags', () => {
-  const out = synthReleaseFiles();
+  const out = synthRepository();
 
   it('the Dockerfile, the Makefile build target and build:binaries use identical go build flags', () => {
     const docker = flags(out.read('Dockerfile').replace(/\\\n\s*/g, ' '));
@@ -35,8 +35,8 @@ describe('one set of build flags', () => {
     }
   });
 
-  it('test runs the unit, Go and end-to-end suites', () => {
-    expect(out.tasks.test.steps!.map((s) => s.spawn)).toEqual(['test:unit', 'test:go', 'e2e', 'image:verify']);
+  it('test runs the unit, Go, end-to-end, image, package, registry and CloudQuery CLI suites', () => {
+    expect(out.tasks.test.steps!.map((s) => s.spawn)).toEqual(['test:unit', 'test:go', 'e2e', 'image:verify', 'test:package', 'registry:verify', 'test:cli']);
     const goSteps = out.tasks['test:go'].steps!.map((s) => s.exec).join('\n');
     expect(goSteps).toContain('go vet ./...');
     expect(goSteps).toContain('gofmt -l');

@@ -1,8 +1,7 @@
 import { Copy, DockerfileParser, From, Instruction, Run } from 'dockerfile-ast';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { synthReleaseFiles } from './synth';
-import { PluginImage, readGoModule } from '../src';
-import { REPO_ROOT } from './synth';
+import { REPO_ROOT, synthQuietly, synthRepository, tempNodeProject } from './synth';
+import { CloudQueryGoPlugin, dockerfileString, PluginImage, readGoModule, Registry } from '../src';
 
 const goModule = readGoModule(REPO_ROOT);
 
@@ -20,7 +19,7 @@ describe('Dockerfile', () => {
   };
 
   beforeAll(() => {
-    const out = synthReleaseFiles();
+    const out = synthRepository();
     text = out.read('Dockerfile');
     image = out.image;
     const parsed = DockerfileParser.parse(text);
@@ -85,8 +84,8 @@ describe('Dockerfile', () => {
     expect(cmd).toMatch(/ -o \/out\/cq-source-s3 \.$/);
   });
 
-  it('runtime stage is distroless static nonroot', () => {
-    expect(runtimeStage[0].getArgumentsContent()).toBe('gcr.io/distroless/static-debian12:nonroot');
+  it('runtime stage is distroless static (Debian 13) nonroot', () => {
+    expect(runtimeStage[0].getArgumentsContent()).toBe('gcr.io/distroless/static-debian13:nonroot');
   });
 
   it('runtime stage runs nothing (no emulation needed for other platforms)', () => {
@@ -127,5 +126,18 @@ describe('Dockerfile', () => {
     expect(label).toContain('org.opencontainers.image.revision="${REVISION}"');
     expect(label).not.toContain('created');
     expect(find(runtimeStage, 'ARG').map((a) => a.getArgumentsContent())).toEqual(['VERSION=development', 'REVISION=unknown']);
+  });
+
+  it('label values are taken literally: $, quotes and backslashes are escaped, so Docker expands nothing', () => {
+    const project = tempNodeProject();
+    new CloudQueryGoPlugin(project, {
+      name: 'cq-source-x',
+      description: 'Reads $HOME and ${PATH} "quoted" \\ back',
+      goModule: { modulePath: 'example.com/acme/x', goVersion: '1.26.8', sourcePaths: ['go.mod', 'main.go'] },
+      registries: [Registry.ghcr({ owner: 'acme' })],
+    });
+    const label = DockerfileParser.parse(synthQuietly(project)('Dockerfile')).getInstructions().find((i) => i.getKeyword() === 'LABEL')!;
+    expect(label.getTextContent()).toContain('org.opencontainers.image.description="Reads \\$HOME and \\${PATH} \\"quoted\\" \\\\ back"');
+    expect(dockerfileString('a$b')).toBe('"a\\$b"');
   });
 });

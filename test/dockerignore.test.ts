@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { synthReleaseFiles, tempDir } from './synth';
-import { readGoModule } from '../src';
+import { synthQuietly, synthRepository, tempDir, tempNodeProject } from './synth';
+import { CloudQueryGoPlugin, readGoModule, Registry } from '../src';
 
 describe('.dockerignore', () => {
-  const out = synthReleaseFiles();
+  const out = synthRepository();
   const text = out.read('.dockerignore');
   const lines = text.split('\n').filter((l) => l && !l.startsWith('#'));
 
@@ -43,5 +43,17 @@ describe('.dockerignore', () => {
     fs.writeFileSync(path.join(dir, 'pkg/inner/x.go'), 'package inner\n');
     fs.writeFileSync(path.join(dir, 'node_modules/x/y.go'), 'package x\n');
     expect(readGoModule(dir).sourcePaths).toEqual(['go.mod', 'main.go', 'pkg/']);
+  });
+
+  it('is a projen IgnoreFile: addPatterns lets a user add paths after the allowlist', () => {
+    const project = tempNodeProject();
+    const plugin = new CloudQueryGoPlugin(project, {
+      name: 'cq-source-x', description: 'x', registries: [Registry.ghcr({ owner: 'acme' })],
+      goModule: { modulePath: 'example.com/acme/x', goVersion: '1.26.8', sourcePaths: ['go.mod', 'main.go'] },
+    });
+    plugin.dockerignore.addPatterns('!assets/');
+    const lines = synthQuietly(project)('.dockerignore').split('\n');
+    expect(lines).toContain('!assets/');
+    expect(lines.indexOf('!assets/')).toBeGreaterThan(lines.indexOf('*'));
   });
 });

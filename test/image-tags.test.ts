@@ -88,7 +88,14 @@ describe('image-tags CLI', () => {
     [['--tag', 'v1.2.3', '--sha', 'xyz', '--existing', ''], 'image-tags: sha "xyz" is not a commit SHA'],
     [['--sha', SHA], 'image-tags: --tag is required'],
     [['--tag', 'v1.2.3', '--bogus'], "image-tags: Unknown option '--bogus'"],
-    [['--tag', 'v1.2.3', '--sha', SHA, '--existing', '', '--images', 'Bad Key=x/y'], 'image-tags: --images key "Bad Key" must be lowercase'],
+    [['--tag', 'v1.2.3', '--sha', SHA, '--existing', '', '--images', 'Bad Key=x/y'], 'image-tags: --images entry 1 key "Bad Key" must be lowercase letters, digits and _'],
+    [['--tag', 'v1.2.3', '--sha', SHA, '--existing', '', '--images', 'k=ghcr.io/o/p=x'], 'image-tags: --images entry 1 image "ghcr.io/o/p=x" is not a Docker image name'],
+    [['--tag', 'v1.2.3', '--sha', SHA, '--existing', '', '--images', 'k=ghcr.io/o/p\nrefs=evil'], 'image-tags: --images entry 1 image "ghcr.io/o/p\\nrefs=evil" is not a Docker image name'],
+    [['--tag', 'v1.2.3', '--sha', SHA, '--existing', '', '--images', 'k=ghcr.io/Octo/p'], 'image-tags: --images entry 1 image "ghcr.io/Octo/p" is not a Docker image name'],
+    [['--tag', 'v1.2.3', '--sha', SHA, '--existing', '', '--images', 'a=ghcr.io/o/p,a=gcr.io/x/p'], 'image-tags: --images key "a" is given twice'],
+    [['--tag', 'v1.2.3', '--sha', SHA, '--existing', '', '--images', 'a=ghcr.io/o/p,'], 'image-tags: --images entry 2 image "" is not a Docker image name'],
+    [['--tag', 'v1.2.3\n', '--sha', SHA, '--existing', ''], 'image-tags: tag "v1.2.3\\n" is not a release tag'],
+    [['--tag', 'v1.2.3', '--sha', SHA, '--existing', '', '--images', 'k=ghcr.io/o/p', '--github-output'], 'image-tags: --github-output needs the GITHUB_OUTPUT environment variable'],
     [['--tag', 'v1.2.3', '--sha', SHA, '--existing', '', '--github-output'], 'image-tags: --github-output needs the GITHUB_OUTPUT environment variable'],
   ])('rejects %j with exit code 2 and one line on stderr', (args, message) => {
     const r = cli(args, { GITHUB_OUTPUT: '' });
@@ -96,6 +103,14 @@ describe('image-tags CLI', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(message);
+  });
+
+  it('a newline inside --images never reaches $GITHUB_OUTPUT', () => {
+    const out = path.join(tempDir(), 'output');
+    fs.writeFileSync(out, 'before\n');
+    const r = cli(['--tag', 'v1.2.3', '--sha', SHA, '--existing', '', '--images', 'k=ghcr.io/o/p\n__IMAGE_TAGS__\nrefs=evil', '--github-output'], { GITHUB_OUTPUT: out });
+    expect(r.status).toBe(2);
+    expect(fs.readFileSync(out, 'utf8')).toBe('before\n');
   });
 
   it('reads existing tags from git when --existing is not given', () => {

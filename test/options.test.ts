@@ -1,75 +1,57 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as projen from 'projen';
 import { describe, expect, it } from 'vitest';
-import { Dockerfile, parseGoMod, PluginImage, PluginImageOptions, readGoModule, Registry } from '../src';
-import { REPO_ROOT, tempDir, tempProject } from './synth';
+import { badOptionCases, expectRejected } from './bad-options';
+import { REPO_ROOT, tempDir } from './synth';
+import { S3EndToEnd } from '../projenrc/s3-end-to-end';
+import * as lib from '../src';
 
-const goModule = readGoModule(REPO_ROOT);
-const base: PluginImageOptions = { name: 'cq-source-s3', description: 'd', license: 'Apache-2.0', goModule };
+const { parseGoMod, readGoModule } = lib;
 
-/** Builds the image and a Dockerfile from options, synthesises, and returns the files written. */
-function synthWith(options: Partial<PluginImageOptions>): string[] {
-  const project = tempProject();
-  new Dockerfile(project, { image: new PluginImage({ ...base, ...options }) });
-  project.synth();
-  return fs.readdirSync(project.outdir);
-}
+describe('bad options fail construction with one message naming the option and the rule, and nothing is written', () => {
+  const cases = badOptionCases(lib, projen);
 
-describe('bad options fail synthesis with an error naming the option, and write nothing', () => {
-  it.each([
-    [{ port: 0 }, 'PluginImage option "port" is invalid: 0 must be an integer from 1 to 65535'],
-    [{ port: 65536 }, 'PluginImage option "port" is invalid: 65536'],
-    [{ port: 77.7 }, 'option "port" is invalid'],
-    [{ name: 'CQ-Source-S3' }, 'PluginImage option "name" is invalid: "CQ-Source-S3" must be lowercase'],
-    [{ name: '' }, 'PluginImage option "name" is invalid'],
-    [{ platforms: [] }, 'PluginImage option "platforms" is invalid: it must list at least one platform'],
-    [{ platforms: ['linux/amd64', 'windows/amd64'] }, 'PluginImage option "platforms" is invalid: "windows/amd64" is not one of'],
-    [{ platforms: ['linux/amd64', 'linux/amd64'] }, 'lists a platform twice'],
-    [{ runtimeBase: { digest: 'sha256:1234' } }, 'PluginImage option "runtimeBase.digest" is invalid'],
-    [{ runtimeBase: { image: 'GCR.io/Distroless' } }, 'PluginImage option "runtimeBase.image" is invalid'],
-  ] as [Partial<PluginImageOptions>, string][])('%j', (options, message) => {
-    const project = tempProject();
-    expect(() => new Dockerfile(project, { image: new PluginImage({ ...base, ...options }) })).toThrow(message);
-    expect(fs.readdirSync(project.outdir)).toEqual([]);
+  it('the table has at least 40 cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(cases.map((c) => [c.title, c] as const))('%s', (_, c) => {
+    expectRejected(c.build, c.message);
   });
 
   it.each([
-    [() => Registry.gcr({ host: 'docker.io' as never, project: 'my-project' }), 'registry option "host" is invalid: "docker.io" is not a GCR host'],
-    [() => Registry.gcr({ project: 'X' }), 'registry option "project" is invalid: "X" is not a GCP project id'],
-    [() => Registry.ghcr({ owner: 'Bad Owner' }), 'registry option "owner" is invalid'],
-    [() => Registry.artifactRegistry({ location: 'EU', project: 'my-project', repository: 'images' }), 'registry option "location" is invalid'],
-    [() => Registry.artifactRegistry({ location: 'europe-west1', project: 'my-project', repository: 'Images!' }), 'registry option "repository" is invalid'],
-  ])('registry %#', (make, message) => {
-    expect(make).toThrow(message);
+    ['a LocalStack token secret that is an expression', () => new S3EndToEnd({ localstackTokenSecret: 'bad name }} ${{ x' }),
+      'secretRef option "name" is invalid: "bad name }} ${{ x" must be a GitHub variable or secret name: letters, digits and _, not starting with a digit or GITHUB_'],
+    ['LocalStack tagged LATEST', () => new S3EndToEnd({ localstackImage: 'localstack/localstack:LATEST' }),
+      'S3EndToEnd option "localstackImage" is invalid: "localstack/localstack:LATEST" must be pinned: a version tag (with a digit, e.g. 4.14.0) or an @sha256 digest, never a moving tag such as latest'],
+  ])('this repository\'s S3 suite: %s', (_, build, message) => {
+    expectRejected(build, message);
   });
 
-  it('a valid configuration does write the Dockerfile (the checks above can pass)', () => {
-    expect(synthWith({ port: 8080 })).toContain('Dockerfile');
-  });
-});
-
-describe('registries', () => {
-  it.each([
-    [Registry.gcr({ project: 'my-project' }), 'gcr.io/my-project/p', 'gcr.io'],
-    [Registry.gcr({ host: 'eu.gcr.io', project: '${{ vars.GCP_PROJECT_ID }}' }), 'eu.gcr.io/${{ vars.GCP_PROJECT_ID }}/p', 'eu.gcr.io'],
-    [Registry.artifactRegistry({ location: 'europe-west1', project: 'my-project', repository: 'images' }), 'europe-west1-docker.pkg.dev/my-project/images/p', 'europe-west1-docker.pkg.dev'],
-    [Registry.ghcr({ owner: 'octo-org' }), 'ghcr.io/octo-org/p', 'ghcr.io'],
-  ])('%#: image name and login host', (registry, image, host) => {
-    expect(registry.image('p')).toBe(image);
-    expect(registry.host).toBe(host);
-  });
-
-  it('pins the runtime base by digest when given', () => {
-    const digest = `sha256:${'a'.repeat(64)}`;
-    expect(new PluginImage({ ...base, runtimeBase: { digest } }).runtimeBase).toBe(`gcr.io/distroless/static-debian12:nonroot@${digest}`);
+  it('every message is one line', () => {
+    for (const c of cases) expect(c.message, c.title).not.toMatch(/\n/);
   });
 });
 
 describe('go.mod', () => {
-  it('reads the module path and Go version of this repository', () => {
+  const goModule = readGoModule(REPO_ROOT);
+
+  it('reads the module path, Go version and the package that declares Version in this repository', () => {
     const text = fs.readFileSync(path.join(REPO_ROOT, 'go.mod'), 'utf8');
     expect(goModule.modulePath).toBe(text.match(/^module (\S+)/m)![1]);
     expect(goModule.goVersion).toBe(text.match(/^go (\S+)/m)![1]);
+    expect(goModule.versionPackages).toEqual(['plugin']);
+  });
+
+  it('finds a Version variable declared in a var block, at any depth', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/a/b\n\ngo 1.26\n');
+    fs.mkdirSync(path.join(dir, 'resources/plugin'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'resources/plugin/plugin.go'), 'package plugin\n\nvar (\n\tName    = "x"\n\tVersion = "development"\n)\n');
+    fs.mkdirSync(path.join(dir, 'client'));
+    fs.writeFileSync(path.join(dir, 'client/client.go'), 'package client\n\nfunc Version() string { return "" }\n');
+    expect(readGoModule(dir).versionPackages).toEqual(['resources/plugin']);
   });
 
   it('prefers the toolchain directive for the builder image', () => {

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Project, ProjenrcFile } from 'projen';
-import { addReleaseFiles } from '../projenrc/release-files';
+import { javascript, Project, ProjenrcFile } from 'projen';
+import { cqSourceS3 } from '../projenrc/cq-source-s3';
 import { readGoModule } from '../src';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
@@ -17,19 +17,47 @@ class TypeScriptProjenrc extends ProjenrcFile {
   public readonly filePath = '.projenrc.ts';
 }
 
-/** A bare projen project in a temp outdir. */
-export function tempProject(): Project {
-  const project = new Project({ name: 'synth-test', outdir: tempDir() });
+/** A Node project in a temp outdir, as a plugin repository would have (Node 24 workflows, a GitHub component). */
+export function tempNodeProject(options: Partial<javascript.NodeProjectOptions> = {}): javascript.NodeProject {
+  const project = new javascript.NodeProject({
+    name: 'other-plugin',
+    outdir: tempDir('node-project-'),
+    defaultReleaseBranch: 'main',
+    packageManager: javascript.NodePackageManager.NPM,
+    workflowNodeVersion: '24',
+    license: 'MIT',
+    copyrightOwner: 'acme',
+    jest: false,
+    release: false,
+    buildWorkflow: false,
+    depsUpgrade: false,
+    pullRequestTemplate: false,
+    githubOptions: { mergify: false, pullRequestLint: false },
+    ...options,
+  });
   new TypeScriptProjenrc(project);
   return project;
 }
 
-/** Synthesises this repository's release files (same code as .projenrc.ts) into a temp dir. */
-export function synthReleaseFiles() {
-  const project = tempProject();
-  const parts = addReleaseFiles(project, readGoModule(REPO_ROOT));
-  project.synth();
-  const read = (file: string) => fs.readFileSync(path.join(project.outdir, file), 'utf8');
-  const tasks = JSON.parse(read('.projen/tasks.json')).tasks as Record<string, { steps?: { exec?: string; spawn?: string }[] }>;
-  return { ...parts, project, read, tasks };
+/** Synthesises without post-synthesis steps (no npm install in the temp dir). */
+export function synthQuietly(project: Project): (file: string) => string {
+  const saved = process.env.PROJEN_DISABLE_POST;
+  process.env.PROJEN_DISABLE_POST = 'true';
+  try {
+    project.synth();
+  } finally {
+    if (saved === undefined) delete process.env.PROJEN_DISABLE_POST;
+    else process.env.PROJEN_DISABLE_POST = saved;
+  }
+  return (file: string) => fs.readFileSync(path.join(project.outdir, file), 'utf8');
+}
+
+type Tasks = Record<string, { shell?: string[]; steps?: { exec?: string; spawn?: string }[] }>;
+
+/** This repository's configuration (the same function .projenrc.ts calls), synthesised into a temp dir. */
+export function synthRepository() {
+  const { project, plugin } = cqSourceS3({ outdir: tempDir('cq-s3-repo-'), goModule: readGoModule(REPO_ROOT) });
+  const read = synthQuietly(project);
+  const tasks = JSON.parse(read('.projen/tasks.json')).tasks as Tasks;
+  return { project, plugin, image: plugin.image, read, tasks };
 }

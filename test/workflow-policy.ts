@@ -28,23 +28,32 @@ export function pinningProblems(yamlText: string): string[] {
   return problems;
 }
 
-/** Properties shared by every workflow: no token by default, no emulation, pinned LocalStack. */
+/**
+ * Properties shared by every workflow: no token by default, no emulation, pinned service images,
+ * no expression spliced into a script (values reach scripts as environment variables), and the
+ * package's bins called as programs (`npx --no <bin> …`), never through a projen task with arguments.
+ */
 export function commonProblems(doc: Doc, yamlText: string): string[] {
   const problems = [...pinningProblems(yamlText)];
   if (JSON.stringify(doc.permissions) !== '{}') problems.push('workflow-level permissions must be {}');
   for (const [id, job] of jobs(doc)) {
     if (!job.permissions) problems.push(`job ${id} has no permissions block`);
     if (stepsUsing(job, 'docker/setup-qemu-action').length > 0) problems.push(`job ${id} sets up QEMU: the builder must cross-compile instead`);
-    const ls = job.services?.localstack;
-    if (ls) {
-      if (!/^[^:]+:[\w][\w.-]*$/.test(ls.image) || /:latest$/.test(ls.image)) problems.push(`job ${id}: LocalStack image "${ls.image}" is not pinned to a version`);
-      if (typeof ls.options !== 'string') problems.push(`job ${id}: LocalStack service options must be one string`);
+    for (const [sid, service] of Object.entries<Doc>(job.services ?? {})) {
+      if (!/@sha256:[0-9a-f]{64}$|:(?![\w.-]*latest)[\w.-]*[0-9][\w.-]*$/i.test(service.image)) problems.push(`job ${id}: service ${sid} image "${service.image}" is not pinned to a version`);
+      if (service.options !== undefined && typeof service.options !== 'string') problems.push(`job ${id}: service ${sid} options must be one string`);
+    }
+    for (const step of job.steps ?? []) {
+      if (typeof step.run !== 'string') continue;
+      if (step.run.includes('${{')) problems.push(`job ${id} step "${step.name}" splices an expression into its script`);
+      if (/npx projen [\w:-]+ +[^|;&\n]/.test(step.run)) problems.push(`job ${id} step "${step.name}" passes arguments through a projen task`);
+      if (/\bnpx (?!projen\b|--no -- )/.test(step.run)) problems.push(`job ${id} step "${step.name}" runs npx without "--no --" (npx would read the arguments as its own options)`);
     }
   }
   return problems;
 }
 
-export function releaseProblems(doc: Doc, yamlText: string, platforms: string[]): string[] {
+export function releaseProblems(doc: Doc, yamlText: string, platforms: readonly string[]): string[] {
   const problems = commonProblems(doc, yamlText);
   const j = doc.jobs ?? {};
   const on = doc.on ?? {};
@@ -89,15 +98,15 @@ export function releaseProblems(doc: Doc, yamlText: string, platforms: string[])
   return problems;
 }
 
-export function buildProblems(doc: Doc, yamlText: string): string[] {
+export function buildProblems(doc: Doc, yamlText: string, mustRun: string[], branch = 'main'): string[] {
   const problems = commonProblems(doc, yamlText);
-  if (!doc.on?.pull_request || !doc.on?.push?.branches?.includes('main')) problems.push('build must run on pull requests and pushes to main');
+  if (!doc.on?.pull_request || !doc.on?.push?.branches?.includes(branch)) problems.push(`build must run on pull requests and pushes to ${branch}`);
   for (const [id, job] of jobs(doc)) {
     if (Object.values(job.permissions ?? {}).some((v) => v !== 'read')) problems.push(`job ${id} must be read-only`);
     if (/secrets\./.test(JSON.stringify(job))) problems.push(`job ${id} must see no secrets`);
   }
   const runs = jobs(doc).flatMap(([, job]) => (job.steps ?? []).map((s: Doc) => s.run ?? '')).join('\n');
-  for (const needed of ['git diff --exit-code', 'npx projen test:go', 'npx projen test:unit', 'npx projen e2e']) {
+  for (const needed of ['git diff --exit-code', ...mustRun]) {
     if (!runs.includes(needed)) problems.push(`build does not run "${needed}"`);
   }
   return problems;

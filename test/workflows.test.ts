@@ -2,11 +2,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { github } from 'projen';
 import { parse } from 'yaml';
 import { buildProblems, pinningProblems, releaseProblems } from './workflow-policy';
 import { which } from './e2e/process';
-import { REPO_ROOT, synthReleaseFiles, tempDir, tempProject } from './synth';
+import { runStep } from './run-step';
+import { REPO_ROOT, synthRepository, tempDir } from './synth';
 import { ReleaseWorkflow } from '../src';
 
 const ACTIONLINT = path.join(REPO_ROOT, '.tools/bin/actionlint');
@@ -20,16 +20,9 @@ function actionlint(files: string[]) {
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
 
-/** Runs a generated step's `run:` script with bash in a temp dir, as a runner would. */
-function runStep(step: { run: string }, env: Record<string, string>, stubs: Record<string, string> = {}) {
-  const dir = tempDir('step-');
-  for (const [name, script] of Object.entries(stubs)) fs.writeFileSync(path.join(dir, name), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
-  const r = spawnSync('bash', ['-e', '-c', step.run], { cwd: dir, env: { PATH: `${dir}:${process.env.PATH}`, ...env }, encoding: 'utf8' });
-  return { ...r, dir, read: (f: string) => fs.readFileSync(path.join(dir, f), 'utf8') };
-}
 
 describe('release.yml', () => {
-  const out = synthReleaseFiles();
+  const out = synthRepository();
   const text = out.read('.github/workflows/release.yml');
   const doc = parse(text);
   const platforms = out.image.platforms;
@@ -66,11 +59,11 @@ describe('release.yml', () => {
     expect(doc.jobs.publish.outputs.digest).toBe('${{ steps.build.outputs.digest }}');
   });
 
-  it('prepare computes tags for both registries with the project tag CLI', () => {
+  it('prepare computes tags for both registries with the package\'s image-tags bin, the tag one quoted argument', () => {
     const step = doc.jobs.prepare.steps.find((s: any) => s.id === 'tags');
-    expect(step.run).toContain('npx projen image-tags --tag "$GITHUB_REF_NAME"');
-    expect(step.env.IMAGES).toBe('gcr_io=gcr.io/${{ vars.GCP_PROJECT_ID }}/cq-source-s3,ghcr_io=ghcr.io/cq-source-s3/cq-source-s3');
-    for (const o of ['version', 'short_sha', 'prerelease', 'tags', 'refs', 'refs_gcr_io', 'refs_ghcr_io']) {
+    expect(step.run).toBe('npx --no -- image-tags --tag="$GITHUB_REF_NAME" --sha="$GITHUB_SHA" --images="$IMAGES" --github-output');
+    expect(step.env.IMAGES).toBe('gcr_io_gcp_project_id=gcr.io/${{ vars.GCP_PROJECT_ID }}/cq-source-s3,ghcr_io_cq_source_s3=ghcr.io/cq-source-s3/cq-source-s3');
+    for (const o of ['version', 'short_sha', 'prerelease', 'tags', 'refs', 'refs_gcr_io_gcp_project_id', 'refs_ghcr_io_cq_source_s3']) {
       expect(doc.jobs.prepare.outputs[o], `prepare output ${o}`).toBe(`\${{ steps.tags.outputs.${o} }}`);
     }
   });
@@ -79,9 +72,11 @@ describe('release.yml', () => {
     const e2e = doc.jobs.e2e;
     expect(e2e.services.localstack.image).toBe('localstack/localstack:4.14.0');
     expect(e2e.services.localstack.env.LOCALSTACK_AUTH_TOKEN).toBe('${{ secrets.LOCALSTACK_AUTH_TOKEN }}');
-    const suite = e2e.steps.find((s: any) => s.run === 'npx projen e2e');
-    expect(suite.env.PLUGIN_ADDRESS).toBe(`127.0.0.1:${out.image.port}`);
-    expect(suite.env.PLUGIN_VERSION).toBe('${{ github.ref_name }}');
+    expect(e2e.steps.some((s: any) => s.run === 'npx projen e2e')).toBe(true);
+    expect(e2e.env.PLUGIN_ADDRESS).toBe(`127.0.0.1:${out.image.port}`);
+    expect(e2e.env.PLUGIN_VERSION).toBe('${{ github.ref_name }}');
+    const start = e2e.steps.find((s: any) => s.name === 'Start the plugin container');
+    expect(start.run).toBe('docker run -d --name plugin --network host -e AWS_ACCESS_KEY_ID -e AWS_SECRET_ACCESS_KEY -e AWS_EC2_METADATA_DISABLED "$IMAGE"');
   });
 
   it('builds with SOURCE_DATE_EPOCH from the commit, so no build time is stamped', () => {
@@ -94,26 +89,58 @@ describe('release.yml', () => {
     const step = doc.jobs.release.steps[0];
     const env: Record<string, string> = {
       GITHUB_REF_NAME: 'v1.2.3', GITHUB_REPOSITORY: 'o/r', DIGEST: 'sha256:abc', PRERELEASE: prerelease,
-      PLATFORMS: 'linux/amd64,linux/arm64', REFS_GCR_IO: 'gcr.io/p/i:v1.2.3-abc1234\ngcr.io/p/i:v1.2.3', IMAGE_GCR_IO: 'gcr.io/p/i',
-      REFS_GHCR_IO: 'ghcr.io/o/i:v1.2.3-abc1234\nghcr.io/o/i:v1.2.3', IMAGE_GHCR_IO: 'ghcr.io/o/i',
+      PLATFORMS: 'linux/amd64,linux/arm64', REFS_GCR_IO_GCP_PROJECT_ID: 'gcr.io/p/i:v1.2.3-abc1234\ngcr.io/p/i:v1.2.3', IMAGE_GCR_IO_GCP_PROJECT_ID: 'gcr.io/p/i',
+      REFS_GHCR_IO_CQ_SOURCE_S3: 'ghcr.io/o/i:v1.2.3-abc1234\nghcr.io/o/i:v1.2.3', IMAGE_GHCR_IO_CQ_SOURCE_S3: 'ghcr.io/o/i',
     };
     expect(Object.keys(step.env).sort()).toEqual(Object.keys(env).filter((k) => !['GITHUB_REF_NAME', 'GITHUB_REPOSITORY'].includes(k)).concat('GH_TOKEN').sort());
     const r = runStep(step, env, { gh: 'printf "%s\\n" "$@" > gh-args' });
     expect(r.status, r.stderr).toBe(0);
     const body = r.read('release-body.md');
     expect(body).toContain('Digest: `sha256:abc` — platforms: linux/amd64,linux/arm64');
-    expect(body).toContain('### gcr.io\n```sh\ndocker pull gcr.io/p/i:v1.2.3-abc1234\ndocker pull gcr.io/p/i:v1.2.3\ndocker pull gcr.io/p/i@sha256:abc\n```');
-    expect(body).toContain('### ghcr.io\n```sh\ndocker pull ghcr.io/o/i:v1.2.3-abc1234\ndocker pull ghcr.io/o/i:v1.2.3\ndocker pull ghcr.io/o/i@sha256:abc\n```');
+    expect(body).toContain('### gcr.io/p/i\n```sh\ndocker pull gcr.io/p/i:v1.2.3-abc1234\ndocker pull gcr.io/p/i:v1.2.3\ndocker pull gcr.io/p/i@sha256:abc\n```');
+    expect(body).toContain('### ghcr.io/o/i\n```sh\ndocker pull ghcr.io/o/i:v1.2.3-abc1234\ndocker pull ghcr.io/o/i:v1.2.3\ndocker pull ghcr.io/o/i@sha256:abc\n```');
     const args = r.read('gh-args').trim().split('\n');
     expect(args).toEqual(['release', 'create', 'v1.2.3', '--repo', 'o/r', '--title', 'v1.2.3', '--generate-notes', '--notes-file', 'release-body.md', ...extra]);
   });
 
   it('prepare stops before anything is built when publishing variables are missing, naming each one', () => {
-    const step = doc.jobs.prepare.steps.find((s: any) => s.name === 'Check the publishing configuration');
-    const missing = runStep(step, { GCP_PROJECT_ID: 'p', WIF_PROVIDER: '', SERVICE_ACCOUNT: '' });
+    const checks = doc.jobs.prepare.steps.filter((s: any) => s.name?.startsWith('Check the configuration of'));
+    expect(checks.map((s: any) => s.name)).toEqual(['Check the configuration of registry gcr_io_gcp_project_id']);
+    expect(doc.jobs.prepare.steps.indexOf(checks[0])).toBe(0);
+    const missing = runStep(checks[0], { GCP_PROJECT_ID: 'p', GCP_WORKLOAD_IDENTITY_PROVIDER: '', GCP_SERVICE_ACCOUNT: '' });
     expect(missing.status).not.toBe(0);
-    expect(missing.stdout.trim()).toBe('::error::repository variables not set: WIF_PROVIDER SERVICE_ACCOUNT (see README, Releasing)');
-    expect(runStep(step, { GCP_PROJECT_ID: 'p', WIF_PROVIDER: 'w', SERVICE_ACCOUNT: 's' }).status).toBe(0);
+    expect(missing.stdout.trim()).toBe('::error::registry gcr_io_gcp_project_id: repository variables or secrets not set: GCP_WORKLOAD_IDENTITY_PROVIDER GCP_SERVICE_ACCOUNT');
+    expect(runStep(checks[0], { GCP_PROJECT_ID: 'p', GCP_WORKLOAD_IDENTITY_PROVIDER: 'w', GCP_SERVICE_ACCOUNT: 's' }).status).toBe(0);
+  });
+
+  describe('a pushed tag reaches image-tags as one argument (issue #11)', () => {
+    const step = doc.jobs.prepare.steps.find((s: any) => s.id === 'tags');
+    /** `npx --no <bin> …` as npx runs it: the bin from this package, with the arguments it was given. */
+    const npx = `[ "$1" = --no ] && [ "$2" = -- ] || exit 97\nshift 2\nbin=$1\nshift\nexec "${REPO_ROOT}/node_modules/.bin/tsx" "${REPO_ROOT}/src/cli/$bin.ts" "$@"`;
+    const env = (tag: string) => ({
+      GITHUB_REF_NAME: tag, GITHUB_SHA: 'abc1234def5678abc1234def5678abc1234def56', GITHUB_OUTPUT: 'output',
+      IMAGES: 'gcr_io_gcp_project_id=gcr.io/my-project/cq-source-s3,ghcr_io_cq_source_s3=ghcr.io/cq-source-s3/cq-source-s3',
+    });
+
+    it.each([
+      'v1.2.3-$(touch${IFS}pwned)',
+      'v1.2.3-`touch pwned`',
+      'v1.2.3;touch pwned',
+      'v1.2.3 --github-output',
+      '--yes',
+    ])('%j is rejected by the tag rules with one line, and nothing runs', (tag) => {
+      const r = runStep(step, env(tag), { npx }, { gitRepo: true });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe(`image-tags: tag ${JSON.stringify(tag)} is not a release tag: expected vMAJOR.MINOR.PATCH or vMAJOR.MINOR.PATCH-PRERELEASE (semver with a "v" prefix, no leading zeros)\n`);
+      expect(fs.existsSync(path.join(r.dir, 'pwned'))).toBe(false);
+      expect(fs.existsSync(path.join(r.dir, 'output'))).toBe(false);
+    });
+
+    it('a valid tag writes the outputs', () => {
+      const r = runStep(step, env('v1.2.3'), { npx }, { gitRepo: true });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.read('output')).toContain('refs_ghcr_io_cq_source_s3<<__IMAGE_TAGS__\nghcr.io/cq-source-s3/cq-source-s3:v1.2.3-abc1234\n');
+    });
   });
 
   it('the publish summary lists the digest, platforms, tags and every image ref', () => {
@@ -131,7 +158,10 @@ describe('release.yml', () => {
       ['e2e sees a publishing secret', (d: any) => { d.jobs.e2e.env = { T: '${{ secrets.NPM_TOKEN }}' }; }, 'job e2e sees secrets NPM_TOKEN'],
       ['QEMU is set up', (d: any) => { d.jobs.publish.steps.unshift({ uses: 'docker/setup-qemu-action@96fe6ef7f33517b61c61be40b68a1882f3264fb8' }); }, 'sets up QEMU'],
       ['platforms drift', (d: any) => { d.jobs.publish.steps.find((s: any) => s.id === 'build').with.platforms = 'linux/amd64'; }, 'differ from the image platforms'],
-      ['LocalStack unpinned', (d: any) => { d.jobs.e2e.services.localstack.image = 'localstack/localstack:latest'; }, 'is not pinned'],
+      ['LocalStack unpinned', (d: any) => { d.jobs.e2e.services.localstack.image = 'localstack/localstack:LATEST'; }, 'is not pinned'],
+      ['an expression spliced into a script', (d: any) => { d.jobs.prepare.steps.find((s: any) => s.id === 'tags').run = 'npx --no -- image-tags --tag ${{ github.ref_name }}'; }, 'splices an expression into its script'],
+      ['npx reading the tag as its own option', (d: any) => { d.jobs.prepare.steps.find((s: any) => s.id === 'tags').run = 'npx --no image-tags --tag "$GITHUB_REF_NAME"'; }, 'runs npx without "--no --"'],
+      ['a tag passed through a projen task', (d: any) => { d.jobs.prepare.steps.find((s: any) => s.id === 'tags').run = 'npx projen image-tags --tag "$GITHUB_REF_NAME"'; }, 'passes arguments through a projen task'],
       ['tags not from prepare', (d: any) => { d.jobs.publish.steps.find((s: any) => s.id === 'build').with.tags = 'x:latest'; }, 'tags must come from the prepare job outputs'],
       ['e2e tests a different build', (d: any) => { d.jobs.e2e.steps.find((s: any) => s.uses?.startsWith('docker/build-push-action')).with['build-args'] = 'VERSION=dev'; }, 'different build-args'],
     ])('%s', (_, mutate, message) => {
@@ -151,15 +181,10 @@ describe('release.yml', () => {
     });
   });
 
-  it('rejects an unpinned LocalStack image option', () => {
-    const gh = new github.GitHub(tempProject(), { mergify: false, pullRequestLint: false });
-    expect(() => new ReleaseWorkflow(gh, { image: out.image, localstackImage: 'localstack/localstack:latest' }))
-      .toThrow('workflow option "localstackImage" is invalid');
-  });
 });
 
 describe('build.yml', () => {
-  const out = synthReleaseFiles();
+  const out = synthRepository();
   const text = out.read('.github/workflows/build.yml');
   const doc = parse(text);
 
@@ -168,21 +193,27 @@ describe('build.yml', () => {
   });
 
   it('is read-only, sees no secrets, checks drift and runs unit, Go and e2e', () => {
-    expect(buildProblems(doc, text)).toEqual([]);
+    expect(buildProblems(doc, text, ['npx projen test:go', 'npx projen test:unit', 'npx projen e2e'])).toEqual([]);
+  });
+
+  it('sets up Node 24, the current LTS, from the project\'s workflowNodeVersion', () => {
+    const setupNode = doc.jobs.build.steps.find((s: any) => s.uses?.startsWith('actions/setup-node@'));
+    expect(setupNode.with['node-version']).toBe('24');
+    expect(doc.jobs.build['runs-on']).toBe('ubuntu-24.04');
   });
 
   it('a write permission or a secret is caught', () => {
     const broken = clone(doc);
     broken.jobs.build.permissions = { contents: 'write' };
     broken.jobs.build.env = { X: '${{ secrets.TOKEN }}' };
-    expect(buildProblems(broken, text)).toEqual(['job build must be read-only', 'job build must see no secrets']);
+    expect(buildProblems(broken, text, [])).toEqual(['job build must be read-only', 'job build must see no secrets']);
   });
 });
 
 describe('actionlint (with shellcheck for run: scripts)', () => {
   let files: string[];
   beforeAll(() => {
-    const out = synthReleaseFiles();
+    const out = synthRepository();
     files = ['release.yml', 'build.yml'].map((f) => path.join(out.project.outdir, '.github/workflows', f));
   });
 

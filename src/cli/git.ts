@@ -15,8 +15,9 @@ export function releaseTags(): string[] {
   return git('tag', '--list', 'v*').split('\n').filter(Boolean);
 }
 
-/** Prints `<program>: <message>` on one line and exits non-zero. */
+/** Prints `<program>: <message>` on exactly one line (control characters escaped) and exits 2. */
 export function fail(program: string, err: unknown): never {
-  process.stderr.write(`${program}: ${err instanceof Error ? err.message : String(err)}\n`);
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`${program}: ${message.replace(/[\x00-\x1f\x7f]/g, (c) => JSON.stringify(c).slice(1, -1))}\n`);
   process.exit(2);
 }

@@ -1,23 +1,30 @@
 #!/usr/bin/env node
-import * as semver from 'semver';
+import { parseArgs } from 'node:util';
 import { fail, git, releaseTags } from './git';
-import { parseReleaseTag, requireReleaseTag } from '../image-tags';
+import { computeImageTags } from '../image-tags';
 
-/** Creates and pushes an annotated release tag after checking it is valid and higher than every existing one. */
+const USAGE = 'usage: tag-release vX.Y.Z[-PRERELEASE] [--remote <name>]  (make tag-release TAG=vX.Y.Z)';
+
+/**
+ * Creates and pushes an annotated release tag, after checking it with the release workflow's
+ * own rules (semver grammar, Docker tag length with the commit suffix) so a tag is never pushed
+ * that the workflow would reject. A tag below the highest release is a hotfix: it is allowed,
+ * and simply gets no floating tags.
+ */
 function main(argv: string[]): void {
-  const [tag, remote = 'origin'] = argv;
-  if (!tag) throw new Error('usage: tag-release vX.Y.Z[-PRERELEASE] [remote]  (make tag-release TAG=vX.Y.Z)');
-  const v = requireReleaseTag(tag);
-  const existing = releaseTags().map((t) => [t, parseReleaseTag(t)] as const).filter(([, p]) => p !== undefined);
-  const higher = existing.filter(([, p]) => semver.gte(p!, v)).map(([t]) => t);
-  if (higher.length > 0) {
-    throw new Error(`tag "${tag}" is not higher than existing release tag(s) ${higher.join(', ')}`);
-  }
+  const { values, positionals } = parseArgs({ args: argv, options: { remote: { type: 'string', default: 'origin' } }, allowPositionals: true, strict: true });
+  if (positionals.length !== 1) throw new Error(positionals.length === 0 ? USAGE : `expected one tag, got ${positionals.length} arguments ${JSON.stringify(positionals)} (${USAGE})`);
+  const [tag] = positionals;
+  const remote = values.remote!;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(remote)) throw new Error(`--remote ${JSON.stringify(remote)} is not a git remote name`);
+  const existing = releaseTags();
+  const head = git('rev-parse', 'HEAD');
+  const { tags } = computeImageTags({ gitTag: tag, sha: head, existingTags: existing });
+  if (existing.includes(tag)) throw new Error(`tag ${JSON.stringify(tag)} already exists`);
   if (git('status', '--porcelain', '--untracked-files=no') !== '') {
     throw new Error('the work tree has uncommitted changes: commit or stash them before tagging a release');
   }
-  const head = git('rev-parse', 'HEAD');
-  process.stdout.write(`tagging ${head.slice(0, 7)} as ${tag}\n`);
+  process.stdout.write(`tagging ${head.slice(0, 7)} as ${tag}; the release publishes image tags ${tags.join(', ')}\n`);
   git('tag', '--annotate', tag, '--message', `Release ${tag}`);
   try {
     git('push', remote, `refs/tags/${tag}`);

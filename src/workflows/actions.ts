@@ -1,7 +1,10 @@
 /** A GitHub Action pinned to the commit its release tag points to. */
 export interface PinnedAction {
+  /** `owner/repo` of the action. */
   readonly repo: string;
+  /** The release tag, shown as a comment after the pin. */
   readonly tag: string;
+  /** The 40-hex commit the tag points to. */
   readonly sha: string;
 }
 
@@ -14,6 +17,8 @@ export const ACTIONS = {
   login: { repo: 'docker/login-action', tag: 'v4.1.0', sha: '4907a6ddec9925e35a0a9e82d7399ccc52663121' },
   buildPush: { repo: 'docker/build-push-action', tag: 'v7.3.0', sha: '53b7df96c91f9c12dcc8a07bcb9ccacbed38856a' },
   googleAuth: { repo: 'google-github-actions/auth', tag: 'v3.0.0', sha: '7c6bc770dae815cd3e89ee6cdf493a5fab2cc093' },
+  awsCredentials: { repo: 'aws-actions/configure-aws-credentials', tag: 'v6.2.3', sha: 'e6de054238d6b7531b4efff3b6587d9aade6a06c' },
+  ecrLogin: { repo: 'aws-actions/amazon-ecr-login', tag: 'v2.1.7', sha: '03f1aad4c6c7ffd436567f42f9384779290529bd' },
 } as const satisfies Record<string, PinnedAction>;
 
 /** `owner/repo@<sha>`; the version comment is added to the rendered YAML by `pinComments`. */

@@ -1,38 +1,36 @@
 import { github } from 'projen';
-import { DEFAULT_LOCALSTACK_IMAGE, LOCALSTACK_ENDPOINT, LOCALSTACK_HEALTH_OPTIONS, localstackService, validateLocalstackImage } from './localstack';
+import { checkEndToEndJob, EndToEndJob, serviceContainers } from './end-to-end';
+import { OptionChecker } from '../validation';
 import { PinnedWorkflow } from './pinned-workflow';
 import { verifySteps } from './steps';
+import { WorkflowSettings } from './workflow-settings';
 
 export interface BuildWorkflowOptions {
-  /** @default 'localstack/localstack:4.14.0' (starts without a token: this workflow sees no secrets) */
-  readonly localstackImage?: string;
-  /** @default 'ubuntu-24.04' */
-  readonly runsOn?: string;
-  /** @default '20' */
-  readonly nodeVersion?: string;
-  /** @default 'main' */
-  readonly defaultBranch?: string;
+  /** Runners, Node version, default branch and the checks, resolved from the project (see `WorkflowOptions`). */
+  readonly settings: WorkflowSettings;
+  /**
+   * The end-to-end suite's job for build.yml (no secrets), run after the checks in the same job.
+   * @default - none
+   */
+  readonly e2e?: EndToEndJob;
 }
 
-/** build.yml: pull requests and pushes to main. Read-only, no secrets. */
+/** build.yml: pull requests and pushes to the default branch. Read-only, no secrets. */
 export class BuildWorkflow extends PinnedWorkflow {
-  constructor(gh: github.GitHub, options: BuildWorkflowOptions = {}) {
+  constructor(gh: github.GitHub, options: BuildWorkflowOptions) {
     super(gh, { name: 'build', concurrency: { group: 'build-${{ github.ref }}', cancelInProgress: true } });
-    const localstackImage = options.localstackImage ?? DEFAULT_LOCALSTACK_IMAGE;
-    validateLocalstackImage(localstackImage);
-    this.workflow.on({ pullRequest: {}, push: { branches: [options.defaultBranch ?? 'main'] } });
+    const { settings } = options;
+    const e2e = options.e2e && checkEndToEndJob(new OptionChecker('BuildWorkflow'), options.e2e, { workflow: 'build' });
+    this.workflow.on({ pullRequest: {}, push: { branches: [settings.defaultBranch] } });
     this.workflow.addJobs({
       build: {
-        name: 'Generated files, unit, Go and end-to-end tests',
-        runsOn: [options.runsOn ?? 'ubuntu-24.04'],
+        name: e2e ? 'Generated files, checks and end-to-end tests' : 'Generated files and checks',
+        ...settings.runsOn,
         permissions: { contents: github.workflows.JobPermission.READ },
-        services: { localstack: localstackService(localstackImage) },
-        steps: [
-          ...verifySteps(options.nodeVersion ?? '20'),
-          { name: 'End-to-end suite (native binary, LocalStack)', env: { S3_ENDPOINT: LOCALSTACK_ENDPOINT }, run: 'npx projen e2e' },
-        ],
+        ...serviceContainers(e2e),
+        steps: [...verifySteps(settings), ...(e2e?.steps ?? [])],
       },
     });
-    this.override('jobs.build.services.localstack.options', LOCALSTACK_HEALTH_OPTIONS);
+    this.setServiceOptions('build', e2e);
   }
 }

@@ -1,10 +1,20 @@
 import { Component, github, IResolver, JsonPatch } from 'projen';
 import { pinComments } from './actions';
+import { EndToEndJob } from './end-to-end';
+import { OptionChecker } from '../validation';
 
 export interface PinnedWorkflowOptions {
+  /** Workflow name; the file is `.github/workflows/<name>.yml`. */
   readonly name: string;
-  /** Workflow-level permissions; jobs ask for what they need. @default {} (none) */
+  /**
+   * Workflow-level permissions; jobs ask for what they need.
+   * @default {} (none)
+   */
   readonly permissions?: Record<string, string>;
+  /**
+   * Concurrency group and whether a new run cancels one in progress.
+   * @default - runs are not limited
+   */
   readonly concurrency?: github.ConcurrencyOptions;
 }
 
@@ -17,6 +27,7 @@ export class PinnedWorkflow extends Component {
 
   constructor(gh: github.GitHub, options: PinnedWorkflowOptions) {
     super(gh.project);
+    new OptionChecker('PinnedWorkflow').match('name', options.name, /^[A-Za-z0-9_-]+$/, 'must be a workflow file name (letters, digits, _ and -)');
     this.workflow = new github.GithubWorkflow(gh, options.name, {
       limitConcurrency: options.concurrency !== undefined,
       concurrencyOptions: options.concurrency,
@@ -31,6 +42,13 @@ export class PinnedWorkflow extends Component {
       const text = render(resolver);
       return text === undefined ? undefined : pinComments(text);
     };
+  }
+
+  /** Service `options` as the one string GitHub wants (projen's model types them as a list). */
+  public setServiceOptions(jobId: string, job: EndToEndJob | undefined): void {
+    for (const [id, service] of Object.entries(job?.services ?? {})) {
+      if (service.options) this.override(`jobs.${jobId}.services.${id}.options`, service.options);
+    }
   }
 
   /** Sets a value GitHub needs in a shape projen's typed model does not allow (e.g. service `options` as one string). */

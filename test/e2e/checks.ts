@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bucketObjects, EXPECTED_TABLES, expectedRows, expectedTypes, FIXTURE_FILES, plainRows, Row, TABLE_OF_KEY } from './fixtures';
 import { buildBinaries, RunningPlugin } from './plugin-process';
 import { S3Endpoint, startS3, uploadAll } from './s3-emulator';
-import { PLUGIN_NAME } from '../../projenrc/release-files';
+import { PLUGIN_NAME } from '../../projenrc/cq-source-s3';
 
 const READINESS_LIMIT_MS = 5_000;
 const SMOKE_TABLE = 'sales_2024_01_14';

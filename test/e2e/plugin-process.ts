@@ -2,7 +2,7 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PluginClient } from './plugin-client';
-import { PLUGIN_NAME } from '../../projenrc/release-files';
+import { PLUGIN_NAME } from '../../projenrc/cq-source-s3';
 import { freePort, REPO_ROOT, waitFor } from './process';
 
 /** The version the suite builds the binaries with, and expects GetVersion to return. */

@@ -4,7 +4,13 @@ import * as path from 'node:path';
 
 /** Storage outside the repository, so the build context never walks it. */
 export const STORAGE_ROOT = process.env.IMAGE_VERIFY_STORAGE ?? '/var/tmp/cq-source-s3-buildah';
-const GLOBAL = ['--root', path.join(STORAGE_ROOT, 'root'), '--runroot', path.join(STORAGE_ROOT, 'run'), '--storage-driver', 'vfs'];
+const storageArgs = (root: string) => ['--root', path.join(root, 'root'), '--runroot', path.join(root, 'run'), '--storage-driver', 'vfs'];
+let GLOBAL = storageArgs(STORAGE_ROOT);
+
+/** Points every buildah call of this module at another storage (another suite's, so the two never share image names). */
+export function useStorage(root: string): void {
+  GLOBAL = storageArgs(root);
+}
 
 /** Runs buildah with this check's storage; throws with its stderr on failure. */
 export function buildah(args: string[], options: { quiet?: boolean } = {}): string {
@@ -21,6 +27,10 @@ export function buildahArgs(): string[] {
 
 export function imageExists(name: string): boolean {
   return spawnSync('buildah', [...GLOBAL, 'inspect', '--type', 'image', name], { stdio: 'ignore' }).status === 0;
+}
+
+export function manifestListExists(name: string): boolean {
+  return spawnSync('buildah', [...GLOBAL, 'manifest', 'inspect', name], { stdio: 'ignore' }).status === 0;
 }
 
 /** Mounts an image's filesystem, runs `fn` on the mount point, then cleans up. */

@@ -8,14 +8,14 @@ import { distrolessStandIn, golangStandIn } from './stand-ins';
 import { pluginChecks, useFixtureBucket } from '../e2e/checks';
 import { serveArgs, spawnPlugin } from '../e2e/plugin-process';
 import { freePort, REPO_ROOT } from '../e2e/process';
-import { synthReleaseFiles } from '../synth';
+import { synthRepository } from '../synth';
 
 const VERSION = 'v0.0.0-image-verify';
 const REVISION = '0123456789abcdef0123456789abcdef01234567';
 const TAG = 'localhost/cq-source-s3:verify';
 const COMPRESSED_TARGET = 20 * 1000 * 1000;
 const CONTEXT_TARGET = 1000 * 1000;
-const { image } = synthReleaseFiles();
+const { image } = synthRepository();
 
 interface ImageConfig {
   User?: string;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildah, copyInto, imageExists, sh } from './buildah';
+import { buildah, copyInto, imageExists, manifestListExists, sh } from './buildah';
 import { which } from '../e2e/process';
 
 /*
@@ -46,10 +46,12 @@ export function golangStandIn(name: string, goVersion: string): void {
   commit(ctr, name);
 }
 
-export function distrolessStandIn(name: string): void {
+/** `arch` sets the image's architecture: the stand-in has no executables, so its files suit every platform. */
+export function distrolessStandIn(name: string, arch?: string): void {
   if (imageExists(name)) return;
-  process.stdout.write(`making stand-in ${name} from scratch (test fixture)...\n`);
+  process.stdout.write(`making stand-in ${name}${arch ? ` (linux/${arch})` : ''} from scratch (test fixture)...\n`);
   const ctr = buildah(['from', 'scratch']);
+  if (arch) buildah(['config', '--os', 'linux', '--arch', arch, ctr], { quiet: true });
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'standin-distroless-'));
   fs.mkdirSync(path.join(root, 'etc'));
   fs.writeFileSync(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n');
@@ -62,4 +64,16 @@ export function distrolessStandIn(name: string): void {
   copyInto(ctr, '/usr/share/zoneinfo', '/usr/share/zoneinfo');
   buildah(['config', '--user', '65532:65532', '--workingdir', '/home/nonroot', ctr], { quiet: true });
   commit(ctr, name);
+}
+
+/**
+ * A multi-platform distroless stand-in: one image per architecture (`<name>-<arch>`) and a
+ * manifest list under `name`, so a `--platform linux/amd64,linux/arm64` build finds the right
+ * base for each platform, as it would in the real registry.
+ */
+export function multiArchDistrolessStandIn(name: string, arches: readonly string[]): void {
+  if (manifestListExists(name)) return;
+  for (const arch of arches) distrolessStandIn(`${name}-${arch}`, arch);
+  buildah(['manifest', 'create', name], { quiet: true });
+  for (const arch of arches) buildah(['manifest', 'add', name, `containers-storage:${name}-${arch}`], { quiet: true });
 }

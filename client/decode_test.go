@@ -1,0 +1,102 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"strconv"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/cq-source-s3/cq-source-s3/test/parquetgen"
+)
+
+// decodeBytes runs what discovery and a sync run on an object, from memory: open the footer,
+// map the schema, decode every row. sent counts the rows emitted before any error.
+func decodeBytes(data []byte, batchRows int64) (rows []parquetgen.Row, sent int64, err error) {
+	pf, err := openParquet(bytes.NewReader(data), nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	if _, err := arrowSchema(pf); err != nil {
+		return nil, 0, err
+	}
+	err = decodeRecords(context.Background(), pf, batchRows, func(rec arrow.RecordBatch) error {
+		got, err := parquetgen.RowsOf(rec)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, got...)
+		sent += rec.NumRows()
+		return nil
+	})
+	return rows, sent, err
+}
+
+func TestDecodeRecordsDeliversEveryRow(t *testing.T) {
+	want := parquetgen.Rows(0, 1234)
+	data, err := parquetgen.Write(want, parquetgen.Layout{RowGroupRows: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, batch := range []int64{1, 7, 500, 5000} {
+		got, sent, err := decodeBytes(data, batch)
+		if err != nil || sent != 1234 {
+			t.Fatalf("batch %d: sent %d, %v", batch, sent, err)
+		}
+		if d := parquetgen.Diff(got, want); d != "" {
+			t.Fatalf("batch %d: %s", batch, d)
+		}
+	}
+}
+
+// corpusSeed makes the corpus of TestCorruptCorpus, the fault suite and the fuzz seeds.
+const corpusSeed = 9
+
+// TestCorruptCorpus decodes 240 corrupt variants (seed 9; CORPUS_SEEDS=n runs seeds 1..n):
+// each must either fail with a content error before any of its rows is emitted, or deliver
+// exactly the rows of the intact file.
+func TestCorruptCorpus(t *testing.T) {
+	seeds := []uint64{corpusSeed}
+	if n, _ := strconv.Atoi(os.Getenv("CORPUS_SEEDS")); n > 0 {
+		seeds = seeds[:0]
+		for s := 1; s <= n; s++ {
+			seeds = append(seeds, uint64(s))
+		}
+	}
+	outcomes := map[string]int{}
+	for _, seed := range seeds {
+		variants, err := parquetgen.Corpus(seed, 240)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkVariants(t, variants, outcomes)
+	}
+	t.Logf("%d seeds × 240 variants: %v", len(seeds), outcomes)
+}
+
+func checkVariants(t *testing.T, variants []parquetgen.Variant, outcomes map[string]int) {
+	for _, v := range variants {
+		rows, sent, err := decodeBytes(v.Data, 500)
+		switch {
+		case err != nil && sent > 0:
+			t.Errorf("%s (%s): content error after %d rows were emitted: %v", v.Name, v.What, sent, err)
+		case err != nil && !isSkippable(err):
+			t.Errorf("%s (%s): error is not a content error: %v", v.Name, v.What, err)
+		case err != nil:
+			var pe *panicError
+			if errors.As(err, &pe) {
+				outcomes["skipped (decoder panic recovered)"]++
+			} else {
+				outcomes["skipped"]++
+			}
+		default:
+			if d := parquetgen.Diff(rows, v.Rows); d != "" {
+				t.Errorf("%s (%s): delivered wrong rows: %s", v.Name, v.What, d)
+				continue
+			}
+			outcomes["delivered exactly"]++
+		}
+	}
+}

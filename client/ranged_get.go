@@ -1,0 +1,141 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+)
+
+// objectStore is the plugin's access to the objects of one bucket. Each ranged read is one
+// operation with an overall deadline (spec.operation_timeout); its GETs are retried by the
+// SDK, and a body that dies part-way is resumed from the last byte received.
+type objectStore struct {
+	api              *s3.Client
+	bucket           string
+	retryer          aws.Retryer
+	maxAttempts      int
+	operationTimeout time.Duration
+	requestTimeout   time.Duration
+	// bytesRead counts object bytes received, for the sync summary.
+	bytesRead atomic.Int64
+}
+
+// errObjectSizeChanged is the answer to a range read whose Content-Range says the object
+// no longer has the listed size.
+var errObjectSizeChanged = errors.New("object size differs from the listing")
+
+// readRange fills buf with the object's bytes from off, which must all exist.
+func (s *objectStore) readRange(ctx context.Context, obj *parquetObject, buf []byte, off int64) (int, error) {
+	opCtx, cancel := context.WithTimeout(ctx, s.operationTimeout)
+	defer cancel()
+	n, err := s.readRangeWithin(opCtx, obj, buf, off)
+	switch {
+	case err == nil || ctx.Err() != nil:
+	case opCtx.Err() != nil:
+		err = fmt.Errorf("no complete answer within spec.operation_timeout (%s): %w", s.operationTimeout, err)
+	case isTimeout(err):
+		err = fmt.Errorf("%w (each attempt is limited by spec.request_timeout, %s)", err, s.requestTimeout)
+	}
+	return n, err
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return (errors.As(err, &ne) && ne.Timeout()) || errors.Is(err, context.DeadlineExceeded)
+}
+
+func (s *objectStore) readRangeWithin(ctx context.Context, obj *parquetObject, buf []byte, off int64) (int, error) {
+	got, stalled := 0, 0
+	for got < len(buf) {
+		n, err := s.getOnce(ctx, obj, buf[got:], off+int64(got))
+		got += n
+		if err == nil {
+			continue
+		}
+		var body *bodyError
+		if !errors.As(err, &body) || ctx.Err() != nil {
+			return got, err
+		}
+		if n > 0 {
+			stalled = 0
+		}
+		if stalled++; stalled >= s.maxAttempts {
+			return got, fmt.Errorf("body read failed %d times in a row without progress at byte %d: %w", stalled, off+int64(got), body.err)
+		}
+		delay, derr := s.retryer.RetryDelay(stalled, body.err)
+		if derr != nil {
+			return got, body.err
+		}
+		select {
+		case <-time.After(delay):
+		case <-ctx.Done():
+			return got, body.err
+		}
+	}
+	return got, nil
+}
+
+// bodyError is a failure while reading a response body: the bytes before it are good and
+// the read can resume after them.
+type bodyError struct{ err error }
+
+func (e *bodyError) Error() string { return "reading response body: " + e.err.Error() }
+func (e *bodyError) Unwrap() error { return e.err }
+
+// getOnce issues one ranged GET (retried by the SDK until headers arrive) and reads its body.
+func (s *objectStore) getOnce(ctx context.Context, obj *parquetObject, buf []byte, off int64) (int, error) {
+	end := off + int64(len(buf)) - 1
+	in := &s3.GetObjectInput{
+		Bucket: aws.String(s.bucket),
+		Key:    aws.String(obj.Key),
+		Range:  aws.String(fmt.Sprintf("bytes=%d-%d", off, end)),
+	}
+	if obj.ETag != "" {
+		in.IfMatch = aws.String(obj.ETag) // a replaced object answers 412 instead of other bytes
+	}
+	out, err := s.api.GetObject(ctx, in)
+	if err != nil {
+		return 0, err
+	}
+	defer out.Body.Close()
+	if err := checkContentRange(aws.ToString(out.ContentRange), off, end, obj.Size); err != nil {
+		if errors.Is(err, errObjectSizeChanged) {
+			return 0, err
+		}
+		return 0, &bodyError{err: err} // a broken answer: retried like a broken body
+	}
+	n, err := io.ReadFull(out.Body, buf)
+	s.bytesRead.Add(int64(n))
+	if err != nil {
+		return n, &bodyError{err: err}
+	}
+	return n, nil
+}
+
+// checkContentRange makes sure the body holds the requested bytes of the listed object.
+func checkContentRange(contentRange string, off, end, size int64) error {
+	if contentRange == "" {
+		if off == 0 && end == size-1 {
+			return nil // the whole object, which a server may answer with 200 and no range
+		}
+		return fmt.Errorf("the server ignored the Range header (no Content-Range in the answer to bytes=%d-%d)", off, end)
+	}
+	var from, to, total int64
+	if _, err := fmt.Sscanf(contentRange, "bytes %d-%d/%d", &from, &to, &total); err != nil {
+		return fmt.Errorf("unexpected Content-Range %q", contentRange)
+	}
+	if total != size {
+		return fmt.Errorf("%w: Content-Range %q, listed size %d", errObjectSizeChanged, contentRange, size)
+	}
+	if from != off || to != end {
+		return fmt.Errorf("asked for bytes %d-%d, got Content-Range %q", off, end, contentRange)
+	}
+	return nil
+}

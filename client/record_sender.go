@@ -1,0 +1,86 @@
+package client
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/cloudquery/plugin-sdk/v4/message"
+)
+
+// sdkMessageLimit is the plugin-sdk's gRPC message limit (internal/servers/plugin/v3.MaxMsgSize):
+// the SDK logs and drops any larger message, so a record must never come near it.
+const sdkMessageLimit = 100 << 20
+
+// send hands one message to the SDK unless the sync is cancelled first, so a client that went
+// away never leaves a sync goroutine blocked on the channel (and the plugin's lock held).
+func send(ctx context.Context, res chan<- message.SyncMessage, m message.SyncMessage) error {
+	select {
+	case res <- m:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// recordSender sends one object's decoded records as inserts of its table, in records of at
+// most maxRows rows and maxBytes bytes. A row that alone exceeds maxBytes is sent alone if it
+// fits rowLimit, and is an error otherwise.
+type recordSender struct {
+	ctx      context.Context
+	res      chan<- message.SyncMessage
+	schema   *arrow.Schema // the table's
+	maxRows  int64
+	maxBytes int64
+	rowLimit int64
+	// rows counts the rows sent so far: once it is not 0 the object can no longer be skipped.
+	rows int64
+}
+
+func (s *recordSender) send(rec arrow.RecordBatch) error {
+	if s.rows == 0 {
+		if err := sameColumnTypes(s.schema, rec.Schema()); err != nil {
+			return err
+		}
+	}
+	n := rec.NumRows()
+	for start := int64(0); start < n; {
+		count := min(s.maxRows, n-start)
+		part := rec.NewSlice(start, start+count)
+		size := recordBytes(part)
+		for size > s.maxBytes && count > 1 {
+			part.Release()
+			count /= 2
+			part = rec.NewSlice(start, start+count)
+			size = recordBytes(part)
+		}
+		if size > s.rowLimit {
+			part.Release()
+			return fmt.Errorf("row %d (0-based) holds %d bytes, more than one gRPC message can carry (%d bytes)", s.rows, size, s.rowLimit)
+		}
+		out := conformRecord(s.schema, part)
+		part.Release()
+		if err := send(s.ctx, s.res, &message.SyncInsert{Record: out}); err != nil {
+			out.Release()
+			return err
+		}
+		s.rows += count
+		start += count
+	}
+	return nil
+}
+
+// sameColumnTypes checks, before an object's first row is sent, that it decodes to the
+// table's columns: the footer was read at Init, but a check here costs nothing.
+func sameColumnTypes(table, got *arrow.Schema) error {
+	if table.NumFields() != got.NumFields() {
+		return skippable("schema differs from the table's", fmt.Errorf("%d columns, the table has %d", got.NumFields(), table.NumFields()))
+	}
+	for i, f := range table.Fields() {
+		// A null-typed column joins a column of any type (schema unification): conformRecord fills it.
+		if got.Field(i).Type.ID() != arrow.NULL && !arrow.TypeEqual(f.Type, got.Field(i).Type) {
+			return skippable("schema differs from the table's", fmt.Errorf("column %q is %s, the table has %s", f.Name, got.Field(i).Type, f.Type))
+		}
+	}
+	return nil
+}

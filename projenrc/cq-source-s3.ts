@@ -1,0 +1,39 @@
+import { libraryProject, LibraryProjectOptions } from './library-project';
+import { S3EndToEnd } from './s3-end-to-end';
+import { addTestHarness } from './test-harness';
+import { CloudQueryGoPlugin, GoModuleFacts, Registry, varRef } from '../src';
+
+/** The plugin's name: binary, image and (in Go) plugin.Name. */
+export const PLUGIN_NAME = 'cq-source-s3';
+
+export interface RepositoryOptions extends LibraryProjectOptions {
+  /**
+   * The Go module, when it is not in `outdir` (tests synthesise into a temp directory).
+   * @default - read from the project directory
+   */
+  readonly goModule?: GoModuleFacts;
+}
+
+/** This repository: the library package, the plugin it builds with that library, and its test harness. */
+export function cqSourceS3(options: RepositoryOptions = {}) {
+  const project = libraryProject(options);
+  const plugin = new CloudQueryGoPlugin(project, {
+    name: PLUGIN_NAME,
+    description: 'CloudQuery source plugin: syncs Parquet objects from S3 into CloudQuery tables',
+    goModule: options.goModule,
+    registries: [
+      Registry.gcr({ project: varRef('GCP_PROJECT_ID') }),
+      Registry.ghcr({ owner: 'cq-source-s3' }),
+    ],
+    e2e: new S3EndToEnd(),
+    setupSteps: [{ name: 'Install test prerequisites', run: 'npx projen setup' }],
+    checkSteps: [
+      { name: 'go vet, gofmt, go test -race', run: 'npx projen test:go' },
+      { name: 'vitest unit suite', run: 'npx projen test:unit' },
+      // setup built the CloudQuery CLI that tools/cloudquery pins; the suite runs its own moto.
+      { name: 'CloudQuery CLI suite', run: 'npx projen test:cli' },
+    ],
+  });
+  addTestHarness(project, plugin);
+  return { project, plugin };
+}

@@ -1,0 +1,93 @@
+import { Component, javascript } from 'projen';
+import { Dockerfile } from './dockerfile';
+import { DockerIgnore } from './dockerignore';
+import { GoModuleFacts, readGoModule } from './go-module';
+import { PluginMakefile } from './makefile';
+import { PluginImage, PluginImageOptions } from './plugin-image';
+import { PluginTasks } from './plugin-tasks';
+import { BuildWorkflow } from './workflows/build-workflow';
+import { checkEndToEndJob, EndToEndJob, IEndToEndSuite } from './workflows/end-to-end';
+import { ReleaseWorkflow } from './workflows/release-workflow';
+import { WorkflowOptions, WorkflowSettings } from './workflows/workflow-settings';
+import { OptionChecker } from './validation';
+
+export interface CloudQueryGoPluginOptions extends Omit<PluginImageOptions, 'goModule' | 'license'>, WorkflowOptions {
+  /**
+   * Facts about the Go module.
+   * @default - read from go.mod and the Go sources in the project directory (`readGoModule(project.outdir)`)
+   */
+  readonly goModule?: GoModuleFacts;
+  /**
+   * SPDX license expression for the OCI `licenses` label.
+   * @default - the project's license (package.json)
+   */
+  readonly license?: string;
+  /**
+   * The plugin's end-to-end suite: services, environment and steps for build.yml and release.yml.
+   * @default - none: build.yml runs the checks only, and release.yml checks that the built image reports its version
+   */
+  readonly e2e?: IEndToEndSuite;
+  /**
+   * Whether to generate build.yml (checks on pull requests and pushes to the default branch).
+   * @default true
+   */
+  readonly buildWorkflow?: boolean;
+}
+
+/**
+ * Everything that builds and releases a Go CloudQuery plugin, from one validated description:
+ * the multi-stage Dockerfile, the .dockerignore allowlist, the Makefile, the projen tasks, and
+ * the release and build workflows. Every option is checked here, before anything is written.
+ *
+ * ```ts
+ * new CloudQueryGoPlugin(project, {
+ *   name: 'cq-source-foo',
+ *   description: 'CloudQuery source plugin for Foo',
+ *   registries: [Registry.ghcr({ owner: 'acme' })],
+ * });
+ * ```
+ */
+export class CloudQueryGoPlugin extends Component {
+  /** The validated image description every file renders from. */
+  public readonly image: PluginImage;
+  /** Node version, default branch, runners and checks of the workflows, as resolved from the options and the project. */
+  public readonly settings: WorkflowSettings;
+  /** The multi-stage Dockerfile. */
+  public readonly dockerfile: Dockerfile;
+  /** A projen `IgnoreFile`: `addPatterns` lets more paths in or out. */
+  public readonly dockerignore: DockerIgnore;
+  /** `addTarget` adds a target that `make help` lists. */
+  public readonly makefile: PluginMakefile;
+  /** build:binaries, test:go, docker-build and docker-push. */
+  public readonly tasks: PluginTasks;
+  /** release.yml. */
+  public readonly releaseWorkflow: ReleaseWorkflow;
+  /** build.yml, unless `buildWorkflow: false`. */
+  public readonly buildWorkflow?: BuildWorkflow;
+
+  constructor(project: javascript.NodeProject, options: CloudQueryGoPluginOptions) {
+    super(project);
+    const check = new OptionChecker('CloudQueryGoPlugin');
+    // Validate everything first: a bad option throws here, before any file is added to the project.
+    if (!options.registries || options.registries.length === 0) check.fail('registries', options.registries ?? [], 'must list at least one registry to publish to');
+    this.image = new PluginImage({
+      ...options,
+      goModule: options.goModule ?? readGoModule(project.outdir),
+      license: options.license ?? project.package.license ?? '',
+    }, check);
+    this.settings = WorkflowSettings.of(project, options, check);
+    const jobs: Partial<Record<'build' | 'release', EndToEndJob>> = {};
+    if (options.e2e) {
+      for (const workflow of ['build', 'release'] as const) jobs[workflow] = checkEndToEndJob(check, options.e2e.job({ workflow }), { workflow });
+    }
+
+    this.dockerfile = new Dockerfile(project, { image: this.image });
+    this.dockerignore = new DockerIgnore(project, { image: this.image });
+    this.makefile = new PluginMakefile(project, { image: this.image });
+    this.tasks = new PluginTasks(project, { image: this.image });
+    this.releaseWorkflow = new ReleaseWorkflow(this.settings.github, { image: this.image, settings: this.settings, e2e: jobs.release });
+    if (options.buildWorkflow ?? true) {
+      this.buildWorkflow = new BuildWorkflow(this.settings.github, { settings: this.settings, e2e: jobs.build });
+    }
+  }
+}

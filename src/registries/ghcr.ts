@@ -1,0 +1,32 @@
+import { github } from 'projen';
+import { ContainerRegistry } from './registry';
+import { ACTIONS, uses } from '../workflows/actions';
+import { literalOrConfiguration } from '../workflows/expressions';
+import { OptionChecker } from '../validation';
+
+export interface GhcrOptions {
+  /** GitHub user or organisation, lowercase (image names are), or a `${{ vars.NAME }}` expression. */
+  readonly owner: string;
+  /**
+   * Key for workflow outputs (`refs_<id>`).
+   * @default - derived from the prefix, e.g. `ghcr_io_octo_org`
+   */
+  readonly id?: string;
+}
+
+const GITHUB_OWNER = /^[a-z0-9]([a-z0-9-]{0,37}[a-z0-9])?$/;
+
+/** GitHub Container Registry, `ghcr.io/OWNER`, pushed to with the workflow's GITHUB_TOKEN. */
+export class GhcrRegistry extends ContainerRegistry {
+  public readonly permissions: github.workflows.JobPermissions = { packages: github.workflows.JobPermission.WRITE };
+
+  constructor(options: GhcrOptions) {
+    const check = new OptionChecker('Registry.ghcr');
+    const owner = literalOrConfiguration(check, 'owner', options.owner, GITHUB_OWNER, 'must be a lowercase GitHub user or organisation name');
+    super(check, 'ghcr.io', `ghcr.io/${owner}`, [owner], options.id);
+  }
+
+  public loginSteps(): github.workflows.JobStep[] {
+    return [{ name: 'Log in to ghcr.io', uses: uses(ACTIONS.login), with: { registry: 'ghcr.io', username: '${{ github.actor }}', password: '${{ secrets.GITHUB_TOKEN }}' } }];
+  }
+}

@@ -1,0 +1,59 @@
+import { digestRef, requireDigest, requireRepository } from './refs';
+
+/** The issuer of GitHub Actions OIDC tokens, which keyless signatures from a workflow carry. */
+export const GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';
+
+/** How the images are signed and verified. */
+export type SigningIdentity =
+  /** Sigstore keyless (GitHub Actions OIDC): the certificate names the workflow run's identity. */
+  | { readonly kind: 'keyless'; readonly certificateIdentity: string; readonly certificateOidcIssuer?: string }
+  /** A cosign key pair (COSIGN_PASSWORD in the environment), with no transparency log: for offline tests. */
+  | { readonly kind: 'key'; readonly privateKey: string; readonly publicKey: string };
+
+export interface CosignCommandOptions {
+  /** Target repositories, one per registry. */
+  readonly images: readonly string[];
+  readonly digest: string;
+  readonly identity: SigningIdentity;
+  /** Plain-HTTP registries (a registry on loopback). @default false */
+  readonly insecureRegistry?: boolean;
+  /** @default 'cosign' */
+  readonly cosign?: string;
+}
+
+/**
+ * The certificate identity of a keyless signature made by `workflowPath` of `repository` for
+ * `ref`: `https://github.com/OWNER/REPO/.github/workflows/release.yml@refs/tags/v1.2.3`.
+ */
+export function githubWorkflowIdentity(repository: string, workflowPath: string, ref: string): string {
+  return `https://github.com/${repository}/${workflowPath}@${ref}`;
+}
+
+function common(o: CosignCommandOptions): { bin: string; refs: string[]; insecure: string[] } {
+  const digest = requireDigest(o.digest);
+  return {
+    bin: o.cosign ?? 'cosign',
+    refs: o.images.map((i) => digestRef(requireRepository(i), digest)),
+    insecure: o.insecureRegistry ? ['--allow-insecure-registry', '--allow-http-registry'] : [],
+  };
+}
+
+/** One `cosign sign` argument vector per image, always by digest (`image@sha256:…`), never by tag. */
+export function cosignSignCommands(o: CosignCommandOptions): string[][] {
+  const { bin, refs, insecure } = common(o);
+  const id = o.identity;
+  // Keyless: cosign v3's defaults (Fulcio certificate, Rekor entry, signing config from Sigstore's TUF root).
+  // Key: no transparency log and no signing config, so it works with no network but the registry.
+  const how = id.kind === 'keyless' ? [] : ['--key', id.privateKey, '--use-signing-config=false', '--tlog-upload=false'];
+  return refs.map((ref) => [bin, 'sign', '--yes', ...how, ...insecure, ref]);
+}
+
+/** One `cosign verify` argument vector per image, by digest. */
+export function cosignVerifyCommands(o: CosignCommandOptions): string[][] {
+  const { bin, refs, insecure } = common(o);
+  const id = o.identity;
+  const how = id.kind === 'keyless'
+    ? ['--certificate-identity', id.certificateIdentity, '--certificate-oidc-issuer', id.certificateOidcIssuer ?? GITHUB_OIDC_ISSUER]
+    : ['--key', id.publicKey, '--insecure-ignore-tlog=true'];
+  return refs.map((ref) => [bin, 'verify', ...how, ...insecure, ref]);
+}

@@ -1,0 +1,214 @@
+import * as semver from 'semver';
+import { parseReleaseTag } from '../image-tags';
+import { indexPlatforms, missingPlatforms } from './platforms';
+import { planTags, publishedReleases, TagPlan } from './promotion-plan';
+import { digestRef, requireDigest, requireRepository, tagRef } from './refs';
+import { RegistryClient } from './registry-client';
+import { verifyPromotion } from './verify';
+
+/** The platforms a release index must list. */
+export const DEFAULT_PLATFORMS: readonly string[] = ['linux/amd64', 'linux/arm64'];
+
+/** Release tags as read from the git remote (commits, when known, are checked against `sha`). */
+export interface ReleaseTagList {
+  readonly tags: readonly string[];
+  /** Tag → commit; when given, the release tag must be there and point at `sha`. */
+  readonly commits?: ReadonlyMap<string, string>;
+}
+
+export interface PromoteOptions {
+  /** The repository the build pushed the index to, by digest (no tag needed). */
+  readonly source: string;
+  /** The index digest the build produced and the e2e jobs tested. */
+  readonly digest: string;
+  /** The release tag, `vX.Y.Z[-PRE]`. */
+  readonly gitTag: string;
+  /** The commit the tag points to. */
+  readonly sha: string;
+  /** Target repositories, one per registry; each gets the same digest and tags. */
+  readonly images: readonly string[];
+  /** @default DEFAULT_PLATFORMS */
+  readonly platforms?: readonly string[];
+  /** Reads the remote's release tags now; called at the start and again right before floating tags move. */
+  readonly releaseTags: () => Promise<ReleaseTagList>;
+  readonly client: RegistryClient;
+  /** Progress, one line per step. @default no output */
+  readonly log?: (line: string) => void;
+}
+
+export interface PromotionResult {
+  readonly digest: string;
+  readonly version: string;
+  readonly prerelease: boolean;
+  readonly immutableTags: string[];
+  /** Floating tags that point at this digest after the promotion. */
+  readonly floatingTags: string[];
+  /** Whether this release holds `latest`: the value for `gh release create --latest=…`. */
+  readonly latest: boolean;
+  /** Every verified ref, `image@digest` and `image:tag`. */
+  readonly refs: string[];
+}
+
+const NO_FLOATING_MOVED = 'no floating tag was moved; re-run promote once the cause is fixed (it skips what is already done)';
+
+/**
+ * Promotes a built index to every registry: copy by digest, immutable tags everywhere, then the
+ * floating tags (only if this release is still the highest when they move), then verification.
+ * Idempotent: a re-run of a finished promotion writes nothing.
+ */
+export async function promote(o: PromoteOptions): Promise<PromotionResult> {
+  checkPromoteInput(o);
+  const log = o.log ?? (() => {});
+  const client = o.client;
+  const digest = o.digest;
+  const source = o.source;
+  const platforms = o.platforms ?? DEFAULT_PLATFORMS;
+
+  const first = await o.releaseTags();
+  const plan = planTags(o.gitTag, o.sha, first.tags);
+  checkTagCommit(first, o.gitTag, o.sha);
+  log(`promote ${o.gitTag} (${digest}) to ${o.images.join(', ')}`);
+  log(`immutable tags: ${plan.immutable.join(', ')}; floating if still highest when moved: ${plan.floating.join(', ') || 'none'}`);
+
+  try {
+    const src = digestRef(source, digest);
+    log(`[1/5] check the built index ${src}`);
+    if ((await client.resolve(src)) !== digest) throw new Error(`${src} does not exist: the build must push the index there by digest first`);
+    const listed = indexPlatforms(await client.manifest(src), src);
+    const missing = missingPlatforms(platforms, listed);
+    if (missing.length > 0) throw new Error(`${src} lists ${listed.join(', ') || 'no platform'}, not ${missing.join(', ')}`);
+    log(`      ${src} lists ${listed.join(', ')}`);
+
+    log('[2/5] copy the index by digest to every registry');
+    for (const image of o.images) {
+      const dst = digestRef(image, digest);
+      if (await alreadyThere(client, dst, digest)) {
+        log(`      ${dst} already there`);
+      } else {
+        await client.copy(src, dst);
+        log(`      copied to ${dst}`);
+      }
+    }
+
+    log('[3/5] check the immutable tags in every registry before tagging');
+    for (const tag of plan.immutable) {
+      for (const image of o.images) await requireUnmovedImmutable(client, image, tag, digest);
+    }
+
+    log('[4/5] set the immutable tags in every registry');
+    for (const tag of plan.immutable) {
+      for (const image of o.images) {
+        const current = await requireUnmovedImmutable(client, image, tag, digest);
+        if (current === digest) {
+          log(`      ${tagRef(image, tag)} already -> ${digest}`);
+        } else {
+          await client.tag(digestRef(image, digest), tag);
+          log(`      tagged ${tagRef(image, tag)}`);
+        }
+      }
+    }
+  } catch (e) {
+    throw new Error(`${e instanceof Error ? e.message : String(e)} — ${NO_FLOATING_MOVED}`);
+  }
+
+  // Re-check right before moving: another release may have been tagged or promoted meanwhile.
+  log('[5/5] floating tags: re-read the release tags of the remote and of every registry');
+  let final: TagPlan;
+  try {
+    const again = await o.releaseTags();
+    const published: string[] = [];
+    for (const image of o.images) published.push(...publishedReleases(await client.listTags(image)));
+    const known = [...again.tags, ...published];
+    final = planTags(o.gitTag, o.sha, known);
+    if (final.prerelease) log('      none: a prerelease never floats');
+    for (const tag of final.prerelease ? [] : floatingCandidates(o.gitTag)) {
+      if (!final.floating.includes(tag)) log(`      ${tag} stays where it is: ${higherThan(o.gitTag, known, tag)}`);
+    }
+  } catch (e) {
+    throw new Error(`${e instanceof Error ? e.message : String(e)} — ${NO_FLOATING_MOVED}`);
+  }
+  try {
+    for (const tag of final.floating) {
+      for (const image of o.images) {
+        const ref = tagRef(image, tag);
+        const current = await client.resolve(ref);
+        if (current === digest) {
+          log(`      ${ref} already -> ${digest}`);
+        } else {
+          await client.tag(digestRef(image, digest), tag);
+          log(`      moved ${ref}: ${current ?? '(new)'} -> ${digest}`);
+        }
+      }
+    }
+  } catch (e) {
+    throw new Error(`${e instanceof Error ? e.message : String(e)} — floating tags may now differ between registries; re-run promote to finish`);
+  }
+
+  log('verify: every ref resolves to the digest and the index lists every platform');
+  const tags = [...final.immutable, ...final.floating];
+  const refs = await verifyPromotion({ client, digest, images: o.images, tags, platforms, log: (l) => log(`      ${l}`) });
+  log(`promoted ${o.gitTag}: ${refs.length} refs -> ${digest}; latest=${final.latest}`);
+  return { digest, version: final.version, prerelease: final.prerelease, immutableTags: final.immutable, floatingTags: final.floating, latest: final.latest, refs };
+}
+
+/** Validates every input that needs no registry or remote; throws one line naming the option. */
+export function checkPromoteInput(o: Pick<PromoteOptions, 'source' | 'digest' | 'gitTag' | 'sha' | 'images' | 'platforms'>): void {
+  requireDigest(o.digest);
+  requireRepository(o.source, '--source');
+  if (o.images.length === 0) throw new Error('--image is required: at least one target repository');
+  o.images.forEach((i) => requireRepository(i));
+  const dup = o.images.find((i, n) => o.images.indexOf(i) !== n);
+  if (dup) throw new Error(`--image "${dup}" is given twice`);
+  for (const p of o.platforms ?? DEFAULT_PLATFORMS) {
+    if (!/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/.test(p)) throw new Error(`--platforms entry "${p}" is not os/arch[/variant]`);
+  }
+  planTags(o.gitTag, o.sha, []); // the tag and SHA rules
+}
+
+/**
+ * Whether `image@digest` exists. A registry that cannot say (GHCR answers DENIED, not 404, for a
+ * package that does not exist yet) gets the copy, which creates it; a registry that is down fails the copy.
+ */
+async function alreadyThere(client: RegistryClient, ref: string, digest: string): Promise<boolean> {
+  try {
+    return (await client.resolve(ref)) === digest;
+  } catch {
+    return false;
+  }
+}
+
+/** Returns what `image:tag` points to now; throws when it points anywhere but `digest`. */
+async function requireUnmovedImmutable(client: RegistryClient, image: string, tag: string, digest: string): Promise<string | undefined> {
+  const ref = tagRef(image, tag);
+  const current = await client.resolve(ref);
+  if (current !== undefined && current !== digest) {
+    throw new Error(`${ref} already points to ${current}, not ${digest}: immutable tags never move, refusing to promote`);
+  }
+  return current;
+}
+
+function checkTagCommit(remote: ReleaseTagList, gitTag: string, sha: string): void {
+  if (!remote.commits) return;
+  const commit = remote.commits.get(gitTag);
+  if (commit === undefined) throw new Error(`tag "${gitTag}" is not on the remote: push it before promoting`);
+  if (!commit.toLowerCase().startsWith(sha.toLowerCase())) {
+    throw new Error(`tag "${gitTag}" on the remote points to ${commit}, not --sha ${sha}: refusing to promote a build of another commit`);
+  }
+}
+
+/** The floating tags a stable release can take. */
+function floatingCandidates(gitTag: string): string[] {
+  const v = parseReleaseTag(gitTag)!;
+  return [`v${v.major}.${v.minor}`, 'latest'];
+}
+
+/** The releases that keep `gitTag` from taking `tag`, for the log. */
+function higherThan(gitTag: string, known: readonly string[], tag: string): string {
+  const v = parseReleaseTag(gitTag)!;
+  const higher = [...new Set(known)].filter((t) => {
+    const k = parseReleaseTag(t);
+    return k !== undefined && k.prerelease.length === 0 && semver.gt(k, v) && (tag === 'latest' || (k.major === v.major && k.minor === v.minor));
+  });
+  higher.sort((a, b) => semver.compare(parseReleaseTag(b)!, parseReleaseTag(a)!));
+  return `${higher.slice(0, 3).join(', ')} ${higher.length === 1 ? 'is' : 'are'} higher than ${gitTag}`;
+}

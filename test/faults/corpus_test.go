@@ -1,0 +1,78 @@
+package faults
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	pb "github.com/cloudquery/plugin-pb-go/pb/plugin/v3"
+	"github.com/cq-source-s3/cq-source-s3/test/parquetgen"
+)
+
+// TestCorruptCorpusThroughPlugin uploads 240 seeded corrupt variants, one table each, and
+// syncs the tables one by one: every object is either skipped (at Init or at Sync) with a
+// warning naming it and zero rows, or delivered exactly; the process never dies.
+func TestCorruptCorpusThroughPlugin(t *testing.T) {
+	t.Parallel()
+	variants, err := parquetgen.Corpus(9, 240)
+	if err != nil {
+		t.Fatal(err)
+	}
+	objects := map[string][]byte{}
+	for _, v := range variants {
+		objects["corpus/"+v.Name+"/data.parquet"] = v.Data
+	}
+	bucket := s3.newBucket(t)
+	s3.putAll(t, bucket, objects)
+	p := startPlugin(t, 0)
+	proxy := startProxy(t)
+	if err := p.init(context.Background(), spec(bucket, proxy.URL(), nil)); err != nil {
+		t.Fatalf("Init: %v", err)
+	}
+	skippedAtInit := map[string]bool{}
+	for _, l := range p.logLines("skipping object") {
+		skippedAtInit[fmt.Sprint(l["key"])] = true
+	}
+	tables, err := p.client.GetTables(context.Background(), &pb.GetTables_Request{Tables: []string{"*"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outcomes := map[string]int{}
+	syncs := 0
+	for _, v := range variants {
+		key := "corpus/" + v.Name + "/data.parquet"
+		table := "corpus_" + strings.ReplaceAll(v.Name, "-", "_")
+		if skippedAtInit[key] {
+			outcomes["skipped at Init"]++
+			continue
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		res, err := p.sync(ctx, []string{table}, nil)
+		cancel()
+		if err != nil {
+			t.Fatalf("%s (%s): Sync failed: %v", v.Name, v.What, err)
+		}
+		if !slices.Equal(res.migrations, []string{table}) {
+			t.Fatalf("%s: table %s not synced (%d tables from GetTables)", v.Name, table, len(tables.Tables))
+		}
+		syncs++
+		if s := summary(t, p, syncs); len(res.records[table]) == 0 {
+			if s["objects_skipped"] != float64(1) || !strings.Contains(fmt.Sprint(s["skipped_keys"]), key) {
+				t.Fatalf("%s (%s): zero rows, but the summary does not name it skipped: %v", v.Name, v.What, s)
+			}
+			outcomes["skipped at Sync"]++
+			continue
+		}
+		if d := parquetgen.Diff(decodedRows(t, res, table), v.Rows); d != "" {
+			t.Fatalf("%s (%s): delivered but not exact: %s", v.Name, v.What, d)
+		}
+		outcomes["delivered exactly"]++
+	}
+	if _, err := p.client.GetName(context.Background(), &pb.GetName_Request{}); err != nil {
+		t.Fatalf("the plugin stopped serving: %v", err)
+	}
+	t.Logf("%d variants: %v", len(variants), outcomes)
+}

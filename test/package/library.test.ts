@@ -1,0 +1,74 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PACKAGE_BINS, packedTarball, run } from './packed';
+import { REPO_ROOT, tempDir } from '../synth';
+
+interface Reflection {
+  name: string;
+  kind: number;
+  flags?: { isOptional?: boolean };
+  comment?: { summary?: { text: string }[]; blockTags?: { tag: string }[] };
+  children?: Reflection[];
+}
+const INTERFACE = 256;
+const PROPERTY = 1024;
+
+describe('the packed library', () => {
+  let files: string[];
+  beforeAll(() => {
+    files = run('tar', ['tzf', packedTarball()]).stdout.trim().split('\n').map((f) => f.replace(/^package\//, '')).sort();
+  });
+
+  it('holds the compiled sources, their declarations, API.md, README, LICENSE and package.json, and nothing else', () => {
+    const sources = (dir: string): string[] => fs.readdirSync(path.join(REPO_ROOT, 'src', dir), { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name.replace(/\.ts$/, ''))] : []);
+    const compiled = sources('').flatMap((s) => [`lib/${s}.d.ts`, `lib/${s}.js`]);
+    expect(files).toEqual([...compiled, 'API.md', 'LICENSE', 'README.md', 'package.json'].sort());
+  });
+
+  it('every bin is a compiled program with a node shebang, one per src/cli program', () => {
+    const programs = fs.readdirSync(path.join(REPO_ROOT, 'src/cli')).filter((f) => fs.readFileSync(path.join(REPO_ROOT, 'src/cli', f), 'utf8').startsWith('#!'));
+    expect(Object.keys(PACKAGE_BINS).sort()).toEqual(programs.map((f) => f.replace(/\.ts$/, '')).sort());
+    expect(Object.keys(PACKAGE_BINS)).toEqual(expect.arrayContaining(['image-tags', 'tag-release']));
+    for (const [bin, file] of Object.entries(PACKAGE_BINS)) {
+      expect(files, bin).toContain(file);
+      expect(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8').split('\n')[0], bin).toBe('#!/usr/bin/env node');
+    }
+  });
+});
+
+describe('API.md', () => {
+  let out: string;
+  let api: Reflection;
+  beforeAll(() => {
+    out = tempDir('api-docs-');
+    run(path.join(REPO_ROOT, 'node_modules/.bin/typedoc'), ['--out', path.join(out, 'md'), '--json', path.join(out, 'api.json')], { cwd: REPO_ROOT });
+    api = JSON.parse(fs.readFileSync(path.join(out, 'api.json'), 'utf8'));
+  });
+
+  it('is what the doc comments generate (run "npx projen docgen" after changing them)', () => {
+    expect(fs.readFileSync(path.join(REPO_ROOT, 'API.md'), 'utf8')).toBe(fs.readFileSync(path.join(out, 'md/API.md'), 'utf8'));
+  });
+
+  it('documents the component and its registries', () => {
+    const text = fs.readFileSync(path.join(REPO_ROOT, 'API.md'), 'utf8');
+    for (const name of ['CloudQueryGoPlugin', 'CloudQueryGoPluginOptions', 'IRegistry', 'IEndToEndSuite', 'EcrOptions', 'GhcrOptions', 'GcrOptions']) {
+      expect(text).toContain(`### ${name}`);
+    }
+  });
+
+  it('every property of every exported interface has a description, and every optional one a @default', () => {
+    const interfaces = (api.children ?? []).filter((c) => c.kind === INTERFACE);
+    expect(interfaces.length).toBeGreaterThan(20);
+    const problems: string[] = [];
+    for (const i of interfaces) {
+      for (const p of (i.children ?? []).filter((c) => c.kind === PROPERTY)) {
+        const summary = (p.comment?.summary ?? []).map((s) => s.text).join('').trim();
+        if (!summary) problems.push(`${i.name}.${p.name} has no description`);
+        if (p.flags?.isOptional && !(p.comment?.blockTags ?? []).some((t) => t.tag === '@default')) problems.push(`${i.name}.${p.name} is optional but has no @default`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});

@@ -72,7 +72,8 @@ func (c *Client) allTables() schema.Tables {
 }
 
 // Sync sends the selected tables, then their rows (see syncer), and always ends with one
-// summary log line.
+// summary log line. With backend_options it reads only the objects the tables' cursors want
+// (incremental.go), and advances the cursors only when every row was sent.
 func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- message.SyncMessage) (err error) {
 	selected, err := c.selectTables(ctx, opts)
 	if err != nil {
@@ -81,13 +82,23 @@ func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- m
 	stats := newSyncStats(selected, c.skippedIn(opts))
 	bytesBefore := c.store.bytesRead.Load()
 	defer func() { stats.log(c.logger, c.store.bytesRead.Load()-bytesBefore, err) }()
+	inc, err := openIncremental(ctx, opts.BackendOptions, c.spec, selected, c.logger)
+	if err != nil {
+		return err
+	}
+	defer inc.close()
+	toRead, unchanged := inc.plan(selected)
+	stats.unchanged = unchanged
 	for _, t := range selected {
 		if err := send(ctx, res, &message.SyncMigrateTable{Table: t.Table}); err != nil {
 			return err
 		}
 	}
 	s := &syncer{store: c.store, spec: c.spec, concurrency: c.spec.objectConcurrency(), rowLimit: maxRecordBytes, stats: stats, logger: c.logger}
-	return s.run(ctx, selected, res)
+	if err := s.run(ctx, toRead, res); err != nil {
+		return err
+	}
+	return inc.commit(ctx)
 }
 
 // selectTables resolves the sync's table patterns exactly as GetTables does.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
@@ -23,6 +24,9 @@ type parquetObject struct {
 	ETag     string // from the listing; every read of the object must still match it
 	Metadata *metadata.FileMetaData
 	Schema   *arrow.Schema
+
+	// LastModified is the listing's (one-second resolution): the incremental cursor's clock.
+	LastModified time.Time
 }
 
 // discoveredTable is a table and the objects that feed it, sorted by key.
@@ -82,7 +86,7 @@ func (d *discovery) listParquetObjects(ctx context.Context) ([]*parquetObject, e
 				d.logger.Debug().Str("key", key).Msg("skipping object that is not Parquet")
 				continue
 			}
-			out = append(out, &parquetObject{Key: key, Size: aws.ToInt64(obj.Size), ETag: aws.ToString(obj.ETag)})
+			out = append(out, &parquetObject{Key: key, Size: aws.ToInt64(obj.Size), ETag: aws.ToString(obj.ETag), LastModified: aws.ToTime(obj.LastModified)})
 		}
 	}
 	return out, nil
@@ -156,7 +160,7 @@ func (d *discovery) readFooter(ctx context.Context, obj *parquetObject) error {
 }
 
 // groupTables groups objects into tables by source (tableSource) and derives each table's
-// columns from its objects' schemas (unifyColumns).
+// columns from its objects' schemas (unifyColumns), with CloudQuery's (addCloudQueryColumns).
 func groupTables(objects []*parquetObject) ([]*discoveredTable, error) {
 	sort.Slice(objects, func(i, j int) bool { return objects[i].Key < objects[j].Key })
 	byName := map[string]*discoveredTable{}
@@ -180,6 +184,9 @@ func groupTables(objects []*parquetObject) ([]*discoveredTable, error) {
 			return nil, err
 		}
 		t.Table.Columns = cols
+		if err := addCloudQueryColumns(t); err != nil {
+			return nil, err
+		}
 	}
 	sort.Slice(tables, func(i, j int) bool { return tables[i].Table.Name < tables[j].Table.Name })
 	return tables, nil

@@ -67,12 +67,12 @@ func oneTable(t *testing.T, p *plugin.Plugin) *schema.Table {
 	return tables[0]
 }
 
-// syncedValues returns column 0 of every synced row as sorted strings ("(null)" for null), and
+// syncedValues returns the first data column (after _cq_id) of every synced row as sorted strings ("(null)" for null), and
 // the column's type in each record.
 func syncedValues(t *testing.T, p *plugin.Plugin) (values []string, types []string) {
 	t.Helper()
 	for _, ins := range syncAll(t, p).GetInserts() {
-		col := ins.Record.Column(0)
+		col := ins.Record.Column(1) // column 0 is the plugin's _cq_id
 		types = append(types, col.DataType().String())
 		for i := 0; i < col.Len(); i++ {
 			values = append(values, col.ValueStr(i))
@@ -91,7 +91,7 @@ func TestNullableIfAnyFileIsNullable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if col := oneTable(t, p).Columns[0]; col.NotNull {
+	if col := oneTable(t, p).Columns[1]; col.NotNull {
 		t.Fatal("id is OPTIONAL in t/b.parquet: the table must not declare it NOT NULL")
 	}
 	values, _ := syncedValues(t, p)
@@ -106,7 +106,7 @@ func TestNullableIfAnyFileIsNullable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !oneTable(t, p).Columns[0].NotNull {
+	if !oneTable(t, p).Columns[1].NotNull {
 		t.Fatal("id is REQUIRED in every file: the table must declare it NOT NULL")
 	}
 }
@@ -121,7 +121,7 @@ func TestNullTypedColumnUnifiesWithAnyType(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a null-typed column must unify with utf8: %v", err)
 	}
-	col := oneTable(t, p).Columns[0]
+	col := oneTable(t, p).Columns[1]
 	if col.Type.ID() != arrow.STRING || col.NotNull {
 		t.Fatalf("want a nullable utf8 column, got %s not-null=%v", col.Type, col.NotNull)
 	}
@@ -141,7 +141,7 @@ func TestNullTypedColumnUnifiesWithAnyType(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if col := oneTable(t, p).Columns[0]; col.Type.ID() != arrow.STRING {
+	if col := oneTable(t, p).Columns[1]; col.Type.ID() != arrow.STRING {
 		t.Fatalf("a column null in every file becomes utf8, got %s", col.Type)
 	}
 	if _, types := syncedValues(t, p); fmt.Sprint(types) != "[utf8]" {
@@ -160,7 +160,7 @@ func TestDurationColumnsArriveAsInt64Counts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	col := oneTable(t, p).Columns[0]
+	col := oneTable(t, p).Columns[1]
 	if col.Type.ID() != arrow.INT64 || !strings.Contains(col.Description, "number of milliseconds") {
 		t.Fatalf("want int64 documented as milliseconds, got %s %q", col.Type, col.Description)
 	}
@@ -183,7 +183,7 @@ func TestLargeAndDictionaryStringsReadAsUtf8(t *testing.T) {
 	if err != nil {
 		t.Fatalf("large_utf8, dictionary<utf8> and utf8 files must unify: %v", err)
 	}
-	if col := oneTable(t, p).Columns[0]; col.Type.ID() != arrow.STRING {
+	if col := oneTable(t, p).Columns[1]; col.Type.ID() != arrow.STRING {
 		t.Fatalf("got %s", col.Type)
 	}
 	values, types := syncedValues(t, p)

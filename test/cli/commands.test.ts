@@ -47,11 +47,12 @@ describe('cloudquery tables', () => {
     const { dir, config } = setup('tables', spec());
     const r = await cloudquery(dir, ['tables', config, '--output-dir', path.join(dir, 'docs')]);
     expect(r.status, explain(r)).toBe(0);
-    const tables = JSON.parse(fs.readFileSync(path.join(dir, 'docs/s3/__tables.json'), 'utf8')) as { name: string; columns: { name: string; type: string }[] }[];
+    const tables = JSON.parse(fs.readFileSync(path.join(dir, 'docs/s3/__tables.json'), 'utf8')) as { name: string; columns: { name: string; type: string; is_primary_key?: boolean }[] }[];
     expect(tables.map((t) => t.name).sort()).toEqual(FOUR_TABLES);
     const columns = (name: string) => tables.find((t) => t.name === name)!.columns.map((c) => c.name);
-    expect(columns('data_2024')).toEqual(Object.keys(METRIC_COLUMNS));
-    expect(columns('datafile_0')).toEqual(Object.keys(ORDER_COLUMNS));
+    expect(columns('data_2024'), 'the plugin\'s _cq_id, then the files\' columns').toEqual(['_cq_id', ...Object.keys(METRIC_COLUMNS)]);
+    expect(columns('datafile_0')).toEqual(['_cq_id', ...Object.keys(ORDER_COLUMNS)]);
+    expect(tables.map((t) => t.columns[0]), '_cq_id is the primary key').toEqual(FOUR_TABLES.map(() => ({ name: '_cq_id', type: 'uuid', is_primary_key: true })));
   });
 
   it('fails naming the cause, instead of writing [], when the bucket cannot be read', async () => {
@@ -72,7 +73,8 @@ describe('cloudquery migrate', () => {
     const migrations = destinationMessages(destDir).filter((m) => m.type === 'migrate_table');
     expect(migrations.map((m) => m.table).sort()).toEqual(FOUR_TABLES);
     const metrics = migrations.find((m) => m.table === 'data_2024')!;
-    expect(metrics.columns!.map((c) => c.name)).toEqual(['_cq_sync_time', '_cq_source_name', ...Object.keys(METRIC_COLUMNS)]);
+    expect(metrics.columns!.map((c) => c.name)).toEqual(['_cq_sync_time', '_cq_source_name', '_cq_id', ...Object.keys(METRIC_COLUMNS)]);
+    expect(metrics.columns![2]).toMatchObject({ name: '_cq_id', primary_key: true, not_null: true });
     expect(destinationMessages(destDir).filter((m) => m.type !== 'migrate_table'), 'migrate writes no rows').toEqual([]);
   });
 

@@ -41,7 +41,7 @@ export const CQ_COLUMNS = ['_cq_sync_time', '_cq_source_name'];
 
 /**
  * A destination table's rows without CloudQuery's own columns (the CLI's _cq_sync_time and
- * _cq_source_name, and the plugin's _cq_id once it emits one), and the CLI's values apart.
+ * _cq_source_name, and the plugin's _cq_id), and the CLI's values apart.
  */
 export function splitRows(t: Table): { rows: Row[]; syncTimes: Set<string>; sourceNames: Set<string> } {
   const all = plainRows(t);

@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { DateDay, DurationMillisecond, Int64, Null, TimestampMicrosecond, Utf8 } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { columnTypes, CQ_COLUMNS, destinationMessages, destinationTable, destinationTables, splitRows } from './destination';
-import { byId, expectedTable, FOUR_TABLE_FILES, FOUR_TABLES, fourTableObjects, parquetOf } from './fixtures';
+import { byId, expectedTable, FOUR_TABLE_FILES, FOUR_TABLES, fourTableObjects, parquetOf, TABLE_OF } from './fixtures';
 import { buildTestBinaries, cloudquery, explain, requireCli, tempDir, TestBinaries, writeConfig } from './harness';
 import { firstDifference } from '../e2e/checks';
-import { plainRows } from '../e2e/fixtures';
+import { expectedRows, parquetBytes, plainRows } from '../e2e/fixtures';
 import { serveArgs, spawnPlugin } from '../e2e/plugin-process';
 import { freePort } from '../e2e/process';
 import { S3Endpoint, startS3, uploadAll } from '../e2e/s3-emulator';
@@ -115,23 +116,37 @@ describe('cloudquery sync', () => {
     }
   });
 
-  it('a second sync replaces the first (overwrite-delete-stale removes the first sync\'s rows)', async () => {
+  it('without backend_options every sync is a full sync: a second one upserts the same rows by _cq_id, and DELETESTALE removes the rows of a deleted object', async () => {
     const { dir, destDir } = workdir('twice');
-    const config = writeConfig(dir, { registry: 'local', path: bins.plugin, spec: spec(FOUR), tables: ['data_2024'] }, { path: bins.destination, dir: destDir });
-    for (let i = 0; i < 2; i++) {
+    const bucket = 'cli-sync-twice';
+    const files = FOUR_TABLE_FILES.filter((f) => TABLE_OF[f.key] === 'data_2024');
+    await uploadAll(s3, bucket, new Map(files.map((f) => [f.key, parquetBytes(f)])));
+    const config = writeConfig(dir, { registry: 'local', path: bins.plugin, spec: spec(bucket), tables: ['data_2024'] }, { path: bins.destination, dir: destDir });
+    const sync = async () => {
       const r = await cloudquery(dir, ['sync', config]);
       expect(r.status, explain(r)).toBe(0);
-    }
-    const t = destinationTable(destDir, 'data_2024');
-    expect(t.numRows).toBe(expectedTable('data_2024').rows.length);
-    const stale = destinationMessages(destDir).filter((m) => m.type === 'delete_stale');
-    expect(stale.map((m) => m.deleted)).toEqual([0, expectedTable('data_2024').rows.length]);
+      return destinationMessages(destDir).filter((m) => m.type === 'delete_stale').at(-1)!;
+    };
+    const all = expectedTable('data_2024').rows.length;
+    await sync();
+    const second = await sync();
+    let { rows, syncTimes } = splitRows(destinationTable(destDir, 'data_2024'));
+    expect(rows.length, 'the same rows, not twice').toBe(all);
+    expect([...syncTimes], 'every row now carries the second sync\'s time').toEqual([new Date(Date.parse(second.sync_time!)).toISOString()]);
+    expect(second.deleted, 'the first sync\'s rows were replaced in place (same _cq_id), none was left to delete').toBe(0);
+
+    const gone = files[1];
+    await s3.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: gone.key }));
+    const third = await sync();
+    expect(third.deleted, `the rows of ${gone.key}, no longer in the bucket`).toBe(gone.rows);
+    ({ rows } = splitRows(destinationTable(destDir, 'data_2024')));
+    expect(firstDifference('data_2024', rows.sort(byId), expectedRows(files[0]).sort(byId))).toBeUndefined();
   });
 });
 
-describe('CloudQuery columns (PHASE 2: fails on this branch)', () => {
-  // Inherited _cq_* columns pass through today, so the CLI keeps their _cq_source_name "s3" and
-  // old _cq_sync_time, and its DELETESTALE deletes every imported row.
+describe('CloudQuery columns', () => {
+  // Kept under their names, the file's _cq_source_name "s3" and old _cq_sync_time would be kept by
+  // the CLI, and its DELETESTALE would delete every imported row: the plugin renames them.
   it('CloudQuery columns round trip: Parquet exported by CloudQuery syncs without duplicate columns, and overwrite-delete-stale deletes none of its rows', async () => {
     const { dir, destDir } = workdir('cq-export');
     const config = writeConfig(dir, { registry: 'local', path: bins.plugin, spec: spec(CASES), tables: ['cq_export'] }, { path: bins.destination, dir: destDir });
@@ -140,6 +155,10 @@ describe('CloudQuery columns (PHASE 2: fails on this branch)', () => {
     const migrate = destinationMessages(destDir).find((m) => m.type === 'migrate_table' && m.table === 'cq_export')!;
     const names = migrate.columns!.map((c) => c.name);
     expect(names.length, `duplicate columns in ${names.join(', ')}`).toBe(new Set(names).size);
+    expect(names, 'the CLI\'s columns, the plugin\'s _cq_id, then the file\'s columns with _cq_* renamed upstream_cq_*').toEqual([
+      '_cq_sync_time', '_cq_source_name', '_cq_id',
+      'upstream_cq_sync_time', 'upstream_cq_source_name', 'upstream_cq_id', 'upstream_cq_parent_id', 'id', 'name',
+    ]);
 
     const stale = destinationMessages(destDir).find((m) => m.type === 'delete_stale' && m.table === 'cq_export')!;
     expect(stale.deleted, 'DELETESTALE must not delete imported rows').toBe(0);
@@ -156,7 +175,6 @@ describe('CloudQuery columns (PHASE 2: fails on this branch)', () => {
     expect(rows.map((row) => row.name).sort()).toEqual(Array.from({ length: CQ_EXPORT_ROWS }, (_, i) => `name-${i}`).sort());
   });
 
-  // PHASE 2 (#10): the plugin does not emit _cq_id yet.
   it('every row carries its own _cq_id (uuid, unique), so pk_mode: cq-id-only makes it the primary key', async () => {
     const { dir, destDir } = workdir('cq-id');
     const config = writeConfig(dir, { registry: 'local', path: bins.plugin, spec: spec(FOUR), tables: ['data_2024'] }, { path: bins.destination, dir: destDir, pkMode: 'cq-id-only' });

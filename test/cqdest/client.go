@@ -135,7 +135,7 @@ func (c *Client) Read(ctx context.Context, def *schema.Table, res chan<- arrow.R
 	t, ok := c.tables[def.Name]
 	var rows []arrow.RecordBatch
 	if ok {
-		rows = append(rows, t.rows...)
+		t.liveRuns(func(b int, start, end int64) { rows = append(rows, t.rows[b].NewSlice(start, end)) })
 	}
 	c.mu.Unlock()
 	for _, r := range rows {

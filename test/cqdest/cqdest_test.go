@@ -147,6 +147,39 @@ func TestOverwriteDeleteStaleLikeASQLDestination(t *testing.T) {
 	}
 }
 
+// A primary key makes an insert of an existing key replace its row, as an upsert would, also
+// within one record and after a restart; DELETESTALE then sees only the live rows.
+func TestPrimaryKeyUpserts(t *testing.T) {
+	dir := t.TempDir()
+	def := eventsTable(true)
+	def.Columns[2].PrimaryKey = true
+	first, second := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC)
+	p := initDest(t, dir)
+	err := p.WriteAll(context.Background(), message.WriteMessages{
+		&message.WriteMigrateTable{Table: def},
+		&message.WriteInsert{Record: eventRows(def, "s3", first, ids(1, 2, 3)...)},
+		&message.WriteInsert{Record: eventRows(def, "s3", second, ids(2, 4, 4)...)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(readIDs(t, p, def), ","); got != "1,3,2,4" {
+		t.Fatalf("got %s, want 1,3,2,4", got)
+	}
+	p = initDest(t, dir)
+	err = p.WriteAll(context.Background(), message.WriteMessages{
+		&message.WriteMigrateTable{Table: def},
+		&message.WriteInsert{Record: eventRows(def, "s3", second, ids(3)...)},
+		&message.WriteDeleteStale{TableName: "events", SourceName: "s3", SyncTime: second},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(readIDs(t, p, def), ","); got != "2,4,3" {
+		t.Fatalf("after a restart, an upsert and DELETESTALE: got %s, want 2,4,3", got)
+	}
+}
+
 func TestNotNullIsEnforced(t *testing.T) {
 	p := initDest(t, t.TempDir())
 	def := eventsTable(true)

@@ -17,18 +17,24 @@ import (
 
 const tableFileExt = ".arrows"
 
-// table is one destination table: its definition and its rows. A table with a primary key
-// keeps one row per record, indexed by key, so an insert of an existing key replaces the row.
+// table is one destination table: its definition and its rows, kept as the batches they were
+// inserted in. A table with a primary key indexes its live rows by key: an insert of an
+// existing key marks the old row dead (as an UPDATE would replace it), so upserting a whole
+// record costs one pass over its rows, and saving writes only the live rows.
 type table struct {
 	def   *schema.Table
 	sc    *arrow.Schema
 	rows  []arrow.RecordBatch
 	pk    []int
-	index map[string]int
+	index map[string]rowRef
+	dead  map[rowRef]bool
 }
 
+// rowRef is row `row` of batch `batch` of a table.
+type rowRef struct{ batch, row int }
+
 func newTable(def *schema.Table) *table {
-	return &table{def: def, sc: def.ToArrowSchema(), pk: def.PrimaryKeysIndexes(), index: map[string]int{}}
+	return &table{def: def, sc: def.ToArrowSchema(), pk: def.PrimaryKeysIndexes(), index: map[string]rowRef{}, dead: map[rowRef]bool{}}
 }
 
 // insert checks the rows as a SQL database would (column names and types, NOT NULL), then
@@ -42,35 +48,47 @@ func (t *table) insert(rec arrow.RecordBatch) error {
 			return fmt.Errorf("cqdest: null value in column %q of table %s violates its NOT NULL constraint (%d of %d rows)", col.Name, t.def.Name, rec.Column(i).NullN(), rec.NumRows())
 		}
 	}
-	rows := array.NewRecordBatch(t.sc, rec.Columns(), rec.NumRows())
-	if len(t.pk) == 0 {
-		t.rows = append(t.rows, rows)
-		return nil
-	}
-	defer rows.Release()
-	for i := int64(0); i < rows.NumRows(); i++ {
-		t.upsert(rows.NewSlice(i, i+1))
+	batch := len(t.rows)
+	t.rows = append(t.rows, array.NewRecordBatch(t.sc, rec.Columns(), rec.NumRows()))
+	if len(t.pk) > 0 {
+		for i := range int(rec.NumRows()) {
+			t.upsert(rowRef{batch, i})
+		}
 	}
 	return nil
 }
 
-func (t *table) upsert(row arrow.RecordBatch) {
-	key := t.key(row)
-	if i, ok := t.index[key]; ok {
-		t.rows[i].Release()
-		t.rows[i] = row
-		return
+func (t *table) upsert(ref rowRef) {
+	key := t.key(t.rows[ref.batch], ref.row)
+	if old, ok := t.index[key]; ok {
+		t.dead[old] = true
 	}
-	t.index[key] = len(t.rows)
-	t.rows = append(t.rows, row)
+	t.index[key] = ref
 }
 
-func (t *table) key(row arrow.RecordBatch) string {
+func (t *table) key(rec arrow.RecordBatch, row int) string {
 	parts := make([]string, len(t.pk))
 	for i, c := range t.pk {
-		parts[i] = row.Column(c).ValueStr(0)
+		parts[i] = rec.Column(c).ValueStr(row)
 	}
 	return strings.Join(parts, "\x00")
+}
+
+// liveRuns calls fn with each run of consecutive live rows, in order.
+func (t *table) liveRuns(fn func(batch int, start, end int64)) {
+	for b, rec := range t.rows {
+		start := int64(-1)
+		for i := int64(0); i <= rec.NumRows(); i++ {
+			live := i < rec.NumRows() && !t.dead[rowRef{b, int(i)}]
+			if live && start < 0 {
+				start = i
+			}
+			if !live && start >= 0 {
+				fn(b, start, i)
+				start = -1
+			}
+		}
+	}
 }
 
 func (t *table) checkColumns(sc *arrow.Schema) error {
@@ -92,46 +110,49 @@ func (t *table) deleteStale(source string, syncTime time.Time) (int64, error) {
 	if len(srcIdx) == 0 || len(timeIdx) == 0 {
 		return 0, fmt.Errorf("cqdest: table %s has no %s or %s column to delete stale rows by", t.def.Name, schema.CqSourceNameColumn.Name, schema.CqSyncTimeColumn.Name)
 	}
-	var kept []arrow.RecordBatch
-	var deleted int64
 	for _, rec := range t.rows {
-		src, ok1 := rec.Column(srcIdx[0]).(*array.String)
-		ts, ok2 := rec.Column(timeIdx[0]).(*array.Timestamp)
+		_, ok1 := rec.Column(srcIdx[0]).(*array.String)
+		_, ok2 := rec.Column(timeIdx[0]).(*array.Timestamp)
 		if !ok1 || !ok2 {
 			return 0, fmt.Errorf("cqdest: table %s: %s must be utf8 and %s a timestamp", t.def.Name, schema.CqSourceNameColumn.Name, schema.CqSyncTimeColumn.Name)
 		}
+	}
+	var deleted int64
+	for b, rec := range t.rows {
+		src, ts := rec.Column(srcIdx[0]).(*array.String), rec.Column(timeIdx[0]).(*array.Timestamp)
 		unit := ts.DataType().(*arrow.TimestampType).Unit
-		stale := func(i int) bool {
-			return src.IsValid(i) && src.Value(i) == source && ts.IsValid(i) && ts.Value(i).ToTime(unit).Before(syncTime)
-		}
-		start := -1
-		for i := 0; i <= int(rec.NumRows()); i++ {
-			keep := i < int(rec.NumRows()) && !stale(i)
-			if i < int(rec.NumRows()) && !keep {
+		for i := range int(rec.NumRows()) {
+			ref := rowRef{b, i}
+			if !t.dead[ref] && src.IsValid(i) && src.Value(i) == source && ts.IsValid(i) && ts.Value(i).ToTime(unit).Before(syncTime) {
+				t.dead[ref] = true
 				deleted++
 			}
-			if keep && start < 0 {
-				start = i
-			}
-			if !keep && start >= 0 {
-				kept = append(kept, rec.NewSlice(int64(start), int64(i)))
-				start = -1
-			}
 		}
+	}
+	t.compact()
+	return deleted, nil
+}
+
+// compact drops the dead rows, keeping the live ones in order.
+func (t *table) compact() {
+	var kept []arrow.RecordBatch
+	t.liveRuns(func(b int, start, end int64) { kept = append(kept, t.rows[b].NewSlice(start, end)) })
+	for _, rec := range t.rows {
 		rec.Release()
 	}
 	t.rows = kept
 	t.reindex()
-	return deleted, nil
 }
 
 func (t *table) reindex() {
-	t.index = map[string]int{}
+	t.index, t.dead = map[string]rowRef{}, map[rowRef]bool{}
 	if len(t.pk) == 0 {
 		return
 	}
-	for i, row := range t.rows {
-		t.index[t.key(row)] = i
+	for b, rec := range t.rows {
+		for i := range int(rec.NumRows()) {
+			t.upsert(rowRef{b, i})
+		}
 	}
 }
 
@@ -144,11 +165,13 @@ func (t *table) save(dir string) error {
 		return fmt.Errorf("cqdest: %w", err)
 	}
 	w := ipc.NewWriter(f, ipc.WithSchema(t.sc))
-	for _, rec := range t.rows {
-		if err = w.Write(rec); err != nil {
-			break
+	t.liveRuns(func(b int, start, end int64) {
+		if err == nil {
+			part := t.rows[b].NewSlice(start, end)
+			err = w.Write(part)
+			part.Release()
 		}
-	}
+	})
 	err = errors.Join(err, w.Close(), f.Close())
 	if err != nil {
 		_ = os.Remove(tmp)

@@ -18,12 +18,12 @@ var connectState = state.NewConnectedClient
 // (cursor.go), the objects each must read, and, once the Sync has sent every row, the
 // cursors it leaves. A nil *incremental is a full sync (no backend_options).
 type incremental struct {
-	st        state.Client
-	backend   string // backend_options.table_name, for messages
-	bucket    string
-	lookback  time.Duration
-	logger    zerolog.Logger
-	tables    []*tableProgress
+	st       state.Client
+	backend  string // backend_options.table_name, for messages
+	bucket   string
+	lookback time.Duration
+	logger   zerolog.Logger
+	tables   []*tableProgress
 }
 
 // tableProgress is one table's cursor and what this sync reads of it.

@@ -165,10 +165,15 @@ describe('incremental sync with backend_options', () => {
     const before = storedCursor();
     const proxy = await startFaultProxy(s3.url, work);
     try {
-      await proxy.addRules([{ op: 'get', key: failing.key, fault: 'status', status: 500, code: 'InternalError' }]);
-      const r = await cloudquery(dir, ['sync', config(proxy.s3, { max_attempts: 1 })]);
+      // Every request for the object after the first (Init's footer read): it fails during the Sync.
+      await proxy.addRules([{ key: failing.key, skip: 1, fault: 'status', status: 500, code: 'InternalError' }]);
+      // One object at a time, in key order: retry-a is delivered, then retry-b fails.
+      const r = await cloudquery(dir, ['sync', config(proxy.s3, { max_attempts: 1, concurrency: 1 })]);
       expect(r.status, 'the sync fails').not.toBe(0);
-      expect(r.stdout + r.stderr + r.log).toContain(failing.key);
+      const summary = r.log.split('\n').find((l) => l.includes('"message":"sync summary"') && l.includes('"module":"cq-source-s3-source"')) ?? '';
+      for (const part of ['"result":"failed"', '"objects_synced":1', failing.key]) {
+        expect(summary, `the Sync itself failed midway (after Init and one object), naming the object: ${explain(r)}`).toContain(part);
+      }
     } finally {
       await proxy.stop();
     }

@@ -1,7 +1,6 @@
 package client
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"sort"
@@ -12,7 +11,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
 	"github.com/cloudquery/plugin-sdk/v4/schema"
 )
@@ -41,21 +39,7 @@ func recordOf(t *testing.T, field arrow.Field, values ...any) arrow.RecordBatch 
 // and arrow-rs do for types Parquet cannot express (durations, large strings, dictionaries).
 func writeParquetWithHint(t *testing.T, rec arrow.RecordBatch, hint *arrow.Schema) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	w, err := pqarrow.NewFileWriter(rec.Schema(), &buf, parquet.NewWriterProperties(), pqarrow.DefaultWriterProps())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.AppendKeyValueMetadata(arrowSchemaKey, encodeArrowSchema(hint)); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return encodeParquet(t, rec, parquet.NewWriterProperties(), hint)
 }
 
 func oneTable(t *testing.T, p *plugin.Plugin) *schema.Table {

@@ -32,6 +32,16 @@ func initDest(t *testing.T, dir string) *plugin.Plugin {
 	return p
 }
 
+// writeRun is one CLI run against the destination in dir: a new Init, then one Write stream.
+func writeRun(t *testing.T, dir string, msgs ...message.WriteMessage) *plugin.Plugin {
+	t.Helper()
+	p := initDest(t, dir)
+	if err := p.WriteAll(context.Background(), msgs); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // eventsTable is a table as the CLI migrates it: its own columns plus _cq_sync_time and _cq_source_name.
 func eventsTable(idNotNull bool) *schema.Table {
 	return &schema.Table{Name: "events", Columns: schema.ColumnList{
@@ -110,25 +120,17 @@ func TestOverwriteDeleteStaleLikeASQLDestination(t *testing.T) {
 	def := eventsTable(true)
 	first, second := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC)
 
-	p := initDest(t, dir)
-	err := p.WriteAll(context.Background(), message.WriteMessages{
+	writeRun(t, dir,
 		&message.WriteMigrateTable{Table: def},
 		&message.WriteInsert{Record: eventRows(def, "s3", first, ids(1, 2)...)},
 		&message.WriteInsert{Record: eventRows(def, "other", first, ids(9)...)},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	)
 	// A new Init (the next CLI run) sees the saved rows; the second sync replaces source s3's rows.
-	p = initDest(t, dir)
-	err = p.WriteAll(context.Background(), message.WriteMessages{
+	p := writeRun(t, dir,
 		&message.WriteMigrateTable{Table: def},
 		&message.WriteInsert{Record: eventRows(def, "s3", second, ids(3)...)},
 		&message.WriteDeleteStale{TableName: "events", SourceName: "s3", SyncTime: second},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	)
 	if got := strings.Join(readIDs(t, p, def), ","); got != "9,3" {
 		t.Fatalf("want the other source's row and the second sync's row, got %s", got)
 	}
@@ -154,27 +156,19 @@ func TestPrimaryKeyUpserts(t *testing.T) {
 	def := eventsTable(true)
 	def.Columns[2].PrimaryKey = true
 	first, second := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC)
-	p := initDest(t, dir)
-	err := p.WriteAll(context.Background(), message.WriteMessages{
+	p := writeRun(t, dir,
 		&message.WriteMigrateTable{Table: def},
 		&message.WriteInsert{Record: eventRows(def, "s3", first, ids(1, 2, 3)...)},
 		&message.WriteInsert{Record: eventRows(def, "s3", second, ids(2, 4, 4)...)},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	)
 	if got := strings.Join(readIDs(t, p, def), ","); got != "1,3,2,4" {
 		t.Fatalf("got %s, want 1,3,2,4", got)
 	}
-	p = initDest(t, dir)
-	err = p.WriteAll(context.Background(), message.WriteMessages{
+	p = writeRun(t, dir,
 		&message.WriteMigrateTable{Table: def},
 		&message.WriteInsert{Record: eventRows(def, "s3", second, ids(3)...)},
 		&message.WriteDeleteStale{TableName: "events", SourceName: "s3", SyncTime: second},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	)
 	if got := strings.Join(readIDs(t, p, def), ","); got != "2,4,3" {
 		t.Fatalf("after a restart, an upsert and DELETESTALE: got %s, want 2,4,3", got)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/cloudquery/plugin-sdk/v4/schema"
 	"github.com/cloudquery/plugin-sdk/v4/types"
@@ -110,13 +111,20 @@ func (r *rowIDs) id(row int64) uuid.UUID {
 	return id
 }
 
-// array is the _cq_id column of rows first … first+n-1. The caller releases it.
+// array is the _cq_id column of rows first … first+n-1, written straight into one buffer.
+// The caller releases it.
 func (r *rowIDs) array(first, n int64) arrow.Array {
-	b := types.NewUUIDBuilder(memory.DefaultAllocator)
-	defer b.Release()
-	b.Reserve(int(n))
+	buf := memory.NewResizableBuffer(memory.DefaultAllocator)
+	defer buf.Release()
+	buf.Resize(int(n) * rowIDBytes)
+	out := buf.Bytes()
 	for i := range n {
-		b.Append(r.id(first + i))
+		id := r.id(first + i)
+		copy(out[i*rowIDBytes:], id[:])
 	}
-	return b.NewArray()
+	data := array.NewData(&arrow.FixedSizeBinaryType{ByteWidth: rowIDBytes}, int(n), []*memory.Buffer{nil, buf}, nil, 0, 0)
+	defer data.Release()
+	storage := array.NewFixedSizeBinaryData(data)
+	defer storage.Release()
+	return array.NewExtensionArrayWithStorage(types.ExtensionTypes.UUID, storage)
 }

@@ -151,3 +151,13 @@ func TestConformRecord(t *testing.T) {
 		t.Fatalf("row 2 of a record starting at object row 10 has the id of row 12: %s vs %s", got, ids.id(12))
 	}
 }
+
+// What _cq_id costs per row: go test -run '^$' -bench RowIDs ./client (take numbers on a quiet machine).
+func BenchmarkRowIDs(b *testing.B) {
+	r := newRowIDs("bucket", &parquetObject{Key: "data/2024/part-0001.parquet", ETag: `"0123456789abcdef0123456789abcdef"`})
+	const rows = 500 // the default rows_per_record
+	b.SetBytes(rows * rowIDBytes)
+	for i := range b.N {
+		r.array(int64(i)*rows, rows).Release()
+	}
+}

@@ -60,7 +60,8 @@ mkdir -p .tools/bin .tools/logs
 building=()
 for spec in "${REGISTRY_TOOLS[@]}"; do
   read -r name pkg version <<< "$spec"
-  built=$(go version -m ".tools/bin/$name" 2>/dev/null | awk '$1=="path"{p=$2} $1=="mod"{v=$3} END{print p"@"v}' || true)
+  # (a missing binary makes `go version` fail: without `|| true`, pipefail and -e would end setup here)
+  built=$({ go version -m ".tools/bin/$name" 2>/dev/null || true; } | awk '$1=="path"{p=$2} $1=="mod"{v=$3} END{print p"@"v}')
   if [ "$built" = "$pkg@$version" ]; then
     echo "$name $version: already installed"
     continue

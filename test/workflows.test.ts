@@ -7,7 +7,7 @@ import { which } from './e2e/process';
 import { runStep } from './run-step';
 import { REPO_ROOT, synthRepository, tempDir } from './synth';
 import { buildProblems, imageJobProblems, pinningProblems, ReleaseExpectations, releaseProblems } from './workflow-policy';
-import { cosignVerifyCommands, githubWorkflowIdentity, PROMOTION_CONCURRENCY_GROUP, ReleaseWorkflow } from '../src';
+import { COSIGN_VERSION, cosignVerifyCommands, CRANE, githubWorkflowIdentity, PROMOTION_CONCURRENCY_GROUP, ReleaseWorkflow } from '../src';
 
 const ACTIONLINT = path.join(REPO_ROOT, '.tools/bin/actionlint');
 const SHELLCHECK = which('shellcheck');
@@ -89,6 +89,12 @@ describe('release.yml', () => {
     expect(lines.filter((l) => !/ # \S/.test(l))).toEqual([]);
     expect(text).toContain('      packages: write # log in to ghcr_io_cq_source_s3_staging and push there\n');
     expect(text).toContain('      id-token: write # keyless signing and attestation: Sigstore certificate for this workflow; log in to gcr_io_gcp_project_id and push there\n');
+  });
+
+  it('installs the crane and cosign versions the loopback registry tests build (scripts/setup.sh)', () => {
+    const setup = fs.readFileSync(path.join(REPO_ROOT, 'scripts/setup.sh'), 'utf8');
+    expect(setup).toContain(`"crane ${CRANE.package} ${CRANE.version}"`);
+    expect(setup).toMatch(new RegExp(`"cosign \\S+ ${COSIGN_VERSION.replace(/\./g, '\\.')}"`));
   });
 
   it('no job restores a cache (this workflow publishes), and only test and promote (crane) set up Go', () => {

@@ -79,7 +79,8 @@ function promoteSummary(): github.workflows.JobStep {
  * moves `latest` back. Its `latest` output is what the GitHub Release's "Latest" follows.
  */
 export function promoteJob(c: ReleaseContext): WorkflowJob {
-  const registries = [stagingRegistry(c, 'pull'), ...publishingRegistries(c)];
+  // Staging in a publishing registry: its push login covers the pull.
+  const registries = [...(c.release.stagingIsPublished ? [] : [stagingRegistry(c, 'pull')]), ...publishingRegistries(c)];
   return {
     name: 'Promote the tested digest to every registry (one promotion at a time)',
     needs: ['build', 'e2e'],

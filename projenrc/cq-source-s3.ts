@@ -25,6 +25,10 @@ export function cqSourceS3(options: RepositoryOptions = {}) {
       Registry.gcr({ project: varRef('GCP_PROJECT_ID') }),
       Registry.ghcr({ owner: 'cq-source-s3' }),
     ],
+    // The release build pushes here by digest, untagged, with the workflow's GITHUB_TOKEN: the build
+    // and end-to-end jobs never hold the Google identity, which only promote and sign (in the
+    // release environment) get.
+    staging: Registry.ghcr({ owner: 'cq-source-s3', namespace: 'staging' }),
     e2e: new S3EndToEnd(),
     setupSteps: [{ name: 'Install test prerequisites', run: 'npx projen setup' }],
     checkSteps: [
@@ -33,6 +37,8 @@ export function cqSourceS3(options: RepositoryOptions = {}) {
       // setup built the CloudQuery CLI that tools/cloudquery pins; the suite runs its own moto.
       { name: 'CloudQuery CLI suite', run: 'npx projen test:cli' },
     ],
+    // setup builds the registry tools and the CloudQuery CLI before the checks on a cold runner.
+    timeoutMinutes: { checks: 45 },
   });
   addTestHarness(project, plugin);
   return { project, plugin };

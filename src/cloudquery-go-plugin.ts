@@ -6,12 +6,13 @@ import { PluginMakefile } from './makefile';
 import { PluginImage, PluginImageOptions } from './plugin-image';
 import { PluginTasks } from './plugin-tasks';
 import { BuildWorkflow } from './workflows/build-workflow';
-import { checkEndToEndJob, EndToEndJob, IEndToEndSuite } from './workflows/end-to-end';
+import { checkEndToEndJob, EndToEndContext, EndToEndJob, IEndToEndSuite } from './workflows/end-to-end';
+import { ReleaseOptions, ReleaseSettings } from './workflows/release-settings';
 import { ReleaseWorkflow } from './workflows/release-workflow';
 import { WorkflowOptions, WorkflowSettings } from './workflows/workflow-settings';
 import { OptionChecker } from './validation';
 
-export interface CloudQueryGoPluginOptions extends Omit<PluginImageOptions, 'goModule' | 'license'>, WorkflowOptions {
+export interface CloudQueryGoPluginOptions extends Omit<PluginImageOptions, 'goModule' | 'license'>, WorkflowOptions, ReleaseOptions {
   /**
    * Facts about the Go module.
    * @default - read from go.mod and the Go sources in the project directory (`readGoModule(project.outdir)`)
@@ -23,8 +24,10 @@ export interface CloudQueryGoPluginOptions extends Omit<PluginImageOptions, 'goM
    */
   readonly license?: string;
   /**
-   * The plugin's end-to-end suite: services, environment and steps for build.yml and release.yml.
-   * @default - none: build.yml runs the checks only, and release.yml checks that the built image reports its version
+   * The plugin's end-to-end suite: services, environment and steps for build.yml (against the
+   * checkout, and against the linux/amd64 image) and release.yml (against the staged image, on
+   * every architecture).
+   * @default - none: build.yml runs the checks only, and the image jobs check that the image reports its version
    */
   readonly e2e?: IEndToEndSuite;
   /**
@@ -76,18 +79,29 @@ export class CloudQueryGoPlugin extends Component {
       license: options.license ?? project.package.license ?? '',
     }, check);
     this.settings = WorkflowSettings.of(project, options, check);
-    const jobs: Partial<Record<'build' | 'release', EndToEndJob>> = {};
+    ReleaseSettings.of(check, options, this.image);
+    const contexts: Record<'checkout' | 'buildImage' | 'release', EndToEndContext> = {
+      checkout: { workflow: 'build', target: 'checkout' },
+      buildImage: { workflow: 'build', target: 'image' },
+      release: { workflow: 'release', target: 'image' },
+    };
+    const jobs: Partial<Record<keyof typeof contexts, EndToEndJob>> = {};
     if (options.e2e) {
-      for (const workflow of ['build', 'release'] as const) jobs[workflow] = checkEndToEndJob(check, options.e2e.job({ workflow }), { workflow });
+      for (const [key, context] of Object.entries(contexts) as [keyof typeof contexts, EndToEndContext][]) {
+        jobs[key] = checkEndToEndJob(check, options.e2e.job(context), context);
+      }
     }
 
     this.dockerfile = new Dockerfile(project, { image: this.image });
     this.dockerignore = new DockerIgnore(project, { image: this.image });
     this.makefile = new PluginMakefile(project, { image: this.image });
     this.tasks = new PluginTasks(project, { image: this.image });
-    this.releaseWorkflow = new ReleaseWorkflow(this.settings.github, { image: this.image, settings: this.settings, e2e: jobs.release });
+    this.releaseWorkflow = new ReleaseWorkflow(this.settings.github, {
+      image: this.image, settings: this.settings, e2e: jobs.release,
+      staging: options.staging, releaseEnvironment: options.releaseEnvironment, nativeRunners: options.nativeRunners,
+    });
     if (options.buildWorkflow ?? true) {
-      this.buildWorkflow = new BuildWorkflow(this.settings.github, { settings: this.settings, e2e: jobs.build });
+      this.buildWorkflow = new BuildWorkflow(this.settings.github, { settings: this.settings, image: this.image, e2e: jobs.checkout, imageE2e: jobs.buildImage });
     }
   }
 }

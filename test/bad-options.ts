@@ -97,7 +97,7 @@ export function badOptionCases(lib: typeof Lib, projen: typeof Projen): BadOptio
     c('a registry id with a dash', () => Registry.ghcr({ owner: 'acme', id: 'my-registry' }), 'Registry.ghcr option "id" is invalid: "my-registry" must be lowercase letters, digits and _, starting with a letter (at most 63)'),
     c('two Google registries with different credentials', plugin(() => ({
       registries: [Registry.gcr({ project: 'acme-one' }), Registry.artifactRegistry({ location: 'us', project: 'acme-two', repository: 'x', auth: { serviceAccount: 'pusher@acme-two.iam.gserviceaccount.com' } })],
-    })), 'ReleaseWorkflow option "image.registries" is invalid: ["gcr_io_acme_one","us_docker_pkg_dev_acme_two_x"] need different login steps with the same id "gcp_auth" (e.g. two Google registries with different auth): one publish job authenticates once per kind'),
+    })), 'ReleaseWorkflow option "image.registries" is invalid: ["gcr_io_acme_one","us_docker_pkg_dev_acme_two_x"] need different login steps with the same id "gcp_auth" (e.g. two Google registries with different auth): one job authenticates once per kind'),
     c('two ECR registries on one host with different roles', plugin(() => ({
       registries: [
         Registry.ecr({ account: '123456789012', region: 'eu-west-1', namespace: 'a', roleToAssume: 'arn:aws:iam::123456789012:role/a' }),
@@ -120,6 +120,16 @@ export function badOptionCases(lib: typeof Lib, projen: typeof Projen): BadOptio
     c('a check step with an unpinned action', plugin(() => ({ checkSteps: [{ uses: 'actions/checkout@v4' }] })), `${P} "checkSteps[0].uses" is invalid: "actions/checkout@v4" must be pinned to a full commit SHA (owner/repo@<40 hex>) or be a local ./action`),
     c('no check steps', plugin(() => ({ checkSteps: [] })), `${P} "checkSteps" is invalid: [] must list at least 1 step`),
     c('a check step splicing a broken expression', plugin(() => ({ checkSteps: [{ run: 'echo ${{ secrets.bad name }} ${{ x }}' }] })), `${P} "checkSteps[0].run" is invalid: "echo \${{ secrets.bad name }} \${{ x }}" has the expression "\${{ secrets.bad name }}": expressions in options must be context paths such as \${{ secrets.NAME }}`),
+    // The release: staging, environment, native runners, timeouts
+    c('a staging that is not a registry', plugin(() => ({ staging: { id: 'x' } as unknown as Lib.IRegistry })), `${P} "staging" is invalid: {"id":"x"} must be a registry (an IRegistry such as Registry.ghcr({ owner, namespace: 'staging' }))`),
+    c('a staging registry with the id of a publishing one', plugin(() => ({ staging: Registry.ghcr({ owner: 'acme', namespace: 'staging', id: 'ghcr_io_acme' }) })), `${P} "staging" is invalid: "ghcr_io_acme" has the id of one of the registries but another prefix: give it its own id`),
+    c('Registry.ghcr namespace with capitals', () => Registry.ghcr({ owner: 'acme', namespace: 'Staging' }), 'Registry.ghcr option "namespace" is invalid: "Staging" must be Docker path components (lowercase letters and digits separated by ".", "_" or "-") joined by "/"'),
+    c('a release environment with a space', plugin(() => ({ releaseEnvironment: 'prod env' })), `${P} "releaseEnvironment" is invalid: "prod env" must be a GitHub environment name (letters, digits, ., _ and -)`),
+    c('a native runner for a platform the image lacks', plugin(() => ({ nativeRunners: { 'linux/s390x': 's390x-runner' } })), `${P} "nativeRunners" is invalid: "linux/s390x" must be one of linux/amd64, linux/arm64`),
+    c('no native runner at all', plugin(() => ({ nativeRunners: {} })), `${P} "nativeRunners" is invalid: {} must name a runner for at least one of the image's platforms (linux/amd64, linux/arm64): the release runs the image before it publishes it`),
+    c('a native runner label with a space', plugin(() => ({ nativeRunners: { 'linux/arm64': 'arm runner' } })), `${P} "nativeRunners.linux/arm64" is invalid: "arm runner" must be a runner label such as ubuntu-24.04-arm (letters, digits, ., _ and -)`),
+    c('a timeout of 0 minutes', plugin(() => ({ timeoutMinutes: { checks: 0 } })), `${P} "timeoutMinutes.checks" is invalid: 0 must be an integer from 1 to 360`),
+    c('a timeout for a job that does not exist', plugin(() => ({ timeoutMinutes: { publish: 10 } as Lib.JobTimeouts })), `${P} "timeoutMinutes" is invalid: "publish" must be one of prepare, checks, image, e2e, promote, sign, release`),
     // The end-to-end suite
     c('a service image tagged LATEST', suite(() => ({ ...okJob, services: { s3: { image: 'localstack/localstack:LATEST' } } })), `${P} "e2e.job(build).services.s3.image" is invalid: "localstack/localstack:LATEST" must be pinned: a version tag (with a digit, e.g. 4.14.0) or an @sha256 digest, never a moving tag such as latest`),
     c('a service image without a tag', suite(() => ({ ...okJob, services: { s3: { image: 'localstack/localstack' } } })), `${P} "e2e.job(build).services.s3.image" is invalid: "localstack/localstack" must be pinned: a version tag (with a digit, e.g. 4.14.0) or an @sha256 digest, never a moving tag such as latest`),
@@ -137,6 +147,9 @@ export function badOptionCases(lib: typeof Lib, projen: typeof Projen): BadOptio
     c('a Makefile target help of two lines', (outdir) => {
       new CloudQueryGoPlugin(project(outdir), base()).makefile.addTarget({ name: 'lint', help: 'Lint\nall', recipe: ['golangci-lint run'] });
     }, 'PluginMakefile.addTarget option "help" is invalid: "Lint\\nall" must be one line of 1 to 200 printable characters'),
+    c('a build.yml job without a timeout', (outdir) => {
+      new CloudQueryGoPlugin(project(outdir), base()).buildWorkflow!.addJob('self-mutation', { runsOn: ['ubuntu-24.04'], grants: new lib.Grants(), timeoutMinutes: 0, steps: [{ run: 'true' }] });
+    }, 'PinnedWorkflow option "jobs.self-mutation.timeoutMinutes" is invalid: 0 must be an integer from 1 to 360'),
     c('a container env name with a dash', suite(() => ({ ...okJob, containerEnv: { 'AWS-REGION': 'x' } })), `${P} "e2e.job(build).containerEnv" is invalid: "AWS-REGION" must be an environment variable name (letters, digits and _, not starting with a digit)`),
   ];
 }

@@ -4,7 +4,7 @@ import { DockerfileParser } from 'dockerfile-ast';
 import { javascript } from 'projen';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { buildProblems, releaseProblems } from './workflow-policy';
+import { buildProblems, imageJobProblems, releaseProblems } from './workflow-policy';
 import { runStep } from './run-step';
 import { synthQuietly, tempDir, tempNodeProject } from './synth';
 import { CloudQueryGoPlugin, CloudQueryGoPluginOptions, EndToEndContext, idFromPrefix, readGoModule, Registry, varRef } from '../src';
@@ -66,18 +66,34 @@ describe('CloudQueryGoPlugin in another plugin repository', () => {
       expect(out.read('.dockerignore')).toContain('*\n!go.mod\n!go.sum\n!client/\n!main.go\n!resources/\n');
     });
 
-    it('the release workflow keeps every safety property', () => {
+    it('the release workflow keeps every safety property; s390x has no native runner, so no leg', () => {
       const text = out.read('.github/workflows/release.yml');
-      expect(releaseProblems(out.release, text, ['linux/amd64', 'linux/arm64', 'linux/s390x'])).toEqual([]);
+      expect(releaseProblems(out.release, text, {
+        platforms: ['linux/amd64', 'linux/arm64', 'linux/s390x'], registries: 3, legs: { 'linux/amd64': 'ubuntu-24.04', 'linux/arm64': 'ubuntu-24.04-arm' },
+      })).toEqual([]);
     });
 
-    it('each registry contributes its login: Google WIF, AWS OIDC role and ECR login, GITHUB_TOKEN', () => {
-      const publish = out.release.jobs.publish;
-      expect(publish.permissions).toEqual({ 'contents': 'read', 'id-token': 'write', 'packages': 'write' });
-      expect(steps(publish, 'google-github-actions/auth')).toHaveLength(1);
-      expect(steps(publish, 'aws-actions/configure-aws-credentials').map((s: any) => s.with)).toEqual([{ 'role-to-assume': '${{ vars.AWS_ROLE_TO_ASSUME }}', 'aws-region': 'eu-west-1' }]);
-      expect(steps(publish, 'aws-actions/amazon-ecr-login').map((s: any) => s.with)).toEqual([{ 'registries': '123456789012', 'mask-password': true }]);
-      expect(steps(publish, 'docker/login-action').map((s: any) => s.with.registry)).toEqual(['europe-west1-docker.pkg.dev', 'ghcr.io']);
+    it('each registry contributes its login to promote and sign: Google WIF, AWS OIDC role and ECR login, GITHUB_TOKEN', () => {
+      for (const job of [out.release.jobs.promote, out.release.jobs.sign]) {
+        expect(job.permissions).toEqual(expect.objectContaining({ 'contents': 'read', 'id-token': 'write', 'packages': 'write' }));
+        expect(steps(job, 'google-github-actions/auth')).toHaveLength(1);
+        expect(steps(job, 'aws-actions/configure-aws-credentials').map((s: any) => s.with)).toEqual([{ 'role-to-assume': '${{ vars.AWS_ROLE_TO_ASSUME }}', 'aws-region': 'eu-west-1' }]);
+        expect(steps(job, 'aws-actions/amazon-ecr-login').map((s: any) => s.with)).toEqual([{ 'registries': '123456789012', 'mask-password': true }]);
+        expect(steps(job, 'docker/login-action').map((s: any) => s.with.registry)).toEqual(['europe-west1-docker.pkg.dev', 'ghcr.io']);
+      }
+    });
+
+    it('without a staging option the first registry stages the build: build and e2e log in there, inside the release environment', () => {
+      const { build, e2e } = out.release.jobs;
+      const staged = 'type=image,name=europe-west1-docker.pkg.dev/acme-images/plugins/cq-source-foo,push-by-digest=true,name-canonical=true,push=true,rewrite-timestamp=true';
+      expect(build.steps.find((s: any) => s.id === 'build').with.outputs).toBe(staged);
+      for (const job of [build, e2e]) {
+        expect(job.environment).toBe('release');
+        expect(job.permissions['id-token']).toBe('write');
+        expect(steps(job, 'google-github-actions/auth')).toHaveLength(1);
+        expect(steps(job, 'aws-actions/configure-aws-credentials')).toHaveLength(0);
+      }
+      expect(out.release.jobs.promote.steps.find((s: any) => s.id === 'promote').env.SOURCE).toBe('europe-west1-docker.pkg.dev/acme-images/plugins/cq-source-foo');
     });
 
     it('the configuration check demands only the variables these registries read: no GCP_PROJECT_ID', () => {
@@ -88,10 +104,10 @@ describe('CloudQueryGoPlugin in another plugin repository', () => {
       expect(r.stdout.trim()).toBe('::error::registry r_123456789012_dkr_ecr_eu_west_1_amazonaws_com_cloudquery: repository variables or secrets not set: AWS_ROLE_TO_ASSUME');
     });
 
-    it('without a suite, the e2e job builds the image as publish does and checks it reports the release version', () => {
+    it('without a suite, each e2e leg pulls the staged digest and checks it reports the release version', () => {
       const e2e = out.release.jobs.e2e;
       expect(e2e.services).toBeUndefined();
-      expect(e2e.steps.map((s: any) => s.name)).toEqual(['Check out', 'Set up Buildx', 'Build the image (linux/amd64, same Dockerfile, args and cache as publish)', 'The image reports the release version']);
+      expect(e2e.steps.map((s: any) => s.name)).toEqual(['Authenticate to Google Cloud (Workload Identity Federation)', 'Log in to europe-west1-docker.pkg.dev', 'Pull the staged image by digest', 'The image reports the version it was built with']);
       const check = e2e.steps[3];
       const docker = (output: string) => `echo "${output}"`;
       expect(runStep(check, { IMAGE: 'x', VERSION: 'v1.2.3' }, { docker: docker('cq-source-foo version v1.2.3') }).status).toBe(0);
@@ -100,9 +116,11 @@ describe('CloudQueryGoPlugin in another plugin repository', () => {
       expect(wrong.stdout).toContain('::error::the image reports "cq-source-foo version development", not version v1.2.3');
     });
 
-    it('build.yml runs the checks (npx projen test) and no end-to-end steps', () => {
+    it('build.yml runs the checks (npx projen test) and no end-to-end steps; its image job builds the three platforms and runs amd64', () => {
       expect(buildProblems(out.build, out.read('.github/workflows/build.yml'), ['npx projen test'])).toEqual([]);
+      expect(imageJobProblems(out.build, ['linux/amd64', 'linux/arm64', 'linux/s390x'])).toEqual([]);
       expect(out.build.jobs.build.services).toBeUndefined();
+      expect(out.build.jobs.image.services).toBeUndefined();
     });
   });
 
@@ -111,14 +129,14 @@ describe('CloudQueryGoPlugin in another plugin repository', () => {
 
     it('get distinct ids, outputs and release-note sections, and one Google login', () => {
       expect(out.plugin.image.registries.map((r) => r.id)).toEqual(['gcr_io_acme_one', 'gcr_io_second_project']);
-      expect(out.release.jobs.prepare.steps.find((s: any) => s.id === 'tags').env.IMAGES)
-        .toBe('gcr_io_acme_one=gcr.io/acme-one/cq-source-foo,gcr_io_second_project=gcr.io/${{ vars.SECOND_PROJECT }}/cq-source-foo');
-      expect(Object.keys(out.release.jobs.prepare.outputs)).toEqual(expect.arrayContaining(['refs_gcr_io_acme_one', 'refs_gcr_io_second_project']));
+      expect(out.release.jobs.promote.steps.find((s: any) => s.id === 'promote').env).toEqual(expect.objectContaining({
+        IMAGE_GCR_IO_ACME_ONE: 'gcr.io/acme-one/cq-source-foo', IMAGE_GCR_IO_SECOND_PROJECT: 'gcr.io/${{ vars.SECOND_PROJECT }}/cq-source-foo',
+      }));
       const run = out.release.jobs.release.steps[0].run;
       expect(run).toContain('echo "### $IMAGE_GCR_IO_ACME_ONE"');
       expect(run).toContain('echo "### $IMAGE_GCR_IO_SECOND_PROJECT"');
-      expect(steps(out.release.jobs.publish, 'google-github-actions/auth')).toHaveLength(1);
-      expect(steps(out.release.jobs.publish, 'docker/login-action')).toHaveLength(1);
+      expect(steps(out.release.jobs.promote, 'google-github-actions/auth')).toHaveLength(1);
+      expect(steps(out.release.jobs.promote, 'docker/login-action')).toHaveLength(1);
     });
 
     it('only the second demands its project variable', () => {
@@ -142,8 +160,9 @@ describe('CloudQueryGoPlugin in another plugin repository', () => {
 
     it('as projen\'s own workflows read them', () => {
       for (const doc of [out.release, out.build]) {
-        for (const job of Object.values<any>(doc.jobs)) {
-          expect(job['runs-on']).toEqual(['self-hosted', 'linux']);
+        for (const [id, job] of Object.entries<any>(doc.jobs)) {
+          // The end-to-end legs run each platform on a runner of its own architecture (nativeRunners).
+          expect(job['runs-on']).toEqual(id === 'e2e' ? '${{ matrix.runner }}' : ['self-hosted', 'linux']);
           for (const s of steps(job, 'actions/setup-node')) expect(s.with['node-version']).toBe('22.12.0');
         }
       }
@@ -172,9 +191,11 @@ describe('CloudQueryGoPlugin in another plugin repository', () => {
         },
       },
     });
-    expect(asked).toEqual([{ workflow: 'build' }, { workflow: 'release' }]);
+    expect(asked).toEqual([{ workflow: 'build', target: 'checkout' }, { workflow: 'build', target: 'image' }, { workflow: 'release', target: 'image' }]);
     expect(out.build.jobs.build.services.minio).toEqual({ image: 'minio/minio:RELEASE.2025-01-01', ports: [9000], options: '--health-cmd "true"' });
     expect(out.build.jobs.build.steps.at(-1)).toMatchObject({ name: 'Suite', run: 'npx projen e2e' });
+    expect(out.build.jobs.image.services.minio.options).toBe('--health-cmd "true"');
+    expect(out.build.jobs.image.steps.find((s: any) => s.name === 'Start the plugin container').env.FOO_TOKEN).toBe('test');
     const e2e = out.release.jobs.e2e;
     expect(e2e.services.minio.options).toBe('--health-cmd "true"');
     const start = e2e.steps.find((s: any) => s.name === 'Start the plugin container');

@@ -2,18 +2,53 @@
 
 type Doc = Record<string, any>;
 const SHA_PIN = /^[^@\s]+@[0-9a-f]{40}$/;
-const WRITERS = new Set(['publish', 'release']);
+/** The package's programs: workflows run them as programs, never through a projen task. */
+const BINS = ['image-tags', 'tag-release', 'promote', 'sign-image'];
+/** What tags, copies, signs or publishes an image, in a run script. */
+const TAGGING = /\b(?:crane\s+(?:tag|copy|cp|push|mutate|append)|docker\s+(?:tag|push|buildx\s+imagetools)|regctl|cosign\s+(?:sign|attest)|gh\s+release|npx --no -- (?:promote|sign-image))\b/;
+/** `if:` conditions that let a job run although a job it needs failed or was cancelled. */
+const RUNS_ANYWAY = /always\(\)|failure\(\)|cancelled\(\)|!\s*success\(\)/;
+/** A run step that compiles Go (directly or through the project's checks). */
+const COMPILES_GO = /\bgo (?:build|install|test|vet|run|generate)\b|\bnpx projen (?:test|build)/;
+
+export interface ReleaseExpectations {
+  /** The image's platforms. */
+  readonly platforms: readonly string[];
+  /** How many registries the release publishes to. */
+  readonly registries: number;
+  /** platform → runner of the end-to-end matrix. */
+  readonly legs: Readonly<Record<string, string>>;
+  /** The protected environment's name. */
+  readonly environment?: string;
+  /** Secrets a job outside the environment may read (e.g. an emulator token in e2e). */
+  readonly e2eSecrets?: readonly string[];
+}
 
 function jobs(doc: Doc): [string, Doc][] {
   return Object.entries(doc.jobs ?? {});
 }
 
-function needsOf(job: Doc): string[] {
-  return job.needs === undefined ? [] : [job.needs].flat();
+function needsOf(job: Doc | undefined): string[] {
+  return job?.needs === undefined ? [] : [job.needs].flat();
 }
 
-function stepsUsing(job: Doc, action: string): Doc[] {
-  return (job.steps ?? []).filter((s: Doc) => typeof s.uses === 'string' && s.uses.startsWith(`${action}@`));
+/** Every job `id` needs, directly or through the jobs it needs. */
+export function upstream(doc: Doc, id: string, seen = new Set<string>()): Set<string> {
+  for (const n of needsOf(doc.jobs?.[id])) {
+    if (!seen.has(n)) {
+      seen.add(n);
+      upstream(doc, n, seen);
+    }
+  }
+  return seen;
+}
+
+function stepsUsing(job: Doc | undefined, action: string): Doc[] {
+  return (job?.steps ?? []).filter((s: Doc) => typeof s.uses === 'string' && s.uses.startsWith(`${action}@`));
+}
+
+function runs(job: Doc | undefined): string[] {
+  return (job?.steps ?? []).map((s: Doc) => s.run).filter((r: unknown): r is string => typeof r === 'string');
 }
 
 /** Every `uses:` is pinned to a commit SHA and carries a `# <version>` comment. */
@@ -29,16 +64,18 @@ export function pinningProblems(yamlText: string): string[] {
 }
 
 /**
- * Properties shared by every workflow: no token by default, no emulation, pinned service images,
- * no expression spliced into a script (values reach scripts as environment variables), and the
- * package's bins called as programs (`npx --no <bin> …`), never through a projen task with arguments.
+ * Properties shared by every workflow: no token by default, a deadline on every job, no
+ * emulation, pinned service images, no expression spliced into a script (values reach scripts as
+ * environment variables), and the package's bins called as programs (`npx --no -- <bin> …`),
+ * never through a projen task.
  */
 export function commonProblems(doc: Doc, yamlText: string): string[] {
   const problems = [...pinningProblems(yamlText)];
   if (JSON.stringify(doc.permissions) !== '{}') problems.push('workflow-level permissions must be {}');
   for (const [id, job] of jobs(doc)) {
     if (!job.permissions) problems.push(`job ${id} has no permissions block`);
-    if (stepsUsing(job, 'docker/setup-qemu-action').length > 0) problems.push(`job ${id} sets up QEMU: the builder must cross-compile instead`);
+    if (!Number.isInteger(job['timeout-minutes']) || job['timeout-minutes'] < 1) problems.push(`job ${id} has no timeout-minutes`);
+    if (stepsUsing(job, 'docker/setup-qemu-action').length > 0) problems.push(`job ${id} sets up QEMU: the builder must cross-compile and each platform run on its own runner`);
     for (const [sid, service] of Object.entries<Doc>(job.services ?? {})) {
       if (!/@sha256:[0-9a-f]{64}$|:(?![\w.-]*latest)[\w.-]*[0-9][\w.-]*$/i.test(service.image)) problems.push(`job ${id}: service ${sid} image "${service.image}" is not pinned to a version`);
       if (service.options !== undefined && typeof service.options !== 'string') problems.push(`job ${id}: service ${sid} options must be one string`);
@@ -47,55 +84,193 @@ export function commonProblems(doc: Doc, yamlText: string): string[] {
       if (typeof step.run !== 'string') continue;
       if (step.run.includes('${{')) problems.push(`job ${id} step "${step.name}" splices an expression into its script`);
       if (/npx projen [\w:-]+ +[^|;&\n]/.test(step.run)) problems.push(`job ${id} step "${step.name}" passes arguments through a projen task`);
+      if (new RegExp(`npx projen (?:${BINS.join('|')})\\b`).test(step.run)) problems.push(`job ${id} step "${step.name}" runs a package bin through projen instead of as a program`);
       if (/\bnpx (?!projen\b|--no -- )/.test(step.run)) problems.push(`job ${id} step "${step.name}" runs npx without "--no --" (npx would read the arguments as its own options)`);
     }
   }
   return problems;
 }
 
-export function releaseProblems(doc: Doc, yamlText: string, platforms: readonly string[]): string[] {
+/** The one job graph of a release: build once, test those bytes on every architecture, promote, sign, release. */
+function graphProblems(doc: Doc): string[] {
+  const problems: string[] = [];
+  const required: [string, string[]][] = [
+    ['prepare', []], ['test', ['prepare']], ['build', ['prepare', 'test']], ['e2e', ['build']],
+    ['promote', ['build', 'e2e']], ['sign', ['promote']], ['release', ['promote', 'sign']],
+  ];
+  for (const [job, needs] of required) {
+    if (!doc.jobs?.[job]) {
+      problems.push(`job ${job} is missing`);
+      continue;
+    }
+    for (const n of needs) if (!needsOf(doc.jobs[job]).includes(n)) problems.push(`job ${job} must need ${n}`);
+  }
+  for (const [id, job] of jobs(doc)) {
+    if (id !== 'prepare' && RUNS_ANYWAY.test(String(job.if ?? ''))) problems.push(`job ${id} runs although a job it needs failed (if: ${job.if})`);
+    if (job['continue-on-error'] !== undefined && job['continue-on-error'] !== false) problems.push(`job ${id} continues on error: the jobs after it would run on a failure`);
+  }
+  return problems;
+}
+
+/** Nothing is tagged, copied, signed or released by a job that runs before every end-to-end leg passed. */
+function taggedBeforeE2eProblems(doc: Doc): string[] {
+  const problems: string[] = [];
+  for (const [id, job] of jobs(doc)) {
+    if (id === 'e2e' || upstream(doc, id).has('e2e')) continue;
+    for (const s of stepsUsing(job, 'docker/build-push-action')) {
+      const w = s.with ?? {};
+      if (w.tags !== undefined) problems.push(`job ${id} tags the image before e2e (build-push tags: ${w.tags})`);
+      if (w.push === true) problems.push(`job ${id} pushes by tag before e2e (build-push push: true)`);
+      if (w.outputs !== undefined && !/push-by-digest=true/.test(w.outputs)) problems.push(`job ${id} pushes without push-by-digest=true before e2e`);
+      if (/name=[^,]*:[^,/]*(,|$)/.test(String(w.outputs ?? ''))) problems.push(`job ${id} names a tag in its build output before e2e`);
+    }
+    for (const r of runs(job)) if (TAGGING.test(r)) problems.push(`job ${id} tags, copies, signs or releases before e2e: ${r.match(TAGGING)![0]}`);
+    if (stepsUsing(job, 'docker/metadata-action').length > 0) problems.push(`job ${id} computes image tags with docker/metadata-action before e2e`);
+  }
+  return problems;
+}
+
+function buildJobProblems(doc: Doc, platforms: readonly string[]): string[] {
+  const problems: string[] = [];
+  const build = doc.jobs?.build;
+  const pushes = stepsUsing(build, 'docker/build-push-action');
+  if (pushes.length !== 1) return [`job build must have exactly one build-push step (build once), not ${pushes.length}`];
+  const w = pushes[0].with ?? {};
+  if (w.platforms !== platforms.join(',')) problems.push(`the build's platforms "${w.platforms}" differ from the image platforms "${platforms.join(',')}"`);
+  for (const want of ['type=image', 'push-by-digest=true', 'push=true', 'rewrite-timestamp=true']) {
+    if (!String(w.outputs ?? '').split(',').includes(want)) problems.push(`the build output lacks ${want}`);
+  }
+  if (!/^SOURCE_DATE_EPOCH=\$\{\{ needs\.prepare\.outputs\.source_date_epoch \}\}$/m.test(String(w['build-args'] ?? ''))) problems.push('the build must set SOURCE_DATE_EPOCH from the commit time (prepare)');
+  if (w.provenance !== false || w.sbom !== false) problems.push('the build must not attach BuildKit attestations (unsigned unknown/unknown entries, a new digest every build)');
+  if (w['cache-to'] !== undefined) problems.push('the release build must not write the layer cache');
+  if (build.outputs?.digest !== `\${{ steps.${pushes[0].id}.outputs.digest }}`) problems.push('job build must output the digest of its build step');
+  return problems;
+}
+
+function e2eProblems(doc: Doc, legs: Readonly<Record<string, string>>): string[] {
+  const problems: string[] = [];
+  const e2e = doc.jobs?.e2e;
+  if (!e2e) return [];
+  const include: Doc[] = e2e.strategy?.matrix?.include ?? [];
+  const got = Object.fromEntries(include.map((l) => [l.platform, l.runner]));
+  for (const [platform, runner] of Object.entries(legs)) {
+    if (got[platform] !== runner) problems.push(`e2e must run ${platform} on ${runner} (has ${got[platform] ?? 'no leg'})`);
+  }
+  for (const platform of Object.keys(got)) if (!(platform in legs)) problems.push(`e2e has an unexpected leg ${platform}`);
+  if (Object.keys(e2e.strategy?.matrix ?? {}).some((k) => k !== 'include')) problems.push('the e2e matrix must list its legs under include only');
+  if (e2e['runs-on'] !== '${{ matrix.runner }}') problems.push('each e2e leg must run on its own runner (runs-on: ${{ matrix.runner }})');
+  if (stepsUsing(e2e, 'docker/build-push-action').length > 0) problems.push('e2e rebuilds the image instead of testing the built digest');
+  const pulled = (e2e.steps ?? []).some((s: Doc) => typeof s.run === 'string' && /docker pull "\$IMAGE"/.test(s.run) && /@\$\{\{ needs\.build\.outputs\.digest \}\}$/.test(s.env?.IMAGE ?? ''));
+  if (!pulled) problems.push('e2e must pull the staged image by the build\'s digest');
+  return problems;
+}
+
+function promoteProblems(doc: Doc): string[] {
+  const problems: string[] = [];
+  const promote = doc.jobs?.promote;
+  if (!promote) return [];
+  const c = promote.concurrency ?? {};
+  if (typeof c.group !== 'string' || c.group.includes('${{') || c.group === doc.concurrency?.group) {
+    problems.push('promote\'s concurrency group must be one constant for the whole repository (one promotion at a time, whatever the tag)');
+  }
+  if (c['cancel-in-progress'] !== false) problems.push('promote must never be cancelled by another promotion');
+  const step = (promote.steps ?? []).find((s: Doc) => typeof s.run === 'string' && /npx --no -- promote /.test(s.run));
+  if (!step) return [...problems, 'promote does not run the promote bin'];
+  if (!/--remote=/.test(step.run) || /--existing/.test(step.run)) problems.push('promote must read the release tags from the remote at promote time (--remote), never from a list computed earlier');
+  if (!/--github-output/.test(step.run)) problems.push('promote must write its outputs (--github-output)');
+  if (step.env?.DIGEST !== '${{ needs.build.outputs.digest }}') problems.push('promote must promote the digest the build pushed and e2e tested');
+  if (promote.outputs?.latest !== `\${{ steps.${step.id}.outputs.latest }}`) problems.push('promote must output latest from the promote bin');
+  return problems;
+}
+
+function signProblems(doc: Doc, images: number): string[] {
+  const problems: string[] = [];
+  const sign = doc.jobs?.sign;
+  if (!sign) return [];
+  const digest = '${{ needs.promote.outputs.digest }}';
+  if (stepsUsing(sign, 'sigstore/cosign-installer').length !== 1) problems.push('sign must install cosign with sigstore/cosign-installer');
+  const signStep = (sign.steps ?? []).find((s: Doc) => typeof s.run === 'string' && /npx --no -- sign-image /.test(s.run));
+  if (!signStep) problems.push('sign does not run the sign-image bin');
+  else {
+    if (signStep.env?.DIGEST !== digest) problems.push('sign must sign the promoted digest');
+    if (!/identity="\$GITHUB_SERVER_URL\/\$GITHUB_WORKFLOW_REF"/.test(signStep.run) || !/--identity="\$identity"/.test(signStep.run)) problems.push('sign must verify with this workflow\'s identity');
+    if ((signStep.run.match(/--image=/g) ?? []).length !== images) problems.push(`sign must sign in every registry (${images})`);
+  }
+  const attests = stepsUsing(sign, 'actions/attest-build-provenance');
+  if (attests.length !== images) problems.push(`sign must attest in every registry (${images}), not ${attests.length}`);
+  for (const a of attests) {
+    if (a.with?.['subject-digest'] !== digest || a.with?.['push-to-registry'] !== true) problems.push('each attestation must be of the promoted digest, pushed to its registry');
+  }
+  if (sign.permissions?.['id-token'] !== 'write' || sign.permissions?.attestations !== 'write') problems.push('sign needs id-token: write and attestations: write');
+  return problems;
+}
+
+function releaseJobProblems(doc: Doc): string[] {
+  const problems: string[] = [];
+  const release = doc.jobs?.release;
+  const step = (release?.steps ?? []).find((s: Doc) => typeof s.run === 'string' && /gh release create/.test(s.run));
+  if (!step) return ['release does not run gh release create'];
+  const create = step.run.split('\n').find((l: string) => /gh release create/.test(l)) ?? '';
+  if (!create.includes('--verify-tag')) problems.push('gh release create must --verify-tag');
+  if (!/--latest="\$LATEST"/.test(step.run) || step.env?.LATEST !== '${{ needs.promote.outputs.latest }}') problems.push('the release\'s --latest must come from promote\'s latest output (our tag rule), never from GitHub\'s');
+  if (!/--prerelease="\$PRERELEASE"/.test(step.run) || step.env?.PRERELEASE !== '${{ needs.promote.outputs.prerelease }}') problems.push('release must mark prerelease tags as prereleases (promote\'s output)');
+  if (!/gh release view [^\n]*\n[^\n]*gh release edit/.test(step.run)) problems.push('release must edit the release when it exists (re-runnable)');
+  return problems;
+}
+
+/** No setup action restores a cache in a publishing workflow, and only jobs that compile Go set it up. */
+function toolchainProblems(doc: Doc): string[] {
+  const problems: string[] = [];
+  for (const [id, job] of jobs(doc)) {
+    for (const s of stepsUsing(job, 'actions/setup-go')) {
+      if (s.with?.cache !== false) problems.push(`job ${id}: setup-go restores a cache in a publishing workflow`);
+      if (!runs(job).some((r) => COMPILES_GO.test(r))) problems.push(`job ${id} sets up Go but compiles nothing`);
+    }
+    for (const s of stepsUsing(job, 'actions/setup-node')) {
+      if (s.with?.cache !== undefined || s.with?.['package-manager-cache'] !== false) problems.push(`job ${id}: setup-node restores a cache in a publishing workflow`);
+    }
+    for (const s of stepsUsing(job, 'actions/cache')) problems.push(`job ${id} uses actions/cache in a publishing workflow (${s.name})`);
+  }
+  return problems;
+}
+
+/** Jobs that hold an OIDC token (cloud identities, Sigstore) run in the protected environment; secrets stay there too. */
+function credentialProblems(doc: Doc, environment: string, e2eSecrets: readonly string[]): string[] {
+  const problems: string[] = [];
+  for (const [id, job] of jobs(doc)) {
+    const inEnvironment = job.environment === environment || job.environment?.name === environment;
+    if (job.permissions?.['id-token'] === 'write' && !inEnvironment) problems.push(`job ${id} can request OIDC tokens outside the ${environment} environment`);
+    const secrets = [...JSON.stringify(job).matchAll(/secrets\.(\w+)/g)].map((m) => m[1]).filter((s) => s !== 'GITHUB_TOKEN');
+    const allowed = inEnvironment ? secrets : id === 'e2e' ? e2eSecrets : [];
+    const leaked = secrets.filter((s) => !allowed.includes(s));
+    if (leaked.length > 0) problems.push(`job ${id} sees secrets ${leaked.join(', ')} outside the ${environment} environment`);
+  }
+  for (const id of ['promote', 'sign']) {
+    const env = doc.jobs?.[id]?.environment;
+    if (doc.jobs?.[id] && env !== environment && env?.name !== environment) problems.push(`job ${id} must run in the ${environment} environment`);
+  }
+  return problems;
+}
+
+export function releaseProblems(doc: Doc, yamlText: string, expected: ReleaseExpectations): string[] {
   const problems = commonProblems(doc, yamlText);
-  const j = doc.jobs ?? {};
   const on = doc.on ?? {};
   if (Object.keys(on).join() !== 'push' || on.push.branches || !on.push.tags?.length) problems.push('release must trigger only on pushed tags');
   if (doc.concurrency?.['cancel-in-progress'] !== false || !String(doc.concurrency?.group).includes('github.ref_name')) {
     problems.push('concurrency must be per tag and never cancel a running release');
   }
-  const order: [string, string[]][] = [['test', ['prepare']], ['e2e', ['test']], ['publish', ['prepare', 'test', 'e2e']], ['release', ['publish']]];
-  for (const [job, required] of order) {
-    if (!j[job]) {
-      problems.push(`job ${job} is missing`);
-      continue;
-    }
-    for (const r of required) if (!needsOf(j[job]).includes(r)) problems.push(`job ${job} must need ${r}`);
-  }
-  for (const [id, job] of jobs(doc)) {
-    const writes = Object.entries(job.permissions ?? {}).filter(([, v]) => v === 'write').map(([k]) => k);
-    if (writes.length > 0 && !WRITERS.has(id)) problems.push(`job ${id} has write permissions (${writes.join(', ')})`);
-    const secrets = [...JSON.stringify(job).matchAll(/secrets\.(\w+)/g)].map((m) => m[1]);
-    const allowed = id === 'e2e' ? ['LOCALSTACK_AUTH_TOKEN'] : WRITERS.has(id) ? secrets : [];
-    const leaked = secrets.filter((s) => !allowed.includes(s));
-    if (leaked.length > 0) problems.push(`job ${id} sees secrets ${leaked.join(', ')}`);
-  }
-  const push = j.publish ? stepsUsing(j.publish, 'docker/build-push-action')[0]?.with : undefined;
-  if (!push) {
-    problems.push('publish has no build-push step');
-  } else {
-    if (push.platforms !== platforms.join(',')) problems.push(`publish platforms "${push.platforms}" differ from the image platforms "${platforms.join(',')}"`);
-    if (push.tags !== '${{ needs.prepare.outputs.refs }}') problems.push('publish tags must come from the prepare job outputs');
-    if (push.push !== true) problems.push('publish must push');
-    if (push.sbom !== true || push.provenance !== 'mode=max') problems.push('publish must attach an SBOM and max provenance');
-    const tested = j.e2e ? stepsUsing(j.e2e, 'docker/build-push-action')[0]?.with : undefined;
-    if (!tested) problems.push('e2e does not build the image');
-    else {
-      for (const key of ['context', 'build-args', 'cache-from', 'cache-to']) {
-        if (tested[key] !== push[key]) problems.push(`e2e and publish build with different ${key}`);
-      }
-      if (tested.push !== false || tested.load !== true) problems.push('e2e must load the image without pushing');
-    }
-  }
-  if (!/--prerelease/.test(JSON.stringify(j.release ?? {}))) problems.push('release must mark prerelease tags as prereleases');
-  return problems;
+  return [
+    ...problems,
+    ...graphProblems(doc),
+    ...taggedBeforeE2eProblems(doc),
+    ...buildJobProblems(doc, expected.platforms),
+    ...e2eProblems(doc, expected.legs),
+    ...promoteProblems(doc),
+    ...signProblems(doc, expected.registries),
+    ...releaseJobProblems(doc),
+    ...toolchainProblems(doc),
+    ...credentialProblems(doc, expected.environment ?? 'release', expected.e2eSecrets ?? []),
+  ];
 }
 
 export function buildProblems(doc: Doc, yamlText: string, mustRun: string[], branch = 'main'): string[] {
@@ -104,10 +279,30 @@ export function buildProblems(doc: Doc, yamlText: string, mustRun: string[], bra
   for (const [id, job] of jobs(doc)) {
     if (Object.values(job.permissions ?? {}).some((v) => v !== 'read')) problems.push(`job ${id} must be read-only`);
     if (/secrets\./.test(JSON.stringify(job))) problems.push(`job ${id} must see no secrets`);
+    for (const s of stepsUsing(job, 'docker/build-push-action')) {
+      const w = s.with ?? {};
+      if (w.push !== false || w.outputs !== undefined) problems.push(`job ${id} must not push an image`);
+      if (w['cache-to'] !== undefined && w['cache-to'] !== `\${{ github.ref == 'refs/heads/${branch}' && 'type=gha,mode=max' || '' }}`) {
+        problems.push(`job ${id} must write the layer cache on ${branch} only`);
+      }
+    }
   }
-  const runs = jobs(doc).flatMap(([, job]) => (job.steps ?? []).map((s: Doc) => s.run ?? '')).join('\n');
+  const allRuns = jobs(doc).flatMap(([, job]) => runs(job)).join('\n');
   for (const needed of ['git diff --exit-code', ...mustRun]) {
-    if (!runs.includes(needed)) problems.push(`build does not run "${needed}"`);
+    if (!allRuns.includes(needed)) problems.push(`build does not run "${needed}"`);
   }
+  return problems;
+}
+
+/** build.yml's image job: every platform built, the layer cache written on the default branch only, the amd64 image run. */
+export function imageJobProblems(doc: Doc, platforms: readonly string[], branch = 'main'): string[] {
+  const problems: string[] = [];
+  const image = doc.jobs?.image;
+  if (!image) return ['build.yml has no image job'];
+  const builds = stepsUsing(image, 'docker/build-push-action').map((s) => s.with ?? {});
+  if (!builds.some((w) => w.platforms === platforms.join(','))) problems.push(`the image job must build every platform (${platforms.join(',')})`);
+  if (!builds.some((w) => w['cache-to'] === `\${{ github.ref == 'refs/heads/${branch}' && 'type=gha,mode=max' || '' }}`)) problems.push(`the image job must write the layer cache on ${branch} (so release builds start warm)`);
+  if (!builds.some((w) => w.platforms === 'linux/amd64' && w.load === true)) problems.push('the image job must load the linux/amd64 image');
+  if (!runs(image).some((r) => /docker run --rm "\$IMAGE" --version/.test(r))) problems.push('the image job must run the image');
   return problems;
 }

@@ -1,6 +1,5 @@
 import { github } from 'projen';
-import { ContainerRegistry } from './registry';
-import { PATH_COMPONENT } from '../docker-reference';
+import { checkNamespace, ContainerRegistry } from './registry';
 import { ACTIONS, uses } from '../workflows/actions';
 import { literalOrConfiguration } from '../workflows/expressions';
 import { OptionChecker } from '../validation';
@@ -11,7 +10,7 @@ export interface EcrOptions {
   /** The AWS region, e.g. `eu-west-1`, or a `${{ vars.NAME }}` expression. */
   readonly region: string;
   /**
-   * The IAM role the publish job assumes through GitHub's OIDC provider (`arn:aws:iam::<account>:role/<name>`), or a `${{ vars.NAME }}` expression.
+   * The IAM role the jobs that push or pull here assume through GitHub's OIDC provider (`arn:aws:iam::<account>:role/<name>`), or a `${{ vars.NAME }}` expression.
    * @default '${{ vars.AWS_ROLE_TO_ASSUME }}'
    */
   readonly roleToAssume?: string;
@@ -43,11 +42,7 @@ export class EcrRegistry extends ContainerRegistry {
     const account = literalOrConfiguration(check, 'account', options.account, ACCOUNT, 'must be a 12-digit AWS account id');
     const region = literalOrConfiguration(check, 'region', options.region, REGION, 'must be an AWS region such as eu-west-1');
     const roleToAssume = literalOrConfiguration(check, 'roleToAssume', options.roleToAssume ?? '${{ vars.AWS_ROLE_TO_ASSUME }}', ROLE_ARN, 'must be an IAM role ARN, arn:aws:iam::<account>:role/<name>');
-    if (options.namespace !== undefined) {
-      for (const component of options.namespace.split('/')) {
-        if (!PATH_COMPONENT.test(component)) check.fail('namespace', options.namespace, 'must be Docker path components (lowercase letters and digits separated by ".", "_" or "-") joined by "/"');
-      }
-    }
+    if (options.namespace !== undefined) checkNamespace(check, options.namespace);
     const host = `${account}.dkr.ecr.${region}.amazonaws.com`;
     super(check, host, options.namespace ? `${host}/${options.namespace}` : host, [account, region, roleToAssume], options.id);
     this.account = account;

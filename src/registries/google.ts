@@ -32,7 +32,7 @@ export interface GcrOptions {
   /** GCP project id, or a `${{ vars.NAME }}` expression such as `${{ vars.GCP_PROJECT_ID }}`. */
   readonly project: string;
   /**
-   * How the publish job authenticates to Google.
+   * How the jobs that push or pull here authenticate to Google.
    * @default - the GCP_WORKLOAD_IDENTITY_PROVIDER and GCP_SERVICE_ACCOUNT repository variables
    */
   readonly auth?: GoogleAuthOptions;
@@ -51,7 +51,7 @@ export interface ArtifactRegistryOptions {
   /** Artifact Registry repository name (lowercase letters, digits and dashes). */
   readonly repository: string;
   /**
-   * How the publish job authenticates to Google.
+   * How the jobs that push or pull here authenticate to Google.
    * @default - the GCP_WORKLOAD_IDENTITY_PROVIDER and GCP_SERVICE_ACCOUNT repository variables
    */
   readonly auth?: GoogleAuthOptions;

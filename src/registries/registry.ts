@@ -1,4 +1,5 @@
 import { github } from 'projen';
+import { PATH_COMPONENT } from '../docker-reference';
 import { configurationCheckSteps } from '../workflows/configuration-check';
 import { OptionChecker } from '../validation';
 
@@ -15,9 +16,14 @@ export interface IRegistry {
   readonly host: string;
   /** Repository prefix; the image is `<prefix>/<plugin name>`. May contain `${{ vars.NAME }}` expressions. */
   readonly prefix: string;
-  /** Permissions the publish job needs to log in and push here. */
+  /** Permissions a job needs to log in and push here (release.yml's build job for the staging registry; promote and sign for every registry). */
   readonly permissions: github.workflows.JobPermissions;
-  /** Steps in the publish job that log in to `host`. Identical steps of several registries run once. */
+  /**
+   * Permissions a job needs to log in and pull from here (the end-to-end jobs pull the staged image).
+   * @default - `permissions`
+   */
+  readonly pullPermissions?: github.workflows.JobPermissions;
+  /** Steps that log in to `host`, in every job that pushes or pulls here. Identical steps of several registries run once. */
   loginSteps(): github.workflows.JobStep[];
   /** Steps in the prepare job that fail, before anything is built, when configuration this registry reads is missing. */
   configurationCheckSteps(): github.workflows.JobStep[];
@@ -29,6 +35,14 @@ export function imageIn(registry: IRegistry, name: string): string {
 }
 
 const REGISTRY_ID = /^[a-z][a-z0-9_]{0,62}$/;
+
+/** A repository namespace inside a registry: Docker path components joined by `/`. */
+export function checkNamespace(check: OptionChecker, namespace: string): string {
+  if (typeof namespace !== 'string' || !namespace.split('/').every((c) => PATH_COMPONENT.test(c))) {
+    check.fail('namespace', namespace, 'must be Docker path components (lowercase letters and digits separated by ".", "_" or "-") joined by "/"');
+  }
+  return namespace;
+}
 
 /** A readable, output-safe id from a prefix: `gcr.io/${{ vars.GCP_PROJECT_ID }}` → `gcr_io_gcp_project_id`. */
 export function idFromPrefix(prefix: string): string {

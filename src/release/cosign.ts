@@ -13,11 +13,19 @@ export type SigningIdentity =
 export interface CosignCommandOptions {
   /** Target repositories, one per registry. */
   readonly images: readonly string[];
+  /** The index digest to sign and verify, `sha256:<64 hex>`; every command addresses `image@digest`, never a tag. */
   readonly digest: string;
+  /** Keyless (the workflow's OIDC identity) or a key pair. */
   readonly identity: SigningIdentity;
-  /** Plain-HTTP registries (a registry on loopback). @default false */
+  /**
+   * Plain-HTTP registries (a registry on loopback).
+   * @default false
+   */
   readonly insecureRegistry?: boolean;
-  /** @default 'cosign' */
+  /**
+   * The cosign program.
+   * @default 'cosign' (on PATH)
+   */
   readonly cosign?: string;
 }
 

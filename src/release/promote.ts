@@ -11,8 +11,12 @@ export const DEFAULT_PLATFORMS: readonly string[] = ['linux/amd64', 'linux/arm64
 
 /** Release tags as read from the git remote (commits, when known, are checked against `sha`). */
 export interface ReleaseTagList {
+  /** Every tag name of the remote (release tags and others; the tag rule picks the releases). */
   readonly tags: readonly string[];
-  /** Tag → commit; when given, the release tag must be there and point at `sha`. */
+  /**
+   * Tag → commit; when given, the release tag must be there and point at `sha`.
+   * @default - unknown: the tag's commit is not checked (`promote --existing`)
+   */
   readonly commits?: ReadonlyMap<string, string>;
 }
 
@@ -27,19 +31,30 @@ export interface PromoteOptions {
   readonly sha: string;
   /** Target repositories, one per registry; each gets the same digest and tags. */
   readonly images: readonly string[];
-  /** @default DEFAULT_PLATFORMS */
+  /**
+   * Platforms the index must list, `os/arch[/variant]`.
+   * @default DEFAULT_PLATFORMS (linux/amd64, linux/arm64)
+   */
   readonly platforms?: readonly string[];
   /** Reads the remote's release tags now; called at the start and again right before floating tags move. */
   readonly releaseTags: () => Promise<ReleaseTagList>;
+  /** Reads and writes the registries (e.g. {@link Crane}). */
   readonly client: RegistryClient;
-  /** Progress, one line per step. @default no output */
+  /**
+   * Progress, one line per step.
+   * @default - no output
+   */
   readonly log?: (line: string) => void;
 }
 
 export interface PromotionResult {
+  /** The promoted index digest, the same in every registry. */
   readonly digest: string;
+  /** The release version without the `v`, e.g. `1.2.3`. */
   readonly version: string;
+  /** Whether the tag is a prerelease (`v1.2.3-rc.1`); prereleases never float. */
   readonly prerelease: boolean;
+  /** `vX.Y.Z-<sha7>` and `vX.Y.Z`, set in every registry and never moved. */
   readonly immutableTags: string[];
   /** Floating tags that point at this digest after the promotion. */
   readonly floatingTags: string[];

@@ -4,6 +4,7 @@ import { computeImageTags, parseReleaseTag } from '../image-tags';
 export interface TagPlan {
   /** `1.2.3` */
   readonly version: string;
+  /** Whether the tag is a prerelease (`v1.2.3-rc.1`); a prerelease never floats. */
   readonly prerelease: boolean;
   /** `vX.Y.Z-<sha7>`, `vX.Y.Z`: set once, never moved. */
   readonly immutable: string[];

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 
 /** A remote's tags and the commit each points to (annotated tags peeled). */
 export interface RemoteTags {
+  /** Every tag name on the remote, sorted. */
   readonly tags: string[];
   /** Tag name → commit SHA. */
   readonly commits: ReadonlyMap<string, string>;

@@ -3,13 +3,20 @@ import { digestRef, tagRef } from './refs';
 import { RegistryClient } from './registry-client';
 
 export interface VerifyOptions {
+  /** Reads the registries. */
   readonly client: RegistryClient;
+  /** The digest every ref must resolve to. */
   readonly digest: string;
+  /** Target repositories, one per registry. */
   readonly images: readonly string[];
   /** Tags that must resolve to `digest` in every image. */
   readonly tags: readonly string[];
   /** Platforms the index must list. */
   readonly platforms: readonly string[];
+  /**
+   * Progress, one line per verified ref.
+   * @default - no output
+   */
   readonly log?: (line: string) => void;
 }
 

@@ -19,6 +19,8 @@ export const ACTIONS = {
   googleAuth: { repo: 'google-github-actions/auth', tag: 'v3.0.0', sha: '7c6bc770dae815cd3e89ee6cdf493a5fab2cc093' },
   awsCredentials: { repo: 'aws-actions/configure-aws-credentials', tag: 'v6.2.3', sha: 'e6de054238d6b7531b4efff3b6587d9aade6a06c' },
   ecrLogin: { repo: 'aws-actions/amazon-ecr-login', tag: 'v2.1.7', sha: '03f1aad4c6c7ffd436567f42f9384779290529bd' },
+  cosignInstaller: { repo: 'sigstore/cosign-installer', tag: 'v4.1.2', sha: '6f9f17788090df1f26f669e9d70d6ae9567deba6' },
+  attestBuildProvenance: { repo: 'actions/attest-build-provenance', tag: 'v4.1.0', sha: 'a2bbfa25375fe432b6a289bc6b6cd05ecd0c4c32' },
 } as const satisfies Record<string, PinnedAction>;
 
 /** `owner/repo@<sha>`; the version comment is added to the rendered YAML by `pinComments`. */

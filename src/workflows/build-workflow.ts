@@ -1,36 +1,89 @@
 import { github } from 'projen';
 import { checkEndToEndJob, EndToEndJob, serviceContainers } from './end-to-end';
-import { OptionChecker } from '../validation';
-import { PinnedWorkflow } from './pinned-workflow';
-import { verifySteps } from './steps';
+import { Grants } from './grants';
+import { checksBuildStep, loadBuiltImageStep } from './image-builds';
+import { PinnedWorkflow, WorkflowJob } from './pinned-workflow';
+import { checkout, imageVersionCheck, pluginLogs, setupBuildx, setupNode, startPluginContainer, verifySteps } from './steps';
 import { WorkflowSettings } from './workflow-settings';
+import { PluginImage } from '../plugin-image';
+import { OptionChecker } from '../validation';
+
+const { JobPermission } = github.workflows;
 
 export interface BuildWorkflowOptions {
-  /** Runners, Node version, default branch and the checks, resolved from the project (see `WorkflowOptions`). */
+  /** Runners, Node version, default branch, checks and timeouts, resolved from the project (see `WorkflowOptions`). */
   readonly settings: WorkflowSettings;
   /**
-   * The end-to-end suite's job for build.yml (no secrets), run after the checks in the same job.
+   * The image: with it, an `image` job builds every platform (never pushed) and runs the linux/amd64 image.
+   * @default - no image job
+   */
+  readonly image?: PluginImage;
+  /**
+   * The end-to-end suite's job for the checks job (target `checkout`, no secrets), run after the checks.
    * @default - none
    */
   readonly e2e?: EndToEndJob;
+  /**
+   * The end-to-end suite's job for the image job (target `image`, no secrets), run against the linux/amd64 image.
+   * @default - none: the image job only checks that the image runs and reports its version
+   */
+  readonly imageE2e?: EndToEndJob;
 }
 
-/** build.yml: pull requests and pushes to the default branch. Read-only, no secrets. */
+/** The version an image built outside a release reports: the Dockerfile's default `VERSION`. */
+export const UNRELEASED_VERSION = 'development';
+
+/** The platform build.yml runs: the hosted runners' own. */
+const RUN_PLATFORM = 'linux/amd64';
+
+/**
+ * build.yml: pull requests and pushes to the default branch. Read-only, no secrets. Jobs:
+ * `build` (generated files, the checks, the end-to-end suite on the checkout) and `image` (every
+ * platform built from the Dockerfile, never pushed; the layer cache written on the default branch
+ * only; the linux/amd64 image run, and the end-to-end suite against it). More jobs: `addJob`.
+ */
 export class BuildWorkflow extends PinnedWorkflow {
   constructor(gh: github.GitHub, options: BuildWorkflowOptions) {
     super(gh, { name: 'build', concurrency: { group: 'build-${{ github.ref }}', cancelInProgress: true } });
     const { settings } = options;
-    const e2e = options.e2e && checkEndToEndJob(new OptionChecker('BuildWorkflow'), options.e2e, { workflow: 'build' });
+    const check = new OptionChecker('BuildWorkflow');
+    const e2e = options.e2e && checkEndToEndJob(check, options.e2e, { workflow: 'build', target: 'checkout' });
+    const imageE2e = options.imageE2e && checkEndToEndJob(check, options.imageE2e, { workflow: 'build', target: 'image' });
     this.workflow.on({ pullRequest: {}, push: { branches: [settings.defaultBranch] } });
-    this.workflow.addJobs({
-      build: {
-        name: e2e ? 'Generated files, checks and end-to-end tests' : 'Generated files and checks',
-        ...settings.runsOn,
-        permissions: { contents: github.workflows.JobPermission.READ },
-        ...serviceContainers(e2e),
-        steps: [...verifySteps(settings), ...(e2e?.steps ?? [])],
-      },
+
+    this.addJob('build', {
+      name: e2e ? 'Generated files, checks and end-to-end tests' : 'Generated files and checks',
+      ...settings.runsOn,
+      grants: new Grants().grant('contents', JobPermission.READ, 'check out the change'),
+      timeoutMinutes: settings.timeouts.checks,
+      ...serviceContainers(e2e),
+      steps: [...verifySteps(settings, { cache: true }), ...(e2e?.steps ?? [])],
     });
     this.setServiceOptions('build', e2e);
+
+    if (options.image) {
+      this.addJob('image', imageJob(options.image, settings, imageE2e));
+      if (options.image.platforms.includes(RUN_PLATFORM)) this.setServiceOptions('image', imageE2e);
+    }
   }
+}
+
+/** build.yml's image job: every platform once (not pushed), then the linux/amd64 image runs, with the suite against it. */
+function imageJob(image: PluginImage, settings: WorkflowSettings, suite: EndToEndJob | undefined): WorkflowJob {
+  const runs = image.platforms.includes(RUN_PLATFORM);
+  const local = `${image.name}:ci`;
+  const run = runs ? [
+    loadBuiltImageStep(RUN_PLATFORM, local),
+    imageVersionCheck(local, UNRELEASED_VERSION),
+    ...(suite ? [...setupNode(settings.nodeVersion, { cache: true }), startPluginContainer(local, suite.containerEnv ?? {}), ...suite.steps, pluginLogs] : []),
+  ] : [];
+  return {
+    name: runs ? `Image: build ${image.platforms.join(', ')}, run ${RUN_PLATFORM}${suite ? ' end-to-end' : ''}` : `Image: build ${image.platforms.join(', ')}`,
+    ...settings.runsOn,
+    grants: new Grants().grant('contents', JobPermission.READ, 'check out the change'),
+    timeoutMinutes: settings.timeouts.image,
+    ...(runs ? serviceContainers(suite) : {}),
+    ...(runs && suite ? { env: { PLUGIN_ADDRESS: `127.0.0.1:${image.port}`, PLUGIN_VERSION: UNRELEASED_VERSION } } : {}),
+    steps: [checkout(), setupBuildx(), checksBuildStep(image.platforms, settings.defaultBranch), ...run],
+  };
 }

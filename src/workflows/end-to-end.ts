@@ -5,15 +5,25 @@ import { OptionChecker } from '../validation';
 /** Which workflow an end-to-end job is for. */
 export type EndToEndWorkflow = 'build' | 'release';
 
+/** What an end-to-end job runs against. */
+export type EndToEndTarget = 'checkout' | 'image';
+
 /** What the suite is told about the job it runs in. */
 export interface EndToEndContext {
   /**
-   * `build`: build.yml, on pull requests and the default branch, read-only and without secrets;
-   * the suite runs against what the checkout builds (e.g. `npx projen build:binaries`).
-   * `release`: release.yml; the image built from the release commit is serving at
-   * `$PLUGIN_ADDRESS` and must report `$PLUGIN_VERSION`.
+   * `build`: build.yml, on pull requests and the default branch, read-only and without secrets.
+   * `release`: release.yml, on a release tag; the job may read secrets.
    */
   readonly workflow: EndToEndWorkflow;
+  /**
+   * `checkout`: build.yml's checks job, after the checks; the suite runs against what the
+   * checkout builds (e.g. `npx projen build:binaries`).
+   * `image`: a container of the plugin's image serves at `$PLUGIN_ADDRESS` (host network) and
+   * must report `$PLUGIN_VERSION`: build.yml's image job (the linux/amd64 image of the change)
+   * and each leg of release.yml's end-to-end matrix (the staged image, pulled by digest, on a
+   * runner of its own architecture).
+   */
+  readonly target: EndToEndTarget;
 }
 
 /** A service container beside the job, e.g. an emulator the plugin syncs from. */
@@ -50,7 +60,11 @@ export interface EndToEndJob {
    * @default {}
    */
   readonly containerEnv?: Record<string, string>;
-  /** Steps that run the suite, after checkout, Go, Node and `npm ci` (in release.yml, after the plugin container started). */
+  /**
+   * Steps that run the suite: after checkout, Go, Node, `npm ci` and the checks for the
+   * `checkout` target; after checkout, Node, `npm ci` and the plugin container started for the
+   * `image` target (no Go there: a suite that compiles sets up its own toolchain).
+   */
   readonly steps: github.workflows.JobStep[];
 }
 
@@ -64,7 +78,7 @@ const SERVICE_ID = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 /** Validates a suite's job for one workflow; build.yml jobs must see no secrets. */
 export function checkEndToEndJob(check: OptionChecker, job: EndToEndJob, context: EndToEndContext): EndToEndJob {
-  const option = `e2e.job(${context.workflow})`;
+  const option = `e2e.job(${context.workflow}${context.workflow === 'build' && context.target === 'image' ? ', image' : ''})`;
   for (const [id, service] of Object.entries(job.services ?? {})) {
     check.match(`${option}.services`, id, SERVICE_ID, 'must be a service id (letters, digits, _ and -, starting with a letter or _)');
     checkPinnedImage(check, `${option}.services.${id}.image`, service.image);

@@ -1,6 +1,7 @@
 import { Component, github, IResolver, JsonPatch } from 'projen';
 import { pinComments } from './actions';
 import { EndToEndJob } from './end-to-end';
+import { commentPermissions, Grants } from './grants';
 import { OptionChecker } from '../validation';
 
 export interface PinnedWorkflowOptions {
@@ -18,12 +19,22 @@ export interface PinnedWorkflowOptions {
   readonly concurrency?: github.ConcurrencyOptions;
 }
 
+/** A job of a {@link PinnedWorkflow}: projen's job model, with its permissions given as {@link Grants}. */
+export interface WorkflowJob extends Omit<github.workflows.Job, 'permissions' | 'timeoutMinutes'> {
+  /** What the job may do with the token, and why. */
+  readonly grants: Grants;
+  /** Every job has a deadline (GitHub's default is six hours). */
+  readonly timeoutMinutes: number;
+}
+
 /**
- * A projen GithubWorkflow with workflow-level `permissions` and a `# <tag>` comment after
- * every SHA-pinned `uses:` line (YAML comments cannot come from the object model).
+ * A projen GithubWorkflow with workflow-level `permissions`, a `# <tag>` comment after
+ * every SHA-pinned `uses:` line and a `# <reason>` comment after every write permission
+ * (YAML comments cannot come from the object model).
  */
 export class PinnedWorkflow extends Component {
   public readonly workflow: github.GithubWorkflow;
+  private readonly permissionComments = new Map<string, Record<string, string>>();
 
   constructor(gh: github.GitHub, options: PinnedWorkflowOptions) {
     super(gh.project);
@@ -40,8 +51,20 @@ export class PinnedWorkflow extends Component {
     const render = file.synthesizeContent.bind(file);
     file.synthesizeContent = (resolver: IResolver) => {
       const text = render(resolver);
-      return text === undefined ? undefined : pinComments(text);
+      return text === undefined ? undefined : commentPermissions(pinComments(text), this.permissionComments);
     };
+  }
+
+  /**
+   * Adds a job: its permissions come from its grants (each write permission carries its reason
+   * as a comment), and it has a timeout. Jobs appear in the order they are added.
+   */
+  public addJob(id: string, job: WorkflowJob): void {
+    new OptionChecker('PinnedWorkflow').match('job id', id, /^[A-Za-z_][A-Za-z0-9_-]*$/, 'must be a job id (letters, digits, _ and -, starting with a letter or _)');
+    new OptionChecker('PinnedWorkflow').integer(`jobs.${id}.timeoutMinutes`, job.timeoutMinutes, 1, 360);
+    const { grants, ...rest } = job;
+    this.workflow.addJobs({ [id]: { ...rest, permissions: grants.permissions } });
+    this.permissionComments.set(id, grants.comments);
   }
 
   /** Service `options` as the one string GitHub wants (projen's model types them as a list). */

@@ -12,13 +12,39 @@ export function checkout(options: { fetchAllTags?: boolean } = {}): github.workf
   };
 }
 
-/** Go from go.mod, Node, and the npm dependencies (which include this package and its bins). */
-export function setupToolchains(nodeVersion: string): github.workflows.JobStep[] {
+/**
+ * Whether setup actions may restore caches. Never in a workflow that publishes: a poisoned
+ * cache entry would end up in what it ships (zizmor's `cache-poisoning` audit).
+ */
+export interface ToolchainCache {
+  /** Restore and save the Go module/build cache and the npm cache. */
+  readonly cache: boolean;
+}
+
+/** Go, at the version go.mod asks for. Only for jobs that compile Go. */
+export function setupGo(options: ToolchainCache): github.workflows.JobStep {
+  return {
+    name: 'Set up Go (version from go.mod)',
+    uses: uses(ACTIONS.setupGo),
+    with: options.cache ? { 'go-version-file': 'go.mod', 'cache-dependency-path': 'go.sum' } : { 'go-version-file': 'go.mod', 'cache': false },
+  };
+}
+
+/** Node, then the npm dependencies (which include this package and its bins). */
+export function setupNode(nodeVersion: string, options: ToolchainCache): github.workflows.JobStep[] {
   return [
-    { name: 'Set up Go (version from go.mod)', uses: uses(ACTIONS.setupGo), with: { 'go-version-file': 'go.mod', 'cache-dependency-path': 'go.sum' } },
-    { name: 'Set up Node', uses: uses(ACTIONS.setupNode), with: { 'node-version': nodeVersion, 'cache': 'npm' } },
+    {
+      name: 'Set up Node',
+      uses: uses(ACTIONS.setupNode),
+      with: options.cache ? { 'node-version': nodeVersion, 'cache': 'npm' } : { 'node-version': nodeVersion, 'package-manager-cache': false },
+    },
     { name: 'Install npm dependencies', run: 'npm ci --no-audit --no-fund' },
   ];
+}
+
+/** Go from go.mod, Node, and the npm dependencies. */
+export function setupToolchains(nodeVersion: string, options: ToolchainCache): github.workflows.JobStep[] {
+  return [setupGo(options), ...setupNode(nodeVersion, options)];
 }
 
 /** Re-synthesises and fails on any difference, printing the patch for the reviewer. */
@@ -34,43 +60,19 @@ export const driftCheck: github.workflows.JobStep = {
 };
 
 /** Everything a change must pass before anything is built from it: the generated files, then the project's checks. */
-export function verifySteps(settings: WorkflowSettings): github.workflows.JobStep[] {
-  return [checkout(), ...setupToolchains(settings.nodeVersion), ...settings.setupSteps, driftCheck, ...settings.checkSteps];
+export function verifySteps(settings: WorkflowSettings, options: ToolchainCache): github.workflows.JobStep[] {
+  return [checkout(), ...setupToolchains(settings.nodeVersion, options), ...settings.setupSteps, driftCheck, ...settings.checkSteps];
 }
 
 export function setupBuildx(name = 'Set up Buildx (the builder cross-compiles: no QEMU)'): github.workflows.JobStep {
   return { name, uses: uses(ACTIONS.setupBuildx) };
 }
 
-/** The build-push inputs the tested and the published build share, so e2e tests what publish pushes. */
-export interface ImageBuild {
-  /** The build context directory. */
-  readonly 'context': string;
-  /** `NAME=value` lines passed as `--build-arg`. */
-  readonly 'build-args': string;
-  /** Where BuildKit reads cached layers. */
-  readonly 'cache-from': string;
-  /** Where BuildKit writes cached layers. */
-  readonly 'cache-to': string;
-}
-
-/** Version and revision from the tag, and SOURCE_DATE_EPOCH (the commit time) so BuildKit stamps no build time. */
-export const RELEASE_BUILD: ImageBuild = {
-  'context': '.',
-  'build-args': 'VERSION=${{ github.ref_name }}\nREVISION=${{ github.sha }}\nSOURCE_DATE_EPOCH=${{ needs.prepare.outputs.source_date_epoch }}',
-  'cache-from': 'type=gha',
-  'cache-to': 'type=gha,mode=max',
-};
-
-export function buildImage(name: string, inputs: Record<string, string | boolean>, id?: string): github.workflows.JobStep {
-  return { name, ...(id ? { id } : {}), uses: uses(ACTIONS.buildPush), with: { ...RELEASE_BUILD, ...inputs } };
-}
-
-/** Runs the image with `--version` and fails unless it reports the version it was built with. */
-export function imageVersionCheck(image: string): github.workflows.JobStep {
+/** Runs the image with `--version` and fails unless it reports `version` (the release tag, by default). */
+export function imageVersionCheck(image: string, version = '${{ github.ref_name }}'): github.workflows.JobStep {
   return {
-    name: 'The image reports the release version',
-    env: { IMAGE: image, VERSION: '${{ github.ref_name }}' },
+    name: 'The image reports the version it was built with',
+    env: { IMAGE: image, VERSION: version },
     run: [
       'out=$(docker run --rm "$IMAGE" --version)',
       'echo "$out"',

@@ -2,6 +2,48 @@ import { github, javascript, release, RunsOnConfig } from 'projen';
 import { checkSteps } from './job-checks';
 import { OptionChecker } from '../validation';
 
+/** Deadlines of the generated jobs, in minutes (GitHub's default, six hours, is far too long for a stuck job). */
+export interface JobTimeouts {
+  /**
+   * release.yml's prepare job.
+   * @default 10
+   */
+  readonly prepare?: number;
+  /**
+   * The checks: build.yml's checks job and release.yml's test job.
+   * @default 30
+   */
+  readonly checks?: number;
+  /**
+   * The image build: release.yml's build job, and build.yml's image job with its end-to-end run.
+   * @default 30
+   */
+  readonly image?: number;
+  /**
+   * Each leg of release.yml's end-to-end matrix.
+   * @default 20
+   */
+  readonly e2e?: number;
+  /**
+   * release.yml's promote job (it builds crane, then copies and tags in every registry).
+   * @default 20
+   */
+  readonly promote?: number;
+  /**
+   * release.yml's sign job.
+   * @default 15
+   */
+  readonly sign?: number;
+  /**
+   * release.yml's GitHub Release job.
+   * @default 10
+   */
+  readonly release?: number;
+}
+
+/** The job timeouts when none are given. */
+export const DEFAULT_TIMEOUTS: Required<JobTimeouts> = { prepare: 10, checks: 30, image: 30, e2e: 20, promote: 20, sign: 15, release: 10 };
+
 /** Settings every generated workflow shares. */
 export interface WorkflowOptions {
   /**
@@ -29,6 +71,11 @@ export interface WorkflowOptions {
    * @default [{ name: 'Tests', run: 'npx projen test' }]
    */
   readonly checkSteps?: github.workflows.JobStep[];
+  /**
+   * Job deadlines in minutes; the ones not given keep their defaults.
+   * @default DEFAULT_TIMEOUTS
+   */
+  readonly timeoutMinutes?: JobTimeouts;
 }
 
 /** Node.js majors that no longer get security fixes. */
@@ -66,7 +113,12 @@ export class WorkflowSettings {
 
     const setupSteps = checkSteps(check, 'setupSteps', options.setupSteps ?? []);
     const checks = checkSteps(check, 'checkSteps', options.checkSteps ?? [{ name: 'Tests', run: 'npx projen test' }], 1);
-    return new WorkflowSettings(gh, runsOn, nodeVersion, defaultBranch, setupSteps, checks);
+    const timeouts = { ...DEFAULT_TIMEOUTS };
+    for (const [job, minutes] of Object.entries(options.timeoutMinutes ?? {})) {
+      check.oneOf('timeoutMinutes', job, Object.keys(DEFAULT_TIMEOUTS));
+      timeouts[job as keyof JobTimeouts] = check.integer(`timeoutMinutes.${job}`, minutes, 1, 360);
+    }
+    return new WorkflowSettings(gh, runsOn, nodeVersion, defaultBranch, setupSteps, checks, timeouts);
   }
 
   private constructor(
@@ -77,6 +129,8 @@ export class WorkflowSettings {
     public readonly defaultBranch: string,
     public readonly setupSteps: readonly github.workflows.JobStep[],
     public readonly checkSteps: readonly github.workflows.JobStep[],
+    /** Every job's deadline in minutes. */
+    public readonly timeouts: Readonly<Required<JobTimeouts>>,
   ) {}
 }
 

@@ -96,19 +96,16 @@ describe(`${NAME}: another plugin repository that installs the packed library`, 
   });
 
   describe('the release prepare step, run with the real npx and the installed image-tags bin', () => {
-    const env = (tag: string) => ({
-      GITHUB_REF_NAME: tag, GITHUB_SHA: SHA, GITHUB_OUTPUT: path.join(tempDir('output-'), 'output'),
-      IMAGES: workflow('release').jobs.prepare.steps.find((s: any) => s.id === 'tags').env.IMAGES,
-    });
+    const env = (tag: string) => ({ GITHUB_REF_NAME: tag, GITHUB_SHA: SHA, GITHUB_OUTPUT: path.join(tempDir('output-'), 'output') });
 
-    it('writes the refs of ECR and GHCR for a release tag', () => {
+    it('writes the version and whether it is a prerelease, and prints the tag plan', () => {
       const step = workflow('release').jobs.prepare.steps.find((s: any) => s.id === 'tags');
       const e = env(VERSION);
       const r = runStep(step, e);
       expect(r.status, r.stderr).toBe(0);
       const output = fs.readFileSync(e.GITHUB_OUTPUT, 'utf8');
-      expect(output).toContain('refs_r_123456789012_dkr_ecr_eu_west_1_amazonaws_com_cloudquery<<__IMAGE_TAGS__\n123456789012.dkr.ecr.eu-west-1.amazonaws.com/cloudquery/cq-source-hello:v1.2.3-abc1234\n');
-      expect(output).toContain('refs_ghcr_io_acme<<__IMAGE_TAGS__\nghcr.io/acme/cq-source-hello:v1.2.3-abc1234\nghcr.io/acme/cq-source-hello:v1.2.3\nghcr.io/acme/cq-source-hello:v1.2\nghcr.io/acme/cq-source-hello:latest\n__IMAGE_TAGS__\n');
+      expect(output).toContain('version=1.2.3\nshort_sha=abc1234\nprerelease=false\nprimary_tag=v1.2.3-abc1234\n');
+      expect(r.stdout).toContain('v1.2.3-abc1234\nv1.2.3\n');
     });
 
     it('rejects a pushed tag like v1.2.3-$(touch${IFS}pwned) by the tag rules, and runs nothing', () => {
@@ -121,6 +118,27 @@ describe(`${NAME}: another plugin repository that installs the packed library`, 
       expect(fs.existsSync(path.join(repo, 'pwned'))).toBe(false);
       expect(fs.existsSync(e.GITHUB_OUTPUT)).toBe(false);
     });
+  });
+
+  it('the release promote step reaches the installed promote bin with its argument vector: remote read, the tag checked, then crane', () => {
+    const remote = tempDir('remote-');
+    const bare = path.join(remote, 'acme', 'cq-source-hello.git');
+    run('git', ['init', '-q', '--bare', bare]);
+    const head = git('rev-parse', 'HEAD').stdout.trim();
+    git('push', '-q', bare, `HEAD:refs/tags/${VERSION}`);
+    const step = workflow('release').jobs.promote.steps.find((s: any) => s.id === 'promote');
+    const images = Object.fromEntries(Object.entries<string>(step.env).filter(([k]) => k.startsWith('IMAGE_')));
+    const digest = `sha256:${'e'.repeat(64)}`;
+    const r = runStep(step, {
+      ...images, SOURCE: step.env.SOURCE, DIGEST: digest, PLATFORMS: step.env.PLATFORMS, CRANE: path.join(remote, 'no-crane'), REMOTE_TOKEN: 'x',
+      GITHUB_SERVER_URL: remote, GITHUB_REPOSITORY: 'acme/cq-source-hello', GITHUB_REF_NAME: VERSION, GITHUB_SHA: head,
+      GITHUB_OUTPUT: path.join(remote, 'output'),
+    });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`promote ${VERSION} (${digest}) to 123456789012.dkr.ecr.eu-west-1.amazonaws.com/cloudquery/cq-source-hello, ghcr.io/acme/cq-source-hello\n`);
+    expect(r.stderr).toContain('is not installed (install go-containerregistry\'s crane, or set CRANE to its path)');
+    expect(r.stderr).toContain('no floating tag was moved');
+    expect(fs.existsSync(path.join(remote, 'output'))).toBe(false);
   });
 
   describe('make tag-release, with the real make, npx and the installed tag-release bin', () => {
@@ -168,7 +186,9 @@ describe(`${NAME}: another plugin repository that installs the packed library`, 
     const lint = run(path.join(REPO_ROOT, '.tools/bin/actionlint'), ['-shellcheck', tool('shellcheck'), ...files], { allowFailure: true });
     expect(lint.stdout + lint.stderr).toBe('');
     expect(lint.status).toBe(0);
-    expect(releaseProblems(workflow('release'), read('.github/workflows/release.yml'), PLATFORMS)).toEqual([]);
+    expect(releaseProblems(workflow('release'), read('.github/workflows/release.yml'), {
+      platforms: PLATFORMS, registries: 2, legs: { 'linux/amd64': 'ubuntu-24.04', 'linux/arm64': 'ubuntu-24.04-arm' },
+    })).toEqual([]);
     expect(buildProblems(workflow('build'), read('.github/workflows/build.yml'), ['npx projen test'])).toEqual([]);
   });
 

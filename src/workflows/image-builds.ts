@@ -1,0 +1,63 @@
+import { github } from 'projen';
+import { ACTIONS, uses } from './actions';
+
+/**
+ * What every image build shares. BuildKit's own SBOM and provenance attestations are off: they
+ * are unsigned, add an `unknown/unknown` entry per platform to the index, and carry build-time
+ * metadata that gives every build a new index digest. The release signs the promoted digest and
+ * attaches a signed GitHub provenance attestation instead.
+ */
+const SHARED_INPUTS = { 'context': '.', 'cache-from': 'type=gha', 'provenance': false, 'sbom': false };
+
+/** A string literal inside a GitHub expression: single quotes, a quote doubled. */
+function expressionString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/**
+ * release.yml's one build of every platform, pushed by digest only (no tag) to the staging
+ * repository. File timestamps are rewritten to SOURCE_DATE_EPOCH (the commit time), so a rebuild of
+ * the same commit gives the same layers; the layer cache is only read (build.yml writes it on the
+ * default branch). Its `digest` output is the index digest the e2e jobs pull and promote copies.
+ */
+export function releaseBuildStep(stagingImage: string, platforms: readonly string[]): github.workflows.JobStep {
+  return {
+    name: `Build ${platforms.join(', ')} once and push by digest, without a tag, to the staging repository`,
+    id: 'build',
+    uses: uses(ACTIONS.buildPush),
+    with: {
+      ...SHARED_INPUTS,
+      'platforms': platforms.join(','),
+      'build-args': 'VERSION=${{ github.ref_name }}\nREVISION=${{ github.sha }}\nSOURCE_DATE_EPOCH=${{ needs.prepare.outputs.source_date_epoch }}',
+      'outputs': `type=image,name=${stagingImage},push-by-digest=true,name-canonical=true,push=true,rewrite-timestamp=true`,
+    },
+  };
+}
+
+/**
+ * build.yml's image build: every platform, never pushed; the layer cache is written only by
+ * pushes to the default branch, so release builds (which only read it) start warm and a pull
+ * request can never write what a release reads.
+ */
+export function checksBuildStep(platforms: readonly string[], defaultBranch: string): github.workflows.JobStep {
+  return {
+    name: `Build ${platforms.join(', ')} (not pushed; the layer cache is written on ${defaultBranch} only)`,
+    uses: uses(ACTIONS.buildPush),
+    with: {
+      ...SHARED_INPUTS,
+      'platforms': platforms.join(','),
+      'build-args': 'REVISION=${{ github.sha }}',
+      'cache-to': `\${{ github.ref == ${expressionString(`refs/heads/${defaultBranch}`)} && 'type=gha,mode=max' || '' }}`,
+      'push': false,
+    },
+  };
+}
+
+/** build.yml: the `platform` image of the same build (from the builder's local cache), loaded into docker as `tag`. */
+export function loadBuiltImageStep(platform: string, tag: string): github.workflows.JobStep {
+  return {
+    name: `Load the ${platform} image into docker`,
+    uses: uses(ACTIONS.buildPush),
+    with: { ...SHARED_INPUTS, 'platforms': platform, 'build-args': 'REVISION=${{ github.sha }}', 'load': true, 'push': false, 'tags': tag },
+  };
+}

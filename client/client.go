@@ -22,16 +22,27 @@ type Client struct {
 	skipped []skippedObject
 }
 
-// New validates the spec, connects to S3 and runs discovery once. With NoConnection
-// (the CLI asking for documentation) it validates the spec only.
+// New validates the spec, connects to S3 and runs discovery once. NoConnection (how the CLI
+// initialises a source for `cloudquery tables` and `migrate`) changes nothing: this plugin's
+// tables are the bucket's directories, so listing them needs the bucket (see noConnectionError).
 func New(ctx context.Context, logger zerolog.Logger, specBytes []byte, opts plugin.NewClientOptions) (plugin.Client, error) {
 	spec, err := ParseSpec(specBytes)
 	if err != nil {
 		return nil, err
 	}
-	if opts.NoConnection {
-		return &Client{spec: spec, logger: logger}, nil
+	c, err := connect(ctx, logger, spec)
+	if err != nil {
+		if opts.NoConnection {
+			return nil, noConnectionError(err)
+		}
+		return nil, err
 	}
+	return c, nil
+}
+
+// connect builds the S3 client and runs discovery: transport errors fail it naming the
+// bucket (and key), content errors skip the object (or fail it under spec.strict).
+func connect(ctx context.Context, logger zerolog.Logger, spec *Spec) (*Client, error) {
 	api, retryer, err := newS3Client(ctx, spec)
 	if err != nil {
 		return nil, err
@@ -61,11 +72,9 @@ func (c *Client) allTables() schema.Tables {
 }
 
 // Sync sends the selected tables, then their rows (see syncer), and always ends with one
-// summary log line.
+// summary log line. With backend_options it reads only the objects the tables' cursors want
+// (incremental.go), and advances the cursors only when every row was sent.
 func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- message.SyncMessage) (err error) {
-	if c.store == nil {
-		return fmt.Errorf("cannot sync: the plugin was initialised without a connection (NoConnection)")
-	}
 	selected, err := c.selectTables(ctx, opts)
 	if err != nil {
 		return err
@@ -73,13 +82,23 @@ func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- m
 	stats := newSyncStats(selected, c.skippedIn(opts))
 	bytesBefore := c.store.bytesRead.Load()
 	defer func() { stats.log(c.logger, c.store.bytesRead.Load()-bytesBefore, err) }()
+	inc, err := openIncremental(ctx, opts.BackendOptions, c.spec, selected, c.logger)
+	if err != nil {
+		return err
+	}
+	defer inc.close()
+	toRead, unchanged := inc.plan(selected)
+	stats.unchanged = unchanged
 	for _, t := range selected {
 		if err := send(ctx, res, &message.SyncMigrateTable{Table: t.Table}); err != nil {
 			return err
 		}
 	}
 	s := &syncer{store: c.store, spec: c.spec, concurrency: c.spec.objectConcurrency(), rowLimit: maxRecordBytes, stats: stats, logger: c.logger}
-	return s.run(ctx, selected, res)
+	if err := s.run(ctx, toRead, res); err != nil {
+		return err
+	}
+	return inc.commit(ctx)
 }
 
 // selectTables resolves the sync's table patterns exactly as GetTables does.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
@@ -23,6 +24,9 @@ type parquetObject struct {
 	ETag     string // from the listing; every read of the object must still match it
 	Metadata *metadata.FileMetaData
 	Schema   *arrow.Schema
+
+	// LastModified is the listing's (one-second resolution): the incremental cursor's clock.
+	LastModified time.Time
 }
 
 // discoveredTable is a table and the objects that feed it, sorted by key.
@@ -82,7 +86,7 @@ func (d *discovery) listParquetObjects(ctx context.Context) ([]*parquetObject, e
 				d.logger.Debug().Str("key", key).Msg("skipping object that is not Parquet")
 				continue
 			}
-			out = append(out, &parquetObject{Key: key, Size: aws.ToInt64(obj.Size), ETag: aws.ToString(obj.ETag)})
+			out = append(out, &parquetObject{Key: key, Size: aws.ToInt64(obj.Size), ETag: aws.ToString(obj.ETag), LastModified: aws.ToTime(obj.LastModified)})
 		}
 	}
 	return out, nil
@@ -122,7 +126,7 @@ func (d *discovery) readFooters(ctx context.Context, objects []*parquetObject) (
 				logPanicStack(d.logger, obj.Key, err)
 				d.logger.Warn().Str("key", obj.Key).Str("reason", se.reason).Err(err).Msg("skipping object")
 				mu.Lock()
-				skipped = append(skipped, skippedObject{Key: obj.Key, Table: normalizeTableName(tableSource(obj.Key)), Reason: se.reason})
+				skipped = append(skipped, skippedObject{Key: obj.Key, Table: tableName(tableSource(obj.Key)), Reason: se.reason})
 				mu.Unlock()
 				return nil
 			case se != nil:
@@ -145,6 +149,8 @@ func (d *discovery) readFooter(ctx context.Context, obj *parquetObject) error {
 	pf, err := openParquet(src, nil)
 	if err == nil {
 		obj.Metadata = pf.MetaData()
+		// Before the Arrow schema is derived: the sync decodes with this same footer.
+		canonicalizeArrowHints(obj.Metadata)
 		obj.Schema, err = arrowSchema(pf)
 	}
 	if f := src.failure(); f != nil {
@@ -153,60 +159,35 @@ func (d *discovery) readFooter(ctx context.Context, obj *parquetObject) error {
 	return err
 }
 
-// groupTables groups objects into tables by directory and checks that every
-// object of a table has the same columns with the same types.
+// groupTables groups objects into tables by source (tableSource) and derives each table's
+// columns from its objects' schemas (unifyColumns), with CloudQuery's (addCloudQueryColumns).
 func groupTables(objects []*parquetObject) ([]*discoveredTable, error) {
 	sort.Slice(objects, func(i, j int) bool { return objects[i].Key < objects[j].Key })
 	byName := map[string]*discoveredTable{}
 	var tables []*discoveredTable
 	for _, obj := range objects {
 		src := tableSource(obj.Key)
-		name := normalizeTableName(src)
+		name := tableName(src)
 		t, ok := byName[name]
 		if !ok {
-			t = &discoveredTable{Source: src, Table: tableFromArrow(name, obj.Schema)}
+			t = &discoveredTable{Source: src, Table: &schema.Table{Name: name}}
 			byName[name] = t
 			tables = append(tables, t)
 		} else if t.Source != src {
 			return nil, fmt.Errorf("%q and %q both map to table name %q: rename one of them", t.Source, src, name)
 		}
-		if err := sameSchema(t.Objects, t.Table, obj); err != nil {
+		t.Objects = append(t.Objects, obj)
+	}
+	for _, t := range tables {
+		cols, err := unifyColumns(t.Table.Name, t.Objects)
+		if err != nil {
 			return nil, err
 		}
-		t.Objects = append(t.Objects, obj)
+		t.Table.Columns = cols
+		if err := addCloudQueryColumns(t); err != nil {
+			return nil, err
+		}
 	}
 	sort.Slice(tables, func(i, j int) bool { return tables[i].Table.Name < tables[j].Table.Name })
 	return tables, nil
-}
-
-func tableFromArrow(name string, sc *arrow.Schema) *schema.Table {
-	cols := make(schema.ColumnList, sc.NumFields())
-	for i, f := range sc.Fields() {
-		cols[i] = schema.Column{Name: f.Name, Type: f.Type, NotNull: !f.Nullable}
-	}
-	return &schema.Table{Name: name, Columns: cols}
-}
-
-func sameSchema(existing []*parquetObject, table *schema.Table, obj *parquetObject) error {
-	if len(existing) == 0 {
-		return nil
-	}
-	first := existing[0]
-	theirs := obj.Schema.Fields()
-	for i, col := range table.Columns {
-		if i >= len(theirs) {
-			return fmt.Errorf("table %s: %s has column %q (%s) that %s lacks", table.Name, first.Key, col.Name, col.Type, obj.Key)
-		}
-		if theirs[i].Name != col.Name {
-			return fmt.Errorf("table %s: column %d is %q in %s but %q in %s", table.Name, i, col.Name, first.Key, theirs[i].Name, obj.Key)
-		}
-		if !arrow.TypeEqual(theirs[i].Type, col.Type) {
-			return fmt.Errorf("table %s: column %q is %s in %s but %s in %s", table.Name, col.Name, col.Type, first.Key, theirs[i].Type, obj.Key)
-		}
-	}
-	if len(theirs) > len(table.Columns) {
-		extra := theirs[len(table.Columns)]
-		return fmt.Errorf("table %s: %s has column %q (%s) that %s lacks", table.Name, obj.Key, extra.Name, extra.Type, first.Key)
-	}
-	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/cloudquery/plugin-sdk/v4/message"
 )
 
@@ -34,13 +33,15 @@ type recordSender struct {
 	maxRows  int64
 	maxBytes int64
 	rowLimit int64
+	// ids makes the _cq_id values when the table has that column (cq_columns.go).
+	ids *rowIDs
 	// rows counts the rows sent so far: once it is not 0 the object can no longer be skipped.
 	rows int64
 }
 
 func (s *recordSender) send(rec arrow.RecordBatch) error {
 	if s.rows == 0 {
-		if err := sameColumnTypes(s.schema, rec.Schema()); err != nil {
+		if err := sameColumnTypes(dataSchema(s.schema), rec.Schema()); err != nil {
 			return err
 		}
 	}
@@ -48,18 +49,18 @@ func (s *recordSender) send(rec arrow.RecordBatch) error {
 	for start := int64(0); start < n; {
 		count := min(s.maxRows, n-start)
 		part := rec.NewSlice(start, start+count)
-		size := recordBytes(part)
+		size := s.recordBytes(part)
 		for size > s.maxBytes && count > 1 {
 			part.Release()
 			count /= 2
 			part = rec.NewSlice(start, start+count)
-			size = recordBytes(part)
+			size = s.recordBytes(part)
 		}
 		if size > s.rowLimit {
 			part.Release()
 			return fmt.Errorf("row %d (0-based) holds %d bytes, more than one gRPC message can carry (%d bytes)", s.rows, size, s.rowLimit)
 		}
-		out := array.NewRecordBatch(s.schema, part.Columns(), count)
+		out := conformRecord(s.schema, part, s.ids, s.rows)
 		part.Release()
 		if err := send(s.ctx, s.res, &message.SyncInsert{Record: out}); err != nil {
 			out.Release()
@@ -71,6 +72,14 @@ func (s *recordSender) send(rec arrow.RecordBatch) error {
 	return nil
 }
 
+// recordBytes is what part weighs once sent: its buffers, and the _cq_id column added to it.
+func (s *recordSender) recordBytes(part arrow.RecordBatch) int64 {
+	if s.ids == nil {
+		return recordBytes(part)
+	}
+	return recordBytes(part) + rowIDBytes*part.NumRows()
+}
+
 // sameColumnTypes checks, before an object's first row is sent, that it decodes to the
 // table's columns: the footer was read at Init, but a check here costs nothing.
 func sameColumnTypes(table, got *arrow.Schema) error {
@@ -78,7 +87,8 @@ func sameColumnTypes(table, got *arrow.Schema) error {
 		return skippable("schema differs from the table's", fmt.Errorf("%d columns, the table has %d", got.NumFields(), table.NumFields()))
 	}
 	for i, f := range table.Fields() {
-		if !arrow.TypeEqual(f.Type, got.Field(i).Type) {
+		// A null-typed column joins a column of any type (schema unification): conformRecord fills it.
+		if got.Field(i).Type.ID() != arrow.NULL && !arrow.TypeEqual(f.Type, got.Field(i).Type) {
 			return skippable("schema differs from the table's", fmt.Errorf("column %q is %s, the table has %s", f.Name, got.Field(i).Type, f.Type))
 		}
 	}

@@ -94,11 +94,21 @@ func (s *testS3) specJSON(bucket string, extra string) []byte {
 // writeParquet encodes rec as a Parquet file whose row groups hold at most rowGroupRows rows.
 func writeParquet(t *testing.T, rec arrow.RecordBatch, rowGroupRows int64) []byte {
 	t.Helper()
+	return encodeParquet(t, rec, parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(rowGroupRows)), nil)
+}
+
+// encodeParquet writes rec with props; a non-nil hint is stored as the file's Arrow schema.
+func encodeParquet(t *testing.T, rec arrow.RecordBatch, props *parquet.WriterProperties, hint *arrow.Schema) []byte {
+	t.Helper()
 	var buf bytes.Buffer
-	props := parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(rowGroupRows))
 	w, err := pqarrow.NewFileWriter(rec.Schema(), &buf, props, pqarrow.DefaultWriterProps())
 	if err != nil {
 		t.Fatal(err)
+	}
+	if hint != nil {
+		if err := w.AppendKeyValueMetadata(arrowSchemaKey, encodeArrowSchema(hint)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := w.Write(rec); err != nil {
 		t.Fatal(err)

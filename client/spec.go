@@ -18,6 +18,10 @@ const (
 	defaultOperationTimeout = "5m"
 	defaultMaxBackoff       = "20s"
 	defaultMaxRecordBytes   = 64 << 20
+	// defaultIncrementalLookback: how long after its LastModified an object may still appear
+	// in listings and be picked up by an incremental sync (README, "Incremental sync").
+	defaultIncrementalLookback = "1h"
+	minIncrementalLookback     = time.Second
 
 	// maxConcurrency is the hard cap on objects read at once, and so on open S3 connections
 	// (one per object in flight). A negative spec.concurrency means this cap.
@@ -49,10 +53,14 @@ type Spec struct {
 	RequestTimeout   string `json:"request_timeout"`
 	OperationTimeout string `json:"operation_timeout"`
 
+	IncrementalLookback string `json:"incremental_lookback"`
+
 	// Parsed durations, set by Validate.
 	maxBackoff       time.Duration
 	requestTimeout   time.Duration
 	operationTimeout time.Duration
+
+	incrementalLookback time.Duration
 }
 
 // ParseSpec decodes a JSON spec strictly (see decodeSpec), then applies defaults and validates it.
@@ -76,7 +84,7 @@ func (s *Spec) SetDefaults() {
 	setDefault(&s.MaxRecordBytes, defaultMaxRecordBytes)
 	setDefault(&s.Concurrency, defaultConcurrency)
 	setDefault(&s.MaxAttempts, defaultMaxAttempts)
-	for field, def := range map[*string]string{&s.MaxBackoff: defaultMaxBackoff, &s.RequestTimeout: defaultRequestTimeout, &s.OperationTimeout: defaultOperationTimeout} {
+	for field, def := range map[*string]string{&s.MaxBackoff: defaultMaxBackoff, &s.RequestTimeout: defaultRequestTimeout, &s.OperationTimeout: defaultOperationTimeout, &s.IncrementalLookback: defaultIncrementalLookback} {
 		if *field == "" {
 			*field = def
 		}
@@ -120,6 +128,10 @@ func (s *Spec) Validate() error {
 	s.maxBackoff = parseDuration(&errs, "max_backoff", s.MaxBackoff)
 	s.requestTimeout = parseDuration(&errs, "request_timeout", s.RequestTimeout)
 	s.operationTimeout = parseDuration(&errs, "operation_timeout", s.OperationTimeout)
+	s.incrementalLookback = parseDuration(&errs, "incremental_lookback", s.IncrementalLookback)
+	if s.incrementalLookback > 0 && s.incrementalLookback < minIncrementalLookback {
+		add("spec.incremental_lookback must be at least 1s (S3's LastModified has one-second resolution), got %q", s.IncrementalLookback)
+	}
 	if s.requestTimeout > 0 && s.operationTimeout > 0 && s.operationTimeout < s.requestTimeout {
 		add("spec.operation_timeout (%s) must not be shorter than spec.request_timeout (%s)", s.OperationTimeout, s.RequestTimeout)
 	}

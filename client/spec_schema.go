@@ -27,6 +27,7 @@ const SpecJSONSchema = `{
     "max_attempts": {"type": "integer", "minimum": 1, "maximum": 20, "default": 5, "description": "Attempts per S3 request (and per resumed body read without progress) before the sync fails."},
     "max_backoff": {"$ref": "#/$defs/duration", "default": "20s", "description": "Longest wait between two attempts (exponential backoff with jitter)."},
     "request_timeout": {"$ref": "#/$defs/duration", "default": "30s", "description": "Deadline of one HTTP attempt: connecting, headers and body."},
-    "operation_timeout": {"$ref": "#/$defs/duration", "default": "5m", "description": "Deadline of one S3 operation with all its retries and resumed reads."}
+    "operation_timeout": {"$ref": "#/$defs/duration", "default": "5m", "description": "Deadline of one S3 operation with all its retries and resumed reads."},
+    "incremental_lookback": {"$ref": "#/$defs/duration", "default": "1h", "description": "With backend_options: how long after its LastModified an object may still appear in listings and be read by an incremental sync (at least 1s)."}
   }
 }`

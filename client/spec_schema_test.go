@@ -61,7 +61,7 @@ func TestSpecSchemaValidates(t *testing.T) {
 	}
 	valid := []string{
 		`{"bucket":"b","region":"r"}`,
-		`{"bucket":"b","region":"r","strict":true,"max_attempts":3,"request_timeout":"1m30s","operation_timeout":"10m","max_backoff":"500ms","max_record_bytes":1048576,"concurrency":-1}`,
+		`{"bucket":"b","region":"r","strict":true,"max_attempts":3,"request_timeout":"1m30s","operation_timeout":"10m","max_backoff":"500ms","max_record_bytes":1048576,"concurrency":-1,"incremental_lookback":"24h"}`,
 	}
 	invalid := map[string]string{
 		`{"bucket":"b","region":"r","request_timeout":"30"}`:       "request_timeout",
@@ -69,6 +69,7 @@ func TestSpecSchemaValidates(t *testing.T) {
 		`{"bucket":"b","region":"r","concurrency":500}`:            "concurrency",
 		`{"bucket":"b","region":"r","max_record_bytes":200000000}`: "max_record_bytes",
 		`{"bucket":"b","region":"r","strict":"yes"}`:               "strict",
+		`{"bucket":"b","region":"r","incremental_lookback":"1d"}`:  "incremental_lookback",
 	}
 	for _, spec := range valid {
 		var v any

@@ -59,6 +59,8 @@ func TestParseSpecRejects(t *testing.T) {
 		{"duration without unit", `{"bucket":"b","region":"r","request_timeout":"30"}`, `spec.request_timeout must be a positive duration such as "30s" or "2m", got "30"`},
 		{"zero duration", `{"bucket":"b","region":"r","max_backoff":"0s"}`, "spec.max_backoff must be a positive duration"},
 		{"operation shorter than attempt", `{"bucket":"b","region":"r","request_timeout":"1m","operation_timeout":"30s"}`, "spec.operation_timeout (30s) must not be shorter than spec.request_timeout (1m)"},
+		{"lookback under S3's resolution", `{"bucket":"b","region":"r","incremental_lookback":"500ms"}`, "spec.incremental_lookback must be at least 1s"},
+		{"lookback not a duration", `{"bucket":"b","region":"r","incremental_lookback":"1 hour"}`, "spec.incremental_lookback must be a positive duration"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

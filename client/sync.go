@@ -46,6 +46,7 @@ func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, obj *parque
 	out := &recordSender{
 		ctx: ctx, res: res, schema: t.Table.ToArrowSchema(),
 		maxRows: int64(*s.spec.RowsPerRecord), maxBytes: *s.spec.MaxRecordBytes, rowLimit: s.rowLimit,
+		ids: newRowIDs(s.store.bucket, obj),
 	}
 	defer func() {
 		// Not the decoder (that is a content error): a bug here fails the sync, not the process.

@@ -27,6 +27,8 @@ type syncStats struct {
 	started time.Time
 	tables  int
 	objects int
+	// unchanged objects were not read: their table's cursor says an earlier sync delivered them.
+	unchanged int
 
 	synced, failed, rows atomic.Int64
 
@@ -71,6 +73,7 @@ func (s *syncStats) log(logger zerolog.Logger, bytes int64, err error) {
 		Int("tables", s.tables).
 		Int("objects", s.objects).
 		Int64("objects_synced", s.synced.Load()).
+		Int("objects_unchanged", s.unchanged).
 		Int("objects_skipped", skipped).
 		Int64("objects_failed", s.failed.Load()).
 		Int64("rows", s.rows.Load()).

@@ -11,13 +11,24 @@ func isParquetKey(key string) bool {
 	return strings.HasSuffix(strings.ToLower(key), parquetExt) && !strings.HasSuffix(key, "/")
 }
 
-// tableSource is what names a table: the object's directory, or for an object at the
-// bucket root the object name without its extension.
+// tableSource is what feeds a table, one per table: the object's directory with a trailing
+// slash ("data/2024/"), or for an object at the bucket root the object itself ("events.parquet").
 func tableSource(key string) string {
 	if dir := path.Dir(key); dir != "." {
-		return dir
+		return dir + "/"
 	}
-	return key[:len(key)-len(parquetExt)]
+	return key
+}
+
+// tableName names the table of a source: the directory path, or the root object's name
+// without its extension, normalised. Two sources with one name are an error (groupTables),
+// whether they are two directories ("data-2024/", "data_2024/"), two root objects
+// ("Events.parquet", "events.parquet"), or one of each ("events.parquet", "events/").
+func tableName(source string) string {
+	if dir, ok := strings.CutSuffix(source, "/"); ok {
+		return normalizeTableName(dir)
+	}
+	return normalizeTableName(source[:len(source)-len(parquetExt)])
 }
 
 // normalizeTableName maps a source to an identifier valid in common destinations:

@@ -18,7 +18,7 @@ func TestTableNameForKey(t *testing.T) {
 		{"events.v2/part-0001.parquet", "events_v2"},
 	}
 	for _, c := range cases {
-		if got := normalizeTableName(tableSource(c.key)); got != c.want {
+		if got := tableName(tableSource(c.key)); got != c.want {
 			t.Errorf("%s: got table %q, want %q", c.key, got, c.want)
 		}
 	}
@@ -39,7 +39,7 @@ func TestGroupTablesRejectsNameCollision(t *testing.T) {
 		{Key: "data_2024/b.parquet", Schema: rec.Schema()},
 	}
 	_, err := groupTables(objs)
-	if err == nil || !strings.Contains(err.Error(), `"data-2024" and "data_2024" both map to table name "data_2024"`) {
+	if err == nil || !strings.Contains(err.Error(), `"data-2024/" and "data_2024/" both map to table name "data_2024"`) {
 		t.Fatalf("got %v", err)
 	}
 }
@@ -62,5 +62,25 @@ func TestGroupTablesRejectsSchemaConflicts(t *testing.T) {
 				t.Fatalf("want %q, got %v", c.want, err)
 			}
 		})
+	}
+}
+
+// One rule for every pair of sources that normalise to one name, root objects included.
+func TestGroupTablesRejectsEverySourceCollision(t *testing.T) {
+	rec := int64Record(t, "id", 1)
+	cases := []struct{ a, b, want string }{
+		{"events.parquet", "events/part-0.parquet", `"events.parquet" and "events/" both map to table name "events"`},
+		{"events.parquet", "Events/part-0.parquet", `"Events/" and "events.parquet" both map to table name "events"`},
+		{"Events.parquet", "events.parquet", `"Events.parquet" and "events.parquet" both map to table name "events"`},
+	}
+	for _, c := range cases {
+		_, err := groupTables([]*parquetObject{{Key: c.a, Schema: rec.Schema()}, {Key: c.b, Schema: rec.Schema()}})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s + %s: want %q, got %v", c.a, c.b, c.want, err)
+		}
+	}
+	tables, err := groupTables([]*parquetObject{{Key: "events/a.parquet", Schema: rec.Schema()}, {Key: "events/b.parquet", Schema: rec.Schema()}})
+	if err != nil || len(tables) != 1 || tables[0].Source != "events/" {
+		t.Fatalf("two files of one directory must form one table, got %v, %v", tables, err)
 	}
 }

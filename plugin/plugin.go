@@ -23,5 +23,6 @@ func Plugin() *plugin.Plugin {
 		plugin.WithKind(Kind),
 		plugin.WithTeam(Team),
 		plugin.WithJSONSchema(client.SpecJSONSchema),
+		plugin.WithConnectionTester(client.TestConnection),
 	)
 }

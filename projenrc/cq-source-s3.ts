@@ -34,6 +34,8 @@ export function cqSourceS3(options: RepositoryOptions = {}) {
     checkSteps: [
       { name: 'go vet, gofmt, go test -race', run: 'npx projen test:go' },
       { name: 'vitest unit suite', run: 'npx projen test:unit' },
+      // setup built the CloudQuery CLI that tools/cloudquery pins; the suite runs its own moto.
+      { name: 'CloudQuery CLI suite', run: 'npx projen test:cli' },
     ],
     // setup builds the registry tools and the CloudQuery CLI before the checks on a cold runner.
     timeoutMinutes: { checks: 45 },

@@ -3,8 +3,8 @@ import { CloudQueryGoPlugin } from '../src';
 
 /**
  * This repository's own harness (not part of the package): machine setup, the end-to-end suite
- * over an S3 emulator, the buildah image check, benchmarks, the unit suite, the package test,
- * and the order `npx projen test` runs them in.
+ * over an S3 emulator, the buildah image check, the CloudQuery CLI suite, benchmarks, the unit
+ * suite, the package test, and the order `npx projen test` runs them in.
  */
 export function addTestHarness(project: typescript.TypeScriptProject, plugin: CloudQueryGoPlugin): void {
   project.addTask('setup', {
@@ -24,6 +24,11 @@ export function addTestHarness(project: typescript.TypeScriptProject, plugin: Cl
   const registryVerify = project.addTask('registry:verify', {
     description: 'Release promotion against two loopback registries: buildah multi-arch index, promote, both platforms run, cosign sign/verify',
     exec: 'vitest run --project registry',
+    receiveArgs: true,
+  });
+  const cli = project.addTask('test:cli', {
+    description: 'The real CloudQuery CLI (.tools/bin/cloudquery, built by setup) drives the plugin and the test destination (test/cqdest)',
+    exec: 'vitest run --project cli',
     receiveArgs: true,
   });
   project.addTask('bench', {
@@ -59,4 +64,5 @@ export function addTestHarness(project: typescript.TypeScriptProject, plugin: Cl
   test.spawn(imageVerify);
   test.spawn(pkg);
   test.spawn(registryVerify);
+  test.spawn(cli);
 }

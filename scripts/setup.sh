@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a Debian machine (run as root, or with passwordless sudo for apt):
 # Debian packages, the S3 emulator in a project-local venv, Go modules, actionlint and the
-# registry tools of the release tests (distribution's registry, crane, cosign).
+# registry tools of the release tests (distribution's registry, crane, cosign), and the CloudQuery CLI
+# (built from tools/cloudquery, whose committed go.sum pins every module).
 # Safe to run again: each step skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,6 +58,22 @@ if [ -x .tools/bin/actionlint ] && .tools/bin/actionlint --version | head -1 | g
   echo "already installed"
 else
   GOBIN="$PWD/.tools/bin" go install "github.com/rhysd/actionlint/cmd/actionlint@${ACTIONLINT_VERSION}"
+fi
+
+CQ_MODULE=github.com/cloudquery/cloudquery/cli/v6
+CQ_VERSION=$(cd tools/cloudquery && go list -m -f '{{.Version}}' "$CQ_MODULE")
+step "CloudQuery CLI ${CQ_VERSION} in .tools/bin (tools/cloudquery)"
+if [ -x .tools/bin/cloudquery ] && [ "$(.tools/bin/cloudquery --version 2>/dev/null)" = "cloudquery version ${CQ_VERSION}" ]; then
+  echo "already installed"
+else
+  echo "building ${CQ_MODULE}@${CQ_VERSION} from the Go module proxy (a cold build takes several minutes on 2 cores)..."
+  started=$SECONDS
+  # Bounded: a stalled module download fails setup with a message instead of eating CI's budget.
+  if ! (cd tools/cloudquery && timeout 1200 go build -trimpath -ldflags "-s -w -X ${CQ_MODULE}/cmd.Version=${CQ_VERSION}" -o ../../.tools/bin/cloudquery "$CQ_MODULE"); then
+    echo "error: building the CloudQuery CLI failed or took over 20 minutes (see above); the CLI tests need .tools/bin/cloudquery" >&2
+    exit 1
+  fi
+  echo "built .tools/bin/cloudquery ($(du -h .tools/bin/cloudquery | cut -f1)) in $((SECONDS - started)) s: $(.tools/bin/cloudquery --version)"
 fi
 
 # The release tests' registry tools, from the Go module proxy: "name package version".

@@ -35,8 +35,8 @@ describe('one set of build flags', () => {
     }
   });
 
-  it('test runs the unit, Go, end-to-end, image, package and registry suites', () => {
-    expect(out.tasks.test.steps!.map((s) => s.spawn)).toEqual(['test:unit', 'test:go', 'e2e', 'image:verify', 'test:package', 'registry:verify']);
+  it('test runs the unit, Go, end-to-end, image, package, registry and CloudQuery CLI suites', () => {
+    expect(out.tasks.test.steps!.map((s) => s.spawn)).toEqual(['test:unit', 'test:go', 'e2e', 'image:verify', 'test:package', 'registry:verify', 'test:cli']);
     const goSteps = out.tasks['test:go'].steps!.map((s) => s.exec).join('\n');
     expect(goSteps).toContain('go vet ./...');
     expect(goSteps).toContain('gofmt -l');

@@ -8,7 +8,7 @@ initSync({ module: fs.readFileSync(require.resolve('parquet-wasm/esm/parquet_was
 /** A row as plain JSON values: what a synced row must decode to. */
 export type Row = Record<string, string | number | boolean | null | string[]>;
 
-interface Column {
+export interface Column {
   readonly type: DataType;
   /** The value of row i, as plain JSON (what the test expects back). */
   readonly value: (i: number) => Row[string];
@@ -21,7 +21,7 @@ const EPOCH_2024 = Date.UTC(2024, 0, 1);
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** Every column type family the plugin maps; some values are null so nullability is exercised. */
-const ORDER_COLUMNS: Record<string, Column> = {
+export const ORDER_COLUMNS: Record<string, Column> = {
   id: { type: new Int64(), value: (i) => String(i), toArrow: (v) => BigInt(v as string) },
   quantity: { type: new Int32(), value: (i) => (i * 7) % 100 },
   amount: { type: new Float64(), value: (i) => i * 0.25 },
@@ -32,7 +32,7 @@ const ORDER_COLUMNS: Record<string, Column> = {
   tags: { type: new List(new Field('item', new Utf8(), true)), value: (i) => Array.from({ length: i % 4 }, (_, k) => `tag-${(i + k) % 5}`) },
 };
 
-const METRIC_COLUMNS: Record<string, Column> = {
+export const METRIC_COLUMNS: Record<string, Column> = {
   id: { type: new Int64(), value: (i) => String(i), toArrow: (v) => BigInt(v as string) },
   name: { type: new Utf8(), value: (i) => `metric-${i}` },
   value: { type: new Float64(), value: (i) => Math.round(Math.sin(i) * 1e6) / 1e6 },

@@ -16,12 +16,13 @@ export interface S3Endpoint {
 const MOTO = path.join(REPO_ROOT, '.venv/bin/moto_server');
 
 /**
- * S3_ENDPOINT set → use it (LocalStack in GitHub Actions). Otherwise start moto_server from the
- * project venv on a free loopback port and stop it afterwards.
+ * S3_ENDPOINT set → use it (LocalStack in GitHub Actions). Otherwise, or with `moto: true` (tests
+ * that need moto's IAM emulation), start moto_server from the project venv on a free loopback
+ * port and stop it afterwards.
  */
-export async function startS3(): Promise<S3Endpoint> {
+export async function startS3(options: { moto?: boolean } = {}): Promise<S3Endpoint> {
   let proc: ChildProcess | undefined;
-  let url = process.env.S3_ENDPOINT;
+  let url = options.moto ? undefined : process.env.S3_ENDPOINT;
   if (!url) {
     if (!fs.existsSync(MOTO)) {
       throw new Error(`S3 emulator not installed (${MOTO} missing): run "npx projen setup", or set S3_ENDPOINT`);
@@ -44,7 +45,7 @@ export async function startS3(): Promise<S3Endpoint> {
   });
   return {
     url,
-    pluginUrl: process.env.PLUGIN_S3_ENDPOINT ?? url,
+    pluginUrl: (options.moto ? undefined : process.env.PLUGIN_S3_ENDPOINT) ?? url,
     client,
     async stop() {
       client.destroy();

@@ -108,7 +108,7 @@ func decodedRows(t *testing.T, res *syncResult, table string) []parquetgen.Row {
 	t.Helper()
 	var rows []parquetgen.Row
 	for _, rec := range res.records[table] {
-		got, err := parquetgen.RowsOf(rec)
+		got, err := parquetgen.DeliveredRowsOf(rec)
 		if err != nil {
 			t.Fatalf("table %s: %v", table, err)
 		}

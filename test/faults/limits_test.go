@@ -69,7 +69,7 @@ func TestOversizedRows(t *testing.T) {
 	}
 	seen := map[int64]bool{}
 	for _, rec := range res.records["wide"] {
-		ids, blobs := rec.Column(0).(*array.Int64), rec.Column(1).(*array.String)
+		ids, blobs := rec.Column(1).(*array.Int64), rec.Column(2).(*array.String) // after _cq_id
 		for i := 0; i < int(rec.NumRows()); i++ {
 			id := ids.Value(i)
 			if seen[id] || blobs.Value(i) != wideValue(id, 260_000) {

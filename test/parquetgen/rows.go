@@ -68,7 +68,28 @@ func Record(rows []Row) arrow.RecordBatch {
 	return b.NewRecordBatch()
 }
 
-// RowsOf decodes a delivered record (whose columns must be Schema's, in order).
+// DeliveredRowsOf decodes a record the plugin sent: its _cq_id (CloudQuery's uuid, never
+// null), then Schema's columns in order.
+func DeliveredRowsOf(rec arrow.RecordBatch) ([]Row, error) {
+	if rec.NumCols() == 0 || rec.Schema().Field(0).Name != "_cq_id" || !isUUID(rec.Schema().Field(0).Type) || rec.Column(0).NullN() > 0 {
+		return nil, fmt.Errorf("record does not start with a _cq_id uuid column without nulls: %s", rec.Schema())
+	}
+	md := rec.Schema().Metadata()
+	data := array.NewRecordBatch(arrow.NewSchema(rec.Schema().Fields()[1:], &md), rec.Columns()[1:], rec.NumRows())
+	defer data.Release()
+	return RowsOf(data)
+}
+
+// isUUID: CloudQuery's uuid extension type, or its storage when the extension is not registered.
+func isUUID(t arrow.DataType) bool {
+	if ext, ok := t.(arrow.ExtensionType); ok {
+		return ext.ExtensionName() == "uuid"
+	}
+	fsb, ok := t.(*arrow.FixedSizeBinaryType)
+	return ok && fsb.ByteWidth == 16
+}
+
+// RowsOf decodes a decoded record (whose columns must be Schema's, in order).
 func RowsOf(rec arrow.RecordBatch) ([]Row, error) {
 	if rec.NumCols() != int64(Schema.NumFields()) {
 		return nil, fmt.Errorf("record has %d columns, want %d", rec.NumCols(), Schema.NumFields())

@@ -1,0 +1,130 @@
+package client
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/cloudquery/plugin-sdk/v4/schema"
+	"github.com/cloudquery/plugin-sdk/v4/types"
+	"github.com/google/uuid"
+)
+
+// CloudQuery's own columns (README, "CloudQuery's columns").
+//
+// The CLI adds _cq_sync_time and _cq_source_name to every record, unless the source's schema
+// already has them: then it keeps the source's values (cli/v6 internal/transformer). Parquet
+// exported by CloudQuery's file and S3 destinations has both, holding the exporting sync's
+// values, and overwrite-delete-stale's DELETESTALE (rows of this source older than this sync)
+// would then delete every imported row. So every inherited `_cq_*` column is renamed
+// `upstream_cq_*`, and the plugin adds its own `_cq_id`: the primary key, as plugin-sdk's
+// AddCqIDs makes it for tables without one, with a value derived from the row's object
+// version and position, so re-reading an object upserts the same rows.
+
+// cqPrefix starts every column name CloudQuery reserves.
+const cqPrefix = "_cq_"
+
+// upstreamPrefix is prepended to an inherited `_cq_*` column: `_cq_id` → `upstream_cq_id`.
+const upstreamPrefix = "upstream"
+
+// addCloudQueryColumns renames the table's inherited `_cq_*` columns, puts the plugin's `_cq_id`
+// first, and marks the table incremental (the CLI then skips DELETESTALE for it when a state
+// backend is configured, because an incremental sync does not send rows it sent before).
+func addCloudQueryColumns(t *discoveredTable) error {
+	names := make(map[string]bool, len(t.Table.Columns))
+	for _, c := range t.Table.Columns {
+		names[c.Name] = true
+	}
+	cols := make(schema.ColumnList, 0, len(t.Table.Columns)+1)
+	cols = append(cols, rowIDColumn())
+	for _, c := range t.Table.Columns {
+		if strings.HasPrefix(c.Name, cqPrefix) {
+			renamed := upstreamPrefix + c.Name
+			if names[renamed] {
+				return fmt.Errorf("table %s: %s has columns %q and %q: CloudQuery reserves %q, so this plugin renames the file's %q to %q, which is taken; rename one of them",
+					t.Table.Name, t.Objects[0].Key, c.Name, renamed, c.Name, c.Name, renamed)
+			}
+			c.Name = renamed
+			c.Description = strings.TrimSpace("The file's own " + strings.TrimPrefix(renamed, upstreamPrefix) + " column (CloudQuery reserves the name). " + c.Description)
+		}
+		cols = append(cols, c)
+	}
+	t.Table.Columns = cols
+	t.Table.IsIncremental = true
+	return nil
+}
+
+// rowIDColumn is plugin-sdk's _cq_id (uuid, NOT NULL, unique), as the primary key.
+func rowIDColumn() schema.Column {
+	c := schema.CqIDColumn
+	c.PrimaryKey = true
+	c.Description = "Row id: a hash of the bucket, the object key, its ETag and the row's position in the object (the same object version always gives the same ids)"
+	return c
+}
+
+// hasRowID reports whether a record schema starts with the plugin's _cq_id.
+func hasRowID(sc *arrow.Schema) bool {
+	return sc.NumFields() > 0 && sc.Field(0).Name == schema.CqIDColumn.Name
+}
+
+// dataSchema is a table's record schema without the plugin's _cq_id: the columns an object decodes to.
+func dataSchema(sc *arrow.Schema) *arrow.Schema {
+	if !hasRowID(sc) {
+		return sc
+	}
+	md := sc.Metadata()
+	return arrow.NewSchema(sc.Fields()[1:], &md)
+}
+
+// rowIDBytes is what _cq_id adds to a record, per row.
+const rowIDBytes = 16
+
+// rowIDs makes the _cq_id values of one object version's rows. The first 16 bytes of
+// SHA-256(bucket, key, ETag) identify the version; the row number is added to the low 64 bits,
+// so the rows of one version never collide, and ids of different versions collide with
+// negligible probability. Version 8 (custom) and the RFC 9562 variant are set.
+type rowIDs struct {
+	base [16]byte
+}
+
+func newRowIDs(bucket string, obj *parquetObject) *rowIDs {
+	h := sha256.New()
+	for _, part := range []string{bucket, obj.Key, obj.ETag} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	var r rowIDs
+	copy(r.base[:], h.Sum(nil))
+	return &r
+}
+
+// id is the _cq_id of row `row` (0-based) of the object.
+func (r *rowIDs) id(row int64) uuid.UUID {
+	id := uuid.UUID(r.base)
+	binary.BigEndian.PutUint64(id[8:], binary.BigEndian.Uint64(id[8:])+uint64(row))
+	id[6] = id[6]&0x0f | 0x80 // version 8
+	id[8] = id[8]&0x3f | 0x80 // variant 10
+	return id
+}
+
+// array is the _cq_id column of rows first … first+n-1, written straight into one buffer.
+// The caller releases it.
+func (r *rowIDs) array(first, n int64) arrow.Array {
+	buf := memory.NewResizableBuffer(memory.DefaultAllocator)
+	defer buf.Release()
+	buf.Resize(int(n) * rowIDBytes)
+	out := buf.Bytes()
+	for i := range n {
+		id := r.id(first + i)
+		copy(out[i*rowIDBytes:], id[:])
+	}
+	data := array.NewData(&arrow.FixedSizeBinaryType{ByteWidth: rowIDBytes}, int(n), []*memory.Buffer{nil, buf}, nil, 0, 0)
+	defer data.Release()
+	storage := array.NewFixedSizeBinaryData(data)
+	defer storage.Release()
+	return array.NewExtensionArrayWithStorage(types.ExtensionTypes.UUID, storage)
+}

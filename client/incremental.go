@@ -1,0 +1,152 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/cloudquery/plugin-sdk/v4/plugin"
+	"github.com/cloudquery/plugin-sdk/v4/state"
+	"github.com/rs/zerolog"
+)
+
+// connectState opens the state backend of backend_options (a variable so tests can use an
+// in-memory one).
+var connectState = state.NewConnectedClient
+
+// incremental is one Sync's use of the state backend: the cursor of each selected table
+// (cursor.go), the objects each must read, and, once the Sync has sent every row, the
+// cursors it leaves. A nil *incremental is a full sync (no backend_options).
+type incremental struct {
+	st       state.Client
+	backend  string // backend_options.table_name, for messages
+	bucket   string
+	lookback time.Duration
+	logger   zerolog.Logger
+	tables   []*tableProgress
+}
+
+// tableProgress is one table's cursor and what this sync reads of it.
+type tableProgress struct {
+	name    string
+	columns string
+	cursor  *tableCursor // nil: no usable state, read every object
+	legacy  bool         // the cursor came from the replaced plugin's key
+	read    []*parquetObject
+}
+
+// openIncremental loads the cursors of the selected tables, or returns nil (full sync) when
+// no state backend is configured. A state value it cannot trust fails the Sync before any
+// message is sent, naming the key and what to do.
+func openIncremental(ctx context.Context, opts *plugin.BackendOptions, spec *Spec, tables []*discoveredTable, logger zerolog.Logger) (*incremental, error) {
+	if opts == nil || (opts.TableName == "" && opts.Connection == "") {
+		return nil, nil
+	}
+	st, err := connectState(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("state backend (backend_options table_name %q, connection %q): %w", opts.TableName, opts.Connection, err)
+	}
+	inc := &incremental{st: st, backend: opts.TableName, bucket: spec.Bucket, lookback: spec.incrementalLookback, logger: logger}
+	for _, t := range tables {
+		p, err := inc.load(ctx, t)
+		if err != nil {
+			_ = st.Close()
+			return nil, err
+		}
+		inc.tables = append(inc.tables, p)
+	}
+	return inc, nil
+}
+
+func (inc *incremental) load(ctx context.Context, t *discoveredTable) (*tableProgress, error) {
+	p := &tableProgress{name: t.Table.Name, columns: columnsFingerprint(t.Table.Columns)}
+	key, legacyKey := cursorKey(inc.bucket, p.name), legacyCursorKey(inc.bucket, p.name)
+	value, err := inc.st.GetKey(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("table %s: reading state key %s: %w", p.name, key, err)
+	}
+	parse := parseCursor
+	if value == "" {
+		if value, err = inc.st.GetKey(ctx, legacyKey); err != nil {
+			return nil, fmt.Errorf("table %s: reading state key %s: %w", p.name, legacyKey, err)
+		}
+		key, parse, p.legacy = legacyKey, parseLegacyCursor, value != ""
+	}
+	if value == "" {
+		return p, nil // first incremental sync of this table
+	}
+	if p.cursor, err = parse(value); err != nil {
+		return nil, fmt.Errorf("table %s: state key %s in backend table %s cannot be used (%v): delete that row from %s to read the table in full on the next sync",
+			p.name, key, inc.backend, err, inc.backend)
+	}
+	if p.cursor.Columns != "" && p.cursor.Columns != p.columns {
+		inc.logger.Warn().Str("table", p.name).Str("state_key", key).
+			Msg("the table's columns changed since its cursor was written (the destination may have recreated it): reading every object again")
+		p.cursor = nil
+	}
+	return p, nil
+}
+
+// plan returns the tables to sync with only the objects the cursors want (the same tables,
+// unchanged, for a full sync), and how many objects it left out. It never changes the tables
+// it is given.
+func (inc *incremental) plan(tables []*discoveredTable) (toRead []*discoveredTable, unchanged int) {
+	if inc == nil {
+		return tables, 0
+	}
+	out := make([]*discoveredTable, len(tables))
+	for i, t := range tables {
+		p := inc.tables[i]
+		for _, obj := range t.Objects {
+			if p.cursor.wants(obj) {
+				p.read = append(p.read, obj)
+			}
+		}
+		unchanged += len(t.Objects) - len(p.read)
+		ev := inc.logger.Info().Str("table", p.name).Int("objects", len(t.Objects)).Int("objects_to_read", len(p.read))
+		if p.cursor != nil {
+			ev = ev.Time("window_start", p.cursor.WindowStart).Time("last_modified", p.cursor.LastModified).Bool("from_replaced_plugin", p.legacy)
+		}
+		ev.Msg("incremental sync")
+		out[i] = &discoveredTable{Source: t.Source, Table: t.Table, Objects: p.read}
+	}
+	return out, unchanged
+}
+
+// commit stores every table's advanced cursor. Call it only after the Sync sent every row
+// of every object it read: a failed Sync leaves the cursors where they were, so the next
+// Sync reads the same objects again. Each table is flushed on its own, so no state message
+// holds more than one table's cursor.
+func (inc *incremental) commit(ctx context.Context) error {
+	if inc == nil {
+		return nil
+	}
+	for _, p := range inc.tables {
+		next, narrowed := p.cursor.advance(p.read, inc.lookback, p.columns)
+		if next == nil {
+			continue
+		}
+		if narrowed {
+			inc.logger.Warn().Str("table", p.name).Int("limit", maxSeenObjects).Time("window_start", next.WindowStart).
+				Msg("more objects than the cursor keeps were uploaded within spec.incremental_lookback: the window starts later than the lookback says (an object uploaded late before window_start would be missed)")
+		}
+		if err := inc.st.SetKey(ctx, cursorKey(inc.bucket, p.name), next.encode()); err != nil {
+			return fmt.Errorf("table %s: storing its cursor: %w", p.name, err)
+		}
+		if p.legacy { // read once: the new key replaces it
+			if err := inc.st.SetKey(ctx, legacyCursorKey(inc.bucket, p.name), ""); err != nil {
+				return fmt.Errorf("table %s: clearing the replaced plugin's cursor: %w", p.name, err)
+			}
+		}
+		if err := inc.st.Flush(ctx); err != nil {
+			return fmt.Errorf("table %s: writing its cursor to the state backend (table %s): %w", p.name, inc.backend, err)
+		}
+	}
+	return nil
+}
+
+func (inc *incremental) close() {
+	if inc != nil {
+		_ = inc.st.Close()
+	}
+}

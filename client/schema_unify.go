@@ -1,0 +1,161 @@
+package client
+
+import (
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/cloudquery/plugin-sdk/v4/schema"
+)
+
+// unifyColumns derives a table's columns from the Arrow schemas of its objects (sorted by key).
+// The rules (README, "Schema unification"):
+//
+//  1. No object has two columns with one name.
+//  2. Every object has the same column names in the same order.
+//  3. A column's type is the one type all objects agree on, where a null-typed column (what
+//     pandas writes for a column with no values) agrees with every type. A column that is
+//     null-typed in every object becomes utf8 (all values null).
+//  4. A column is NOT NULL only if it is required (non-nullable) in every object.
+//  5. Every column type is one the Parquet reader can return (see readableType); after
+//     canonicalizeArrowHints the only ones that are not come from files this plugin cannot read.
+func unifyColumns(table string, objects []*parquetObject) (schema.ColumnList, error) {
+	first := objects[0]
+	fields := append([]arrow.Field{}, first.Schema.Fields()...)
+	typedBy := make([]string, len(fields)) // the object whose type each column has so far
+	for i := range typedBy {
+		typedBy[i] = first.Key
+	}
+	for _, obj := range objects {
+		if err := checkObjectColumns(obj); err != nil {
+			return nil, err
+		}
+		if obj == first {
+			continue
+		}
+		theirs := obj.Schema.Fields()
+		if err := sameColumnNames(table, first, fields, obj); err != nil {
+			return nil, err
+		}
+		for i := range fields {
+			typ, ok := unifyType(fields[i].Type, theirs[i].Type)
+			if !ok {
+				return nil, fmt.Errorf("table %s: column %q is %s in %s but %s in %s", table, fields[i].Name, fields[i].Type, typedBy[i], theirs[i].Type, obj.Key)
+			}
+			if !arrow.TypeEqual(typ, fields[i].Type) {
+				typedBy[i] = obj.Key
+			}
+			fields[i].Type = typ
+			fields[i].Nullable = fields[i].Nullable || theirs[i].Nullable
+		}
+	}
+	cols := make(schema.ColumnList, len(fields))
+	for i, f := range fields {
+		cols[i] = schema.Column{Name: f.Name, Type: f.Type, NotNull: !f.Nullable, Description: describeConversion(f)}
+		if f.Type.ID() == arrow.NULL {
+			cols[i].Type, cols[i].NotNull = arrow.BinaryTypes.String, false
+		}
+	}
+	return cols, nil
+}
+
+// unifyType is the type two objects' columns agree on, if any.
+func unifyType(a, b arrow.DataType) (arrow.DataType, bool) {
+	switch {
+	case arrow.TypeEqual(a, b):
+		return a, true
+	case a.ID() == arrow.NULL:
+		return b, true
+	case b.ID() == arrow.NULL:
+		return a, true
+	}
+	return nil, false
+}
+
+// checkObjectColumns rejects what no table can hold: a column name twice, or a type the
+// Parquet reader cannot return (each named with the object, the column and the type).
+func checkObjectColumns(obj *parquetObject) error {
+	seen := map[string]bool{}
+	for _, f := range obj.Schema.Fields() {
+		if seen[f.Name] {
+			return fmt.Errorf("%s has two columns named %q: rename one of them (a table cannot hold both)", obj.Key, f.Name)
+		}
+		seen[f.Name] = true
+		if bad := unreadableType(f.Type); bad != nil {
+			return fmt.Errorf("%s: column %q has type %s, which cannot be read from Parquet (%s is not supported): convert the column or move the file out of the synced prefix", obj.Key, f.Name, f.Type, bad)
+		}
+	}
+	return nil
+}
+
+func sameColumnNames(table string, first *parquetObject, fields []arrow.Field, obj *parquetObject) error {
+	theirs := obj.Schema.Fields()
+	for i, f := range fields {
+		if i >= len(theirs) {
+			return fmt.Errorf("table %s: %s has column %q (%s) that %s lacks", table, first.Key, f.Name, f.Type, obj.Key)
+		}
+		if theirs[i].Name != f.Name {
+			return fmt.Errorf("table %s: column %d is %q in %s but %q in %s", table, i, f.Name, first.Key, theirs[i].Name, obj.Key)
+		}
+	}
+	if len(theirs) > len(fields) {
+		extra := theirs[len(fields)]
+		return fmt.Errorf("table %s: %s has column %q (%s) that %s lacks", table, obj.Key, extra.Name, extra.Type, first.Key)
+	}
+	return nil
+}
+
+// unreadableType returns the first type inside t that the Parquet reader (pqarrow) cannot
+// return, or nil. Nested types are checked element by element.
+func unreadableType(t arrow.DataType) arrow.DataType {
+	switch t := t.(type) {
+	case arrow.ListLikeType: // list, large_list, fixed_size_list, map
+		if m, ok := t.(*arrow.MapType); ok {
+			if bad := unreadableType(m.KeyType()); bad != nil {
+				return bad
+			}
+			return unreadableType(m.ItemType())
+		}
+		return unreadableType(t.Elem())
+	case *arrow.StructType:
+		for _, f := range t.Fields() {
+			if bad := unreadableType(f.Type); bad != nil {
+				return bad
+			}
+		}
+		return nil
+	case arrow.ExtensionType:
+		return unreadableType(t.StorageType())
+	case *arrow.DictionaryType:
+		return unreadableType(t.ValueType)
+	}
+	switch t.ID() {
+	case arrow.NULL, arrow.BOOL,
+		arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64,
+		arrow.UINT8, arrow.UINT16, arrow.UINT32, arrow.UINT64,
+		arrow.FLOAT16, arrow.FLOAT32, arrow.FLOAT64,
+		arrow.DATE32, arrow.DATE64, arrow.TIME32, arrow.TIME64, arrow.TIMESTAMP,
+		arrow.DECIMAL128, arrow.DECIMAL256,
+		arrow.STRING, arrow.BINARY, arrow.LARGE_STRING, arrow.LARGE_BINARY, arrow.FIXED_SIZE_BINARY:
+		return nil
+	}
+	return t
+}
+
+// describeConversion documents a converted column in the table's documentation.
+func describeConversion(f arrow.Field) string {
+	from, ok := f.Metadata.GetValue(convertedFromKey)
+	if !ok {
+		return ""
+	}
+	if d, ok := durationUnits[from]; ok {
+		return fmt.Sprintf("Arrow %s in the Parquet files: the number of %s", from, d)
+	}
+	return "Arrow " + from + " in the Parquet files"
+}
+
+var durationUnits = map[string]string{
+	"duration[s]":  "seconds",
+	"duration[ms]": "milliseconds",
+	"duration[us]": "microseconds",
+	"duration[ns]": "nanoseconds",
+}

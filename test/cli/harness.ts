@@ -1,0 +1,146 @@
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import { REPO_ROOT } from '../e2e/process';
+
+/** The CloudQuery CLI that `npx projen setup` builds from tools/cloudquery. */
+export const CLOUDQUERY = path.join(REPO_ROOT, '.tools/bin/cloudquery');
+
+/** The CLI version tools/cloudquery/go.mod pins. */
+export function pinnedCliVersion(): string {
+  const gomod = fs.readFileSync(path.join(REPO_ROOT, 'tools/cloudquery/go.mod'), 'utf8');
+  const m = /github\.com\/cloudquery\/cloudquery\/cli\/v6 (v\S+)/.exec(gomod);
+  if (!m) throw new Error('tools/cloudquery/go.mod does not require github.com/cloudquery/cloudquery/cli/v6');
+  return m[1];
+}
+
+/** Fails loudly (never skips) when the CLI is missing or another version. */
+export function requireCli(): void {
+  if (!fs.existsSync(CLOUDQUERY)) {
+    throw new Error(`CloudQuery CLI not found at ${CLOUDQUERY}: run "npx projen setup" (it builds tools/cloudquery)`);
+  }
+  const version = spawnSync(CLOUDQUERY, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  if (version !== `cloudquery version ${pinnedCliVersion()}`) {
+    throw new Error(`${CLOUDQUERY} reports "${version}", tools/cloudquery pins ${pinnedCliVersion()}: run "npx projen setup"`);
+  }
+}
+
+export interface TestBinaries {
+  /** This plugin, built from the working tree. */
+  readonly plugin: string;
+  /** The test destination (test/cqdest). */
+  readonly destination: string;
+  /** The version stamped into the plugin. */
+  readonly version: string;
+}
+
+/** Builds the plugin and the test destination for this host into `dir`. */
+export function buildTestBinaries(dir: string): TestBinaries {
+  const version = 'v0.0.0-cli';
+  const bins = { plugin: path.join(dir, 'cq-source-s3'), destination: path.join(dir, 'cqdest'), version };
+  for (const [out, pkg, ldflags] of [
+    [bins.plugin, '.', `-X github.com/cq-source-s3/cq-source-s3/plugin.Version=${version}`],
+    [bins.destination, './test/cqdest/cmd/cqdest', ''],
+  ]) {
+    process.stdout.write(`go build -o ${out} ${pkg}\n`);
+    const r = spawnSync('go', ['build', '-ldflags', ldflags, '-o', out, pkg], { cwd: REPO_ROOT, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`go build ${pkg} failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
+  }
+  return bins;
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `cq-cli-${prefix}-`));
+}
+
+export interface CliResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** The CLI's log file (it holds the plugins' logs too). */
+  readonly log: string;
+  readonly ms: number;
+}
+
+/**
+ * Runs the CLI in `workdir` with telemetry off, its own .cq directory and log file. The AWS
+ * variables reach `registry: local` plugins, which inherit the CLI's environment.
+ */
+export async function cloudquery(workdir: string, args: string[], env: Record<string, string> = {}, timeoutMs = 240_000): Promise<CliResult> {
+  const logFile = path.join(workdir, `cloudquery-${Date.now()}.log`);
+  const full = [...args, '--telemetry-level', 'none', '--cq-dir', path.join(workdir, '.cq'), '--log-file-name', logFile, '--log-format', 'json'];
+  const started = Date.now();
+  const child = spawn(CLOUDQUERY, full, {
+    cwd: workdir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_EC2_METADATA_DISABLED: 'true', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  child.stderr.on('data', (d) => { stderr += d; });
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  clearTimeout(timer);
+  const log = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
+  return { status, stdout, stderr, log, ms: Date.now() - started };
+}
+
+/** Everything a failed CLI run said, for assertion messages. */
+export function explain(r: CliResult): string {
+  return `exit ${r.status}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}\n--- log (last 4000 chars)\n${r.log.slice(-4000)}`;
+}
+
+export interface SourceConfig {
+  readonly name?: string;
+  /** `local`: the CLI launches the binary at `path`; `grpc`: `path` is the host:port it serves on. */
+  readonly registry: 'local' | 'grpc';
+  readonly path: string;
+  readonly spec: Record<string, unknown>;
+  readonly tables?: string[];
+  readonly destinations?: string[];
+  /** Use the destination `cqdest` as the state backend, in this table. */
+  readonly backendTable?: string;
+}
+
+export interface DestinationConfig {
+  readonly name?: string;
+  readonly path: string;
+  readonly dir: string;
+  readonly writeMode?: 'overwrite-delete-stale' | 'overwrite' | 'append';
+  readonly pkMode?: 'default' | 'cq-id-only';
+}
+
+/** The source and destination documents of one CLI configuration file. */
+export function writeConfig(workdir: string, source: SourceConfig, destination?: DestinationConfig, file = 'config.yml'): string {
+  const docs: object[] = [{
+    kind: 'source',
+    spec: {
+      name: source.name ?? 's3',
+      registry: source.registry,
+      path: source.path,
+      tables: source.tables ?? ['*'],
+      destinations: source.destinations ?? (destination ? [destination.name ?? 'cqdest'] : []),
+      ...(source.backendTable ? { backend_options: { table_name: source.backendTable, connection: `@@plugins.${destination?.name ?? 'cqdest'}.connection` } } : {}),
+      spec: source.spec,
+    },
+  }];
+  if (destination) {
+    docs.push({
+      kind: 'destination',
+      spec: {
+        name: destination.name ?? 'cqdest',
+        registry: 'local',
+        path: destination.path,
+        write_mode: destination.writeMode ?? 'overwrite-delete-stale',
+        ...(destination.pkMode ? { pk_mode: destination.pkMode } : {}),
+        spec: { dir: destination.dir },
+      },
+    });
+  }
+  const target = path.join(workdir, file);
+  fs.writeFileSync(target, docs.map((d) => stringify(d)).join('---\n'));
+  return target;
+}

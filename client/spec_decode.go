@@ -36,6 +36,33 @@ func checkDuplicateKeys(data []byte) error {
 	return walkJSON(json.NewDecoder(bytes.NewReader(data)), "spec")
 }
 
+// specFields are the spec's field names exactly as the JSON schema spells them.
+var specFields = func() map[string]bool {
+	fields := map[string]bool{}
+	t := reflect.TypeFor[Spec]()
+	for i := range t.NumField() {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name != "" && name != "-" {
+			fields[name] = true
+		}
+	}
+	return fields
+}()
+
+// checkFieldName rejects a top-level key that is not exactly a spec field: encoding/json
+// matches names ignoring case, so "Bucket" would otherwise be taken for "bucket" (and win
+// over it), while the JSON schema the CLI validates against rejects it.
+func checkFieldName(key string) error {
+	if specFields[key] {
+		return nil
+	}
+	for name := range specFields {
+		if strings.EqualFold(name, key) {
+			return fmt.Errorf("invalid spec: unknown field %q (field names are case-sensitive: did you mean %q?)", key, name)
+		}
+	}
+	return fmt.Errorf("invalid spec: unknown field %q", key)
+}
+
 func walkJSON(dec *json.Decoder, path string) error {
 	tok, err := dec.Token()
 	if err != nil {
@@ -50,6 +77,11 @@ func walkJSON(dec *json.Decoder, path string) error {
 				return describeDecodeError(err)
 			}
 			key := keyTok.(string)
+			if path == "spec" {
+				if err := checkFieldName(key); err != nil {
+					return err
+				}
+			}
 			if seen[key] {
 				return fmt.Errorf("invalid spec: duplicate field %s", path+"."+key)
 			}

@@ -16,12 +16,22 @@ type env struct {
 	bucket string
 	proxy  *s3fault.Proxy
 	plugin *plugin
+
+	// Rules set by rules() and the proxy's fault count when they were set: each set of rules
+	// must act at least once before it is replaced or the test ends (checkRulesActed).
+	rulesSet     bool
+	faultsAtRule int
 }
 
 func newEnv(t *testing.T, ds *dataset) *env {
 	t.Helper()
 	e := &env{t: t, ds: ds, bucket: ds.upload(t), proxy: startProxy(t)}
 	e.plugin = startPlugin(t, 0)
+	t.Cleanup(func() {
+		if !t.Failed() {
+			e.checkRulesActed()
+		}
+	})
 	return e
 }
 
@@ -47,15 +57,19 @@ func (e *env) syncAll() (*syncResult, error) {
 	return e.plugin.syncAll(e.t)
 }
 
-func (e *env) rules(rules ...s3fault.Rule) { setRules(e.t, e.proxy, rules...) }
-
-// faultsInjected fails the test when the proxy never acted: the fault must have happened
-// for its outcome to mean anything.
-func (e *env) faultsInjected() int {
+// rules replaces the proxy's rules, after checking that the ones they replace acted.
+func (e *env) rules(rules ...s3fault.Rule) {
 	e.t.Helper()
-	n := e.proxy.Stats().Faults
-	if n == 0 {
-		e.t.Fatalf("no fault was injected: the test proves nothing")
+	e.checkRulesActed()
+	setRules(e.t, e.proxy, rules...)
+	e.rulesSet, e.faultsAtRule = len(rules) > 0, e.proxy.Stats().Faults
+}
+
+// checkRulesActed fails the test when the current rules never acted: a fault that did not
+// happen makes its case's outcome mean nothing.
+func (e *env) checkRulesActed() {
+	e.t.Helper()
+	if e.rulesSet && e.proxy.Stats().Faults == e.faultsAtRule {
+		e.t.Fatalf("the fault rules set for this case never acted: the case proves nothing")
 	}
-	return n
 }

@@ -113,7 +113,6 @@ func TestFaultMatrix(t *testing.T) {
 			// One request at a time, so the retry of a failed request is never itself a 3rd.
 			e.rules(s3fault.Rule{Every: 3, Fault: s3fault.FaultStatus})
 			e.mustInit(map[string]any{"concurrency": 1})
-			e.faultsInjected()
 			e.rules()
 			res, err := e.syncAll()
 			expectExact(t, res, err, e.ds.want())
@@ -181,6 +180,33 @@ func TestFaultMatrix(t *testing.T) {
 			res, err := e.syncAll()
 			expectExact(t, res, err, e.ds.want("events/part-005.parquet"))
 			expectSkipped(t, e.plugin, "events/part-005.parquet", "changed since listing")
+		}},
+		{"object replaced after listing by one of the same size and footer (values differ) → skip (If-Match answers 412), the rest exact", func(t *testing.T, e *env) {
+			// Only the ETag tells the two apart: the size check cannot, and the bytes decode.
+			e.mustInit(nil)
+			replacement := slices.Clone(e.ds.objects["big/data.parquet"])
+			pages, err := parquetgen.Pages(replacement)
+			if err != nil {
+				t.Fatal(err)
+			}
+			last := pages[len(pages)-1]
+			replacement[last.Payload()+int64(last.PayloadLen)/2] ^= 0x01
+			if err := s3.put(e.bucket, "big/data.parquet", replacement); err != nil {
+				t.Fatal(err)
+			}
+			res, err := e.syncAll()
+			expectExact(t, res, err, e.ds.want("big/data.parquet"))
+			expectSkipped(t, e.plugin, "big/data.parquet", "changed since listing")
+		}},
+		{"every GET of one object stalls (request_timeout 1s, 20 attempts, operation_timeout 3s) → error naming spec.operation_timeout, in bounded time", func(t *testing.T, e *env) {
+			e.mustInit(map[string]any{"request_timeout": "1s", "operation_timeout": "3s", "max_attempts": 20, "max_backoff": "1s"})
+			e.rules(s3fault.Rule{Op: s3fault.OpGet, Key: "events/part-007.parquet", Fault: s3fault.FaultStall})
+			start := time.Now()
+			_, err := e.syncAll()
+			expectError(t, err, "s3://"+e.bucket+"/events/part-007.parquet", "no complete answer within spec.operation_timeout (3s)")
+			if d := time.Since(start); d > 15*time.Second {
+				t.Fatalf("the operation deadline of 3s took %s to fail the sync", d)
+			}
 		}},
 		{"object replaced after listing, strict → error naming it", func(t *testing.T, e *env) {
 			e.mustInit(map[string]any{"strict": true})

@@ -149,8 +149,6 @@ func (d *discovery) readFooter(ctx context.Context, obj *parquetObject) error {
 	pf, err := openParquet(src, nil)
 	if err == nil {
 		obj.Metadata = pf.MetaData()
-		// Before the Arrow schema is derived: the sync decodes with this same footer.
-		canonicalizeArrowHints(obj.Metadata)
 		obj.Schema, err = arrowSchema(pf)
 	}
 	if f := src.failure(); f != nil {

@@ -10,7 +10,11 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/cq-source-s3/cq-source-s3/test/parquetgen"
 )
 
@@ -56,6 +60,11 @@ func fuzzSeeds() (map[string][]byte, error) {
 		}
 		seeds["intact-"+name] = data
 	}
+	hinted, err := hintedSeed()
+	if err != nil {
+		return nil, err
+	}
+	seeds["intact-arrow-schema-hint"] = hinted
 	variants, err := parquetgen.Corpus(corpusSeed, 12)
 	if err != nil {
 		return nil, err
@@ -64,6 +73,52 @@ func fuzzSeeds() (map[string][]byte, error) {
 		seeds[v.Name] = v.Data
 	}
 	return seeds, nil
+}
+
+// hintedSeed is a file written the way pyarrow and arrow-rs write one: with the Arrow schema
+// stored in the footer (ARROW:schema), carrying types that discovery rewrites (a duration —
+// stored as int64, which arrow-go cannot write itself — large strings, a dictionary, a large
+// list), so the fuzzer mutates that hint too.
+func hintedSeed() ([]byte, error) {
+	dict := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int8, ValueType: arrow.BinaryTypes.String}
+	fields := []arrow.Field{
+		{Name: "elapsed", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+		{Name: "name", Type: arrow.BinaryTypes.LargeString, Nullable: true},
+		{Name: "kind", Type: dict, Nullable: true},
+		{Name: "tags", Type: arrow.LargeListOf(arrow.BinaryTypes.LargeString), Nullable: true},
+	}
+	written := arrow.NewSchema(fields, nil)
+	fields[0].Type = arrow.FixedWidthTypes.Duration_ms
+	hint := arrow.NewSchema(fields, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, written)
+	defer b.Release()
+	for i := range 12 {
+		b.Field(0).(*array.Int64Builder).Append(int64(i * 1500))
+		b.Field(1).(*array.LargeStringBuilder).Append(fmt.Sprintf("name-%d", i))
+		if err := b.Field(2).(*array.BinaryDictionaryBuilder).AppendString([]string{"a", "b", "c"}[i%3]); err != nil {
+			return nil, err
+		}
+		tags := b.Field(3).(*array.LargeListBuilder)
+		tags.Append(true)
+		tags.ValueBuilder().(*array.LargeStringBuilder).Append(fmt.Sprintf("t%d", i))
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	var buf bytes.Buffer
+	w, err := pqarrow.NewFileWriter(written, &buf, parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(6)), pqarrow.DefaultWriterProps())
+	if err != nil {
+		return nil, err
+	}
+	if err := w.AppendKeyValueMetadata(arrowSchemaKey, encodeArrowSchema(hint)); err != nil {
+		return nil, err
+	}
+	if err := w.Write(rec); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 var updateFuzzSeeds = flag.Bool("update-fuzz-seeds", false, "rewrite testdata/fuzz/FuzzDecodeObject")

@@ -48,10 +48,13 @@ func openParquet(src parquet.ReaderAtSeeker, md *metadata.FileMetaData) (pf *fil
 	return pf, nil
 }
 
-// arrowSchema is the Arrow schema of an opened file, or a content error.
+// arrowSchema rewrites the opened file's footer to this plugin's canonical Arrow types
+// (canonicalizeArrowHints; the sync then decodes with the same footer) and returns its
+// Arrow schema, or a content error.
 func arrowSchema(pf *file.Reader) (sc *arrow.Schema, err error) {
 	defer recoverDecode(&err)
 	md := pf.MetaData()
+	canonicalizeArrowHints(md)
 	sc, err = pqarrow.FromParquet(md.Schema, &pqarrow.ArrowReadProperties{}, md.KeyValueMetadata())
 	if err != nil {
 		return nil, skippable("unsupported Parquet schema", err)

@@ -215,3 +215,24 @@ func TestUnifyTypeRules(t *testing.T) {
 		}
 	}
 }
+
+// TestRealFileWithADuplicateColumnFailsInitNamingIt: a Parquet file (as Spark or a hand-built
+// writer can produce) with two top-level columns named "id" goes through discovery, and Init
+// fails naming the object and the column.
+func TestRealFileWithADuplicateColumnFailsInitNamingIt(t *testing.T) {
+	dup := arrow.NewSchema([]arrow.Field{{Name: "id", Type: arrow.PrimitiveTypes.Int64}, {Name: "id", Type: arrow.BinaryTypes.String}}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, dup)
+	defer b.Release()
+	b.Field(0).(*array.Int64Builder).Append(1)
+	b.Field(1).(*array.StringBuilder).Append("one")
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	s3 := startS3(t)
+	s3.createBucket("dups")
+	s3.put("dups", "t/good.parquet", writeParquet(t, recordOf(t, arrow.Field{Name: "id", Type: arrow.PrimitiveTypes.Int64}, int64(2)), 10))
+	s3.put("dups", "t/two-ids.parquet", writeParquet(t, rec, 10))
+	_, err := initPlugin(t, s3.specJSON("dups", ""))
+	if err == nil || !strings.Contains(err.Error(), `t/two-ids.parquet has two columns named "id"`) {
+		t.Fatalf("want Init to fail naming t/two-ids.parquet and the column, got %v", err)
+	}
+}

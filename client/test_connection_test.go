@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
+	"github.com/cq-source-s3/cq-source-s3/test/s3fault"
 	"github.com/rs/zerolog"
 )
 
@@ -53,8 +54,12 @@ func endpointSpec(bucket, endpoint string) string {
 func TestTestConnectionSucceedsWithOneListCall(t *testing.T) {
 	s3 := startS3(t)
 	s3.createBucket("reachable")
-	if err := testConnection(t, string(s3.specJSON("reachable", `,"path_prefix":"nothing/here/"`))); err != nil {
+	proxy, spec := behindProxy(t, s3, "reachable", `,"path_prefix":"nothing/here/"`)
+	if err := testConnection(t, string(spec)); err != nil {
 		t.Fatalf("want success, got %v", err)
+	}
+	if st := proxy.Stats(); st.Requests != 1 || st.ByOp[s3fault.OpList] != 1 {
+		t.Fatalf("want exactly one request, a listing; got %d (by operation: %v)", st.Requests, st.ByOp)
 	}
 }
 

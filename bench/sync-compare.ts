@@ -4,10 +4,10 @@
  * interleaved (A B, B A, …), each run on a fresh process; medians and the after/before ratio.
  *
  *   npx tsx bench/sync-compare.ts                      # before = the `main` branch, after = this work tree
- *   BEFORE_REF=<commit> SIZES=1000000,10000000 RUNS=7 npx tsx bench/sync-compare.ts
+ *   BEFORE_REF=<commit> [AFTER_REF=<commit>] SIZES=1000000,10000000 RUNS=7 npx tsx bench/sync-compare.ts
  *
  * Both binaries are built here the same way (the Dockerfile's flags, no version stamp): `before` from
- * `git archive $BEFORE_REF`, `after` from the work tree as it is.
+ * `git archive $BEFORE_REF`, `after` from `git archive $AFTER_REF`, or from the work tree as it is.
  */
 import { execFileSync, execSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -19,6 +19,7 @@ import { startS3 } from '../test/e2e/s3-emulator';
 import { fileBytes, measureSync, median, SyncRun, uploadDataset } from './sync-lib';
 
 const BEFORE_REF = process.env.BEFORE_REF ?? 'main';
+const AFTER_REF = process.env.AFTER_REF;
 const FILE_ROWS = Number(process.env.FILE_ROWS ?? 100_000);
 const SIZES = (process.env.SIZES ?? '1000000,10000000').split(',').map(Number);
 const RUNS = Number(process.env.RUNS ?? 5);
@@ -29,14 +30,20 @@ function build(srcDir: string, out: string): void {
   });
 }
 
-function buildBoth(dir: string): Record<'before' | 'after', string> {
-  const src = path.join(dir, 'before-src');
+/** Extracts ref's tree into dir/name-src and builds it there. */
+function buildRef(dir: string, name: string, ref: string): string {
+  const src = path.join(dir, `${name}-src`);
   fs.mkdirSync(src);
-  execSync(`git archive ${JSON.stringify(BEFORE_REF)} | tar -x -C ${JSON.stringify(src)}`, { cwd: REPO_ROOT, stdio: 'inherit' });
-  const bins = { before: path.join(dir, 'before'), after: path.join(dir, 'after') };
-  build(src, bins.before);
-  build(REPO_ROOT, bins.after);
-  return bins;
+  execSync(`git archive ${JSON.stringify(ref)} | tar -x -C ${JSON.stringify(src)}`, { cwd: REPO_ROOT, stdio: 'inherit' });
+  build(src, path.join(dir, name));
+  return path.join(dir, name);
+}
+
+function buildBoth(dir: string): Record<'before' | 'after', string> {
+  const before = buildRef(dir, 'before', BEFORE_REF);
+  if (AFTER_REF) return { before, after: buildRef(dir, 'after', AFTER_REF) };
+  build(REPO_ROOT, path.join(dir, 'after'));
+  return { before, after: path.join(dir, 'after') };
 }
 
 async function run(binary: string, label: string, s3: Awaited<ReturnType<typeof startS3>>, bucket: string, rows: number): Promise<SyncRun> {
@@ -52,8 +59,9 @@ async function main() {
   const s3 = await startS3();
   try {
     const bins = buildBoth(dir);
-    const commit = execSync(`git rev-parse --short ${JSON.stringify(BEFORE_REF)}`, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
-    console.log(`before: ${BEFORE_REF} (${commit}); after: the work tree of ${REPO_ROOT}; ${RUNS} interleaved runs per size`);
+    const short = (ref: string) => execSync(`git rev-parse --short ${JSON.stringify(ref)}`, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+    const after = AFTER_REF ? `${AFTER_REF} (${short(AFTER_REF)})` : `the work tree of ${REPO_ROOT}`;
+    console.log(`before: ${BEFORE_REF} (${short(BEFORE_REF)}); after: ${after}; ${RUNS} interleaved runs per size`);
     const body = fileBytes(FILE_ROWS);
     const lines: string[] = [];
     for (const rows of SIZES) {

@@ -88,6 +88,24 @@ export async function cloudquery(workdir: string, args: string[], env: Record<st
   return { status, stdout, stderr, log, ms: Date.now() - started };
 }
 
+/**
+ * The plugin's own measure of a sync: the duration on its end-of-sync summary line ("sync
+ * summary"), which the CLI copies into its log for `registry: local` plugins.
+ */
+export function pluginSyncMs(r: CliResult): number {
+  const line = r.log.split('\n').find((l) => l.includes('"message":"sync summary"') && l.includes('"module":"cq-source-s3-source"'));
+  if (!line) throw new Error(`the plugin logged no "sync summary" line\n${explain(r)}`);
+  return goDurationMs(JSON.parse(line).duration as string);
+}
+
+/** Milliseconds of a Go duration string such as "1m2.5s", "850ms" or "12µs". */
+export function goDurationMs(d: string): number {
+  const units: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1, us: 1e-3, 'µs': 1e-3, ns: 1e-6 };
+  let ms = 0;
+  for (const [, n, unit] of d.matchAll(/([\d.]+)(h|ms|m|s|us|µs|ns)/g)) ms += Number(n) * units[unit];
+  return ms;
+}
+
 /** Everything a failed CLI run said, for assertion messages. */
 export function explain(r: CliResult): string {
   return `exit ${r.status}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}\n--- log (last 4000 chars)\n${r.log.slice(-4000)}`;

@@ -4,6 +4,7 @@ export * from './docker-reference';
 export * from './go-module';
 export * from './go-build';
 export * from './registries';
+export * from './base-image';
 export * from './plugin-image';
 export * from './image-tags';
 export * from './package-bin';

@@ -1,6 +1,7 @@
 import { libraryProject, LibraryProjectOptions } from './library-project';
 import { S3EndToEnd } from './s3-end-to-end';
 import { addTestHarness } from './test-harness';
+import { renovateOptions } from './upkeep';
 import { CloudQueryGoPlugin, GoModuleFacts, Registry, varRef } from '../src';
 
 /** The plugin's name: binary, image and (in Go) plugin.Name. */
@@ -44,6 +45,8 @@ export function cqSourceS3(options: RepositoryOptions = {}) {
     ],
     // setup builds the registry tools and the CloudQuery CLI before the checks on a cold runner.
     timeoutMinutes: { checks: 45 },
+    // Renovate updates the pins in this TypeScript; build.yml's self-mutation regenerates the rest.
+    renovate: renovateOptions(),
   });
   addTestHarness(project, plugin);
   return { project, plugin };

@@ -26,4 +26,7 @@ export * from './workflows/release-settings';
 export { PROMOTION_CONCURRENCY_GROUP, PROMOTE_OUTPUTS } from './workflows/release-promote';
 export * from './workflows/release-workflow';
 export * from './workflows/build-workflow';
+export * from './workflows/self-mutation';
+export * from './renovate/custom-managers';
+export * from './renovate/renovate-config';
 export * from './release';

@@ -47,6 +47,18 @@ export function setupToolchains(nodeVersion: string, options: ToolchainCache): g
   return [setupGo(options), ...setupNode(nodeVersion, options)];
 }
 
+/**
+ * Script lines that make git send `$<tokenVar>` to the GitHub server as an http.extraheader,
+ * through GIT_CONFIG_* variables: never written to disk (.git/config) nor passed as an argument.
+ */
+export function gitTokenAuth(tokenVar: string): string[] {
+  return [
+    'export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0="http.$GITHUB_SERVER_URL/.extraheader"',
+    `GIT_CONFIG_VALUE_0="AUTHORIZATION: basic $(printf 'x-access-token:%s' "$${tokenVar}" | base64 -w0)"`,
+    'export GIT_CONFIG_VALUE_0',
+  ];
+}
+
 /** Re-synthesises and fails on any difference, printing the patch for the reviewer. */
 export const driftCheck: github.workflows.JobStep = {
   name: 'Generated files match .projenrc.ts',

@@ -46,9 +46,7 @@ export function checkRegexManager(check: OptionChecker, option: string, m: Renov
   check.list(`${option}.managerFilePatterns`, m.managerFilePatterns, { min: 1 });
   check.list(`${option}.matchStrings`, m.matchStrings, { min: 1 });
   check.match(`${option}.datasourceTemplate`, m.datasourceTemplate, /^[a-z][a-z0-9-]*$/, 'must be a Renovate datasource id such as docker, github-tags, npm or go');
-  m.managerFilePatterns.forEach((p, i) => {
-    if (p.startsWith('/') && p.endsWith('/')) compiles(check, `${option}.managerFilePatterns[${i}]`, p.slice(1, -1));
-  });
+  m.managerFilePatterns.forEach((p, i) => checkFilePattern(check, `${option}.managerFilePatterns[${i}]`, p));
   m.matchStrings.forEach((s, i) => {
     const name = `${option}.matchStrings[${i}]`;
     compiles(check, name, s);
@@ -56,6 +54,13 @@ export function checkRegexManager(check: OptionChecker, option: string, m: Renov
     if (!GROUP('currentValue').test(s) && !GROUP('currentDigest').test(s)) check.fail(name, s, 'captures neither currentValue nor currentDigest');
   });
   return m;
+}
+
+/** A file pattern: `/<regex>/` (which must compile for RE2) or a glob. */
+export function checkFilePattern(check: OptionChecker, option: string, pattern: string): string {
+  if (typeof pattern !== 'string' || pattern.trim() === '') check.fail(option, pattern, 'must be a /regex/ or a glob');
+  if (pattern.length > 1 && pattern.startsWith('/') && pattern.endsWith('/')) compiles(check, option, pattern.slice(1, -1));
+  return pattern;
 }
 
 function compiles(check: OptionChecker, option: string, source: string): void {

@@ -1,5 +1,5 @@
 import { Component, FileBase, JsonFile, Project } from 'projen';
-import { baseImageManager, checkRegexManager, projenDepsManagers, RenovateRegexManager } from './custom-managers';
+import { baseImageManager, checkFilePattern, checkRegexManager, projenDepsManagers, RenovateRegexManager } from './custom-managers';
 import { OptionChecker } from '../validation';
 
 export interface RenovateOptions {
@@ -81,8 +81,10 @@ export class RenovateConfig extends Component {
     super(project);
     const check = new OptionChecker('RenovateConfig');
     const configFiles = check.list('configFiles', options.configFiles ?? ['.projenrc.ts'], { min: 1 });
-    this.customManagers = [baseImageManager([...configFiles]), ...projenDepsManagers([...configFiles]), ...(options.customManagers ?? [])]
-      .map((m, i) => checkRegexManager(check, `customManagers[${i}]`, m));
+    configFiles.forEach((f, i) => checkFilePattern(check, `configFiles[${i}]`, f));
+    const own = (options.customManagers ?? []).map((m, i) => checkRegexManager(check, `customManagers[${i}]`, m));
+    // The built-in managers vary only by their files, so a problem there is one of configFiles.
+    this.customManagers = [baseImageManager([...configFiles]), ...projenDepsManagers([...configFiles])].map((m) => checkRegexManager(check, 'configFiles', m)).concat(own);
     const managers = check.list('managers', options.managers ?? ['gomod', 'npm']);
     for (const m of managers) check.match('managers', m, /^[a-z][a-z0-9_-]*$/, 'must be Renovate manager names such as gomod or npm');
     const schedule = check.list('schedule', options.schedule ?? ['before 6am on monday'], { min: 1 });

@@ -229,7 +229,7 @@ describe('CloudQueryGoPlugin in another plugin repository', () => {
 
     it('parse back into the pinned name, tag and digest (the reference grammar)', () => {
       const syntax = text.split('\n')[0].replace('# syntax=', '');
-      expect([syntax, ...froms.map((f) => f.getImage())].map(parseImageReference)).toEqual([
+      expect([syntax, ...froms.map((f) => f.getImage()!)].map((r) => parseImageReference(r))).toEqual([
         { name: 'docker/dockerfile', tag: '1.19', digest: digest('1') },
         { name: 'golang', tag: '1.25.4-trixie', digest: digest('2') },
         { name: 'gcr.io/distroless/static-debian13', tag: 'nonroot', digest: digest('3') },

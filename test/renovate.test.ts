@@ -165,10 +165,10 @@ describe('renovate.json5', () => {
     const source = "runtimeBase: { image: 'gcr.io/distroless/static-debian13', tag: 'nonroot' },";
     const re = new RE2(m.matchStrings[0], 'u');
     const match = re.exec(source)!;
-    const pinned = source.replace(match[0], render(match.groups!.depName, match.groups!.currentValue, digest));
+    const pinned = source.replace(match[0]!, render(match.groups!.depName!, match.groups!.currentValue!, digest));
     expect(pinned).toBe(`runtimeBase: { image: 'gcr.io/distroless/static-debian13', tag: 'nonroot', digest: '${digest}' },`);
     expect(new RE2(m.matchStrings[0], 'u').exec(pinned)!.groups).toMatchObject({ currentValue: 'nonroot', currentDigest: digest });
-    const bumped = pinned.replace(new RE2(m.matchStrings[0], 'u').exec(pinned)![0], render('gcr.io/distroless/static-debian13', 'nonroot', `sha256:${'d'.repeat(64)}`));
+    const bumped = pinned.replace(new RE2(m.matchStrings[0], 'u').exec(pinned)![0]!, render('gcr.io/distroless/static-debian13', 'nonroot', `sha256:${'d'.repeat(64)}`));
     expect(bumped).toBe(`runtimeBase: { image: 'gcr.io/distroless/static-debian13', tag: 'nonroot', digest: 'sha256:${'d'.repeat(64)}' },`);
   });
 });

@@ -64,7 +64,7 @@ function renovateCommit(remote: string, branch: string, file: string, m: Renovat
   const text = fs.readFileSync(path.join(dir, file), 'utf8');
   const re = new RE2(m.matchStrings[0], 'gmu');
   const matches: string[] = [];
-  for (let g = re.exec(text); g; g = re.exec(text)) if (g.groups?.depName === depName) matches.push(g[0]);
+  for (let g = re.exec(text); g; g = re.exec(text)) if (g.groups?.depName === depName) matches.push(g[0]!);
   expect(matches, `${depName} in ${file}`).toHaveLength(1);
   fs.writeFileSync(path.join(dir, file), text.replace(matches[0], update(matches[0])));
   git(dir, 'checkout', '-q', '-b', branch);

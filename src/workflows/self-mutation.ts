@@ -1,6 +1,6 @@
 import { github } from 'projen';
 import { ACTIONS, uses } from './actions';
-import { secretRef } from './expressions';
+import { configName, secretRef } from './expressions';
 import { Grants } from './grants';
 import { WorkflowJob } from './pinned-workflow';
 import { checkout, gitTokenAuth, setupNode } from './steps';
@@ -52,6 +52,8 @@ export interface SelfMutationOptions {
 /** Where synth leaves the patch, and the artifact that carries it to the push job. */
 const PATCH = '${{ runner.temp }}/self-mutation.patch';
 const ARTIFACT = 'self-mutation-patch';
+/** The pull request's head commit: what synth regenerates and the push builds on. */
+const PR_HEAD = '${{ github.event.pull_request.head.sha }}';
 const BRANCH_PREFIX = /^(?![-/])[A-Za-z0-9._/-]{1,100}$/;
 const ENVIRONMENT = /^[A-Za-z0-9_.-]{1,255}$/;
 
@@ -60,8 +62,7 @@ export class SelfMutation {
   public static of(check: OptionChecker, options: SelfMutationOptions): SelfMutation {
     const prefixes = check.list('selfMutation.branchPrefixes', options.branchPrefixes ?? ['renovate/'], { min: 1 });
     for (const p of prefixes) check.match('selfMutation.branchPrefixes', p, BRANCH_PREFIX, 'must be branch name prefixes (letters, digits, ., _, / and -)');
-    const tokenSecret = options.tokenSecret ?? 'PROJEN_GITHUB_TOKEN';
-    secretRef(tokenSecret);
+    const tokenSecret = configName(check, 'selfMutation.tokenSecret', options.tokenSecret ?? 'PROJEN_GITHUB_TOKEN');
     const environment = check.match('selfMutation.environment', options.environment ?? 'self-mutation', ENVIRONMENT, 'must be a GitHub environment name (letters, digits, ., _ and -)');
     const author = options.author ?? { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' };
     check.match('selfMutation.author.name', author.name, /^[^\x00-\x1f\x7f<>]{1,100}$/, 'must be one line without < or >');
@@ -128,7 +129,7 @@ export function synthJob(s: SelfMutation, settings: WorkflowSettings): WorkflowJ
     timeoutMinutes: settings.timeouts.selfMutation,
     outputs: { changed: { stepId: 'synth', outputName: 'changed' } },
     steps: [
-      { ...checkout(), with: { ...checkout().with, ref: '${{ github.event.pull_request.head.sha }}' } },
+      checkout({ ref: PR_HEAD }),
       ...setupNode(settings.nodeVersion, { cache: false }),
       {
         name: 'npx projen, and the files it changed as a patch',
@@ -159,7 +160,7 @@ export function pushJob(s: SelfMutation, settings: WorkflowSettings): WorkflowJo
     grants: new Grants().grant('contents', JobPermission.READ, 'check out the pull request\'s head (the push uses the environment\'s token)'),
     timeoutMinutes: settings.timeouts.selfMutation,
     steps: [
-      { ...checkout(), with: { ...checkout().with, ref: '${{ github.event.pull_request.head.sha }}' } },
+      checkout({ ref: PR_HEAD }),
       { name: 'The patch from synth', uses: uses(ACTIONS.downloadArtifact), with: { name: ARTIFACT, path: '${{ runner.temp }}' } },
       {
         name: 'Commit the regenerated files and push them to the pull request\'s branch',

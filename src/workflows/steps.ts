@@ -4,11 +4,16 @@ import { WorkflowSettings } from './workflow-settings';
 
 /* Small step builders the workflows are composed from. */
 
-export function checkout(options: { fetchAllTags?: boolean } = {}): github.workflows.JobStep {
+/** Checks out without keeping the token in .git/config; `ref` another commit than the event's (e.g. a pull request's head). */
+export function checkout(options: { fetchAllTags?: boolean; ref?: string } = {}): github.workflows.JobStep {
   return {
     name: 'Check out',
     uses: uses(ACTIONS.checkout),
-    with: { 'persist-credentials': false, ...(options.fetchAllTags ? { 'fetch-depth': 0, 'fetch-tags': true } : {}) },
+    with: {
+      'persist-credentials': false,
+      ...(options.fetchAllTags ? { 'fetch-depth': 0, 'fetch-tags': true } : {}),
+      ...(options.ref ? { ref: options.ref } : {}),
+    },
   };
 }
 

@@ -64,7 +64,8 @@ export function libraryProject(options: LibraryProjectOptions = {}): typescript.
       // The second plugin repository of the package test imports the packed library, type-checked there.
       exclude: ['package/fixture'], // relative to test/, where projen writes this tsconfig
     },
-    gitignore: ['/dist/', '/.venv/', '/.tools/', '/.image-verify/', '/.api-docs/'],
+    // No trailing slash on .venv and .tools: a worktree may have them as symlinks, which '/.tools/' would not ignore.
+    gitignore: ['/dist/', '/.venv', '/.tools', '/.image-verify/', '/.api-docs/'],
   });
   project.package.addVersion(LIBRARY_VERSION);
   // tsx's require hook alone: .projenrc.ts is CommonJS, and skipping tsx's ESM loader (a worker

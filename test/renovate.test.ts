@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import { RE2 } from 're2-wasm';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { REPO_ROOT, synthRepository, tempDir } from './synth';
+import { REPO_ROOT, synthQuietly, synthRepository, tempDir, tempNodeProject } from './synth';
 import { PIN_FILES } from '../projenrc/upkeep';
-import { ACTIONS, COSIGN, CRANE, parseImageReference, RENOVATE_CONFIG_FILE, RenovateRegexManager } from '../src';
+import { ACTIONS, CloudQueryGoPlugin, COSIGN, CRANE, parseImageReference, readGoModule, Registry, RENOVATE_CONFIG_FILE, RenovateRegexManager } from '../src';
 
 const VALIDATOR_DIR = path.join(REPO_ROOT, '.tools/renovate');
 const VALIDATOR = path.join(VALIDATOR_DIR, 'node_modules/.bin/renovate-config-validator');
@@ -197,6 +197,16 @@ describe(`renovate-config-validator (renovate ${PINNED_RENOVATE}, pinned in tool
     const problems = r.logs.filter((l) => l.level >= 40 && !/^RE2 not usable/.test(l.msg)).map((l) => `${l.msg} ${JSON.stringify(l.errors ?? l.warnings ?? '')}`);
     expect(problems).toEqual([]);
     expect(r.logs.map((l) => l.msg)).toContain('Config validated successfully against 1 file(s)');
+    expect(r.status).toBe(0);
+  });
+
+  it('accepts the library\'s default config of another plugin repository (.projenrc.ts as a glob, no extra managers)', () => {
+    const project = tempNodeProject();
+    new CloudQueryGoPlugin(project, { name: 'cq-source-hello', description: 'Hello', goModule: readGoModule(REPO_ROOT), registries: [Registry.ghcr({ owner: 'acme' })] });
+    const read = synthQuietly(project);
+    expect(JSON.parse(read(RENOVATE_CONFIG_FILE).split('\n').slice(1).join('\n')).customManagers[0].managerFilePatterns).toEqual(['.projenrc.ts']);
+    const r = validate(path.join(project.outdir, RENOVATE_CONFIG_FILE));
+    expect(r.logs.filter((l) => l.level >= 40 && !/^RE2 not usable/.test(l.msg)).map((l) => l.msg)).toEqual([]);
     expect(r.status).toBe(0);
   });
 

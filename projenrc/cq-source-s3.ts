@@ -1,6 +1,7 @@
 import { libraryProject, LibraryProjectOptions } from './library-project';
 import { S3EndToEnd } from './s3-end-to-end';
 import { addTestHarness } from './test-harness';
+import { renovateOptions } from './upkeep';
 import { CloudQueryGoPlugin, GoModuleFacts, Registry, varRef } from '../src';
 
 /** The plugin's name: binary, image and (in Go) plugin.Name. */
@@ -29,7 +30,12 @@ export function cqSourceS3(options: RepositoryOptions = {}) {
     // and end-to-end jobs never hold the Google identity, which only promote and sign (in the
     // release environment) get.
     staging: Registry.ghcr({ owner: 'cq-source-s3', namespace: 'staging' }),
-    e2e: new S3EndToEnd(),
+    // The images builds start from, by tag until Renovate's first run pins their digests; Renovate
+    // keeps tag and digest current here (renovate.json5; README "Keeping the pins current").
+    dockerfileSyntax: { image: 'docker/dockerfile', tag: '1' },
+    builderBase: { image: 'golang', tag: '1.26.8' },
+    runtimeBase: { image: 'gcr.io/distroless/static-debian13', tag: 'nonroot' },
+    e2e: new S3EndToEnd({ localstack: { image: 'localstack/localstack', tag: '4.14.0' } }),
     setupSteps: [{ name: 'Install test prerequisites', run: 'npx projen setup' }],
     checkSteps: [
       { name: 'go vet, gofmt, go test -race', run: 'npx projen test:go' },
@@ -39,6 +45,8 @@ export function cqSourceS3(options: RepositoryOptions = {}) {
     ],
     // setup builds the registry tools and the CloudQuery CLI before the checks on a cold runner.
     timeoutMinutes: { checks: 45 },
+    // Renovate updates the pins in this TypeScript; build.yml's self-mutation regenerates the rest.
+    renovate: renovateOptions(),
   });
   addTestHarness(project, plugin);
   return { project, plugin };

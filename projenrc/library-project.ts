@@ -51,9 +51,11 @@ export function libraryProject(options: LibraryProjectOptions = {}): typescript.
     deps: ['semver@^7'],
     peerDeps: ['projen@^0.103.25', 'constructs@^10.8.1'],
     devDeps: [
-      '@types/semver', 'tsx@^4', 'vitest@4.1.12', 'dockerfile-ast@0.7.1', 'yaml@^2',
+      '@types/semver@^7', 'tsx@^4', 'vitest@4.1.12', 'dockerfile-ast@0.7.1', 'yaml@^2',
       '@grpc/grpc-js@^1', '@cloudquery/plugin-pb-javascript@0.0.39', 'google-protobuf@^3', 'apache-arrow@^21',
       '@aws-sdk/client-s3@^3', 'parquet-wasm@0.7.1', 'ajv@^8', 'typedoc@0.28.20', 'typedoc-plugin-markdown@4.14.1',
+      // RE2 as WebAssembly: the test compiles renovate.json5's regexes with the engine Renovate uses.
+      're2-wasm@1.0.2',
     ],
     tsconfig: { compilerOptions: { skipLibCheck: true } },
     tsconfigDev: {
@@ -62,6 +64,7 @@ export function libraryProject(options: LibraryProjectOptions = {}): typescript.
       // The second plugin repository of the package test imports the packed library, type-checked there.
       exclude: ['package/fixture'], // relative to test/, where projen writes this tsconfig
     },
+    // No trailing slash on .venv and .tools: a worktree may have them as symlinks, which '/.tools/' would not ignore.
     gitignore: ['/dist/', '/.venv', '/.tools', '/.image-verify/', '/.api-docs/'],
   });
   project.package.addVersion(LIBRARY_VERSION);

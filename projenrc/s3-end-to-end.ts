@@ -1,11 +1,11 @@
-import { EndToEndContext, EndToEndJob, IEndToEndSuite, OptionChecker, secretRef, ServiceContainer, checkPinnedImage } from '../src';
+import { BaseImage, checkPinnedImage, EndToEndContext, EndToEndJob, IEndToEndSuite, OptionChecker, PinnedImage, secretRef, ServiceContainer } from '../src';
 
 export interface S3EndToEndOptions {
   /**
-   * The LocalStack image the suite syncs from.
-   * @default 'localstack/localstack:4.14.0' (the last version that starts without a token)
+   * The LocalStack image the suite syncs from, pinned in projenrc/cq-source-s3.ts (where Renovate
+   * keeps its digest current; 4.14.0 is the last version that starts without a token).
    */
-  readonly localstackImage?: string;
+  readonly localstack: BaseImage;
   /**
    * Secret passed to LocalStack as LOCALSTACK_AUTH_TOKEN in release.yml (build.yml sees no secrets).
    * @default 'LOCALSTACK_AUTH_TOKEN'
@@ -26,9 +26,10 @@ export class S3EndToEnd implements IEndToEndSuite {
   private readonly localstackImage: string;
   private readonly tokenSecret: string;
 
-  constructor(options: S3EndToEndOptions = {}) {
+  constructor(options: S3EndToEndOptions) {
     const check = new OptionChecker('S3EndToEnd');
-    this.localstackImage = checkPinnedImage(check, 'localstackImage', options.localstackImage ?? 'localstack/localstack:4.14.0');
+    const localstack = PinnedImage.of(check, 'localstack', options.localstack);
+    this.localstackImage = checkPinnedImage(check, 'localstack', localstack.reference);
     this.tokenSecret = secretRef(options.localstackTokenSecret ?? 'LOCALSTACK_AUTH_TOKEN');
   }
 

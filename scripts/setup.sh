@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a Debian machine (run as root, or with passwordless sudo for apt):
 # Debian packages, the S3 emulator in a project-local venv, Go modules, actionlint and the
-# registry tools of the release tests (distribution's registry, crane, cosign), and the CloudQuery CLI
-# (built from tools/cloudquery, whose committed go.sum pins every module).
+# registry tools of the release tests (distribution's registry, crane, cosign), Renovate's config
+# validator (tools/renovate, npm ci from its lock file), and the CloudQuery CLI (built from
+# tools/cloudquery, whose committed go.sum pins every module).
 # Safe to run again: each step skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,6 +59,20 @@ if [ -x .tools/bin/actionlint ] && .tools/bin/actionlint --version | head -1 | g
   echo "already installed"
 else
   GOBIN="$PWD/.tools/bin" go install "github.com/rhysd/actionlint/cmd/actionlint@${ACTIONLINT_VERSION}"
+fi
+
+# Renovate's own config validator (test/renovate.test.ts), pinned with its lock file in tools/renovate.
+# Renovate 44 declares Node >= 24.11; its validator runs on Node 20 (checked by the test). No install
+# scripts: the only one that matters, re2's native build, needs a download; Renovate then uses RegExp.
+RENOVATE_VERSION=$(node -p "require('./tools/renovate/package.json').dependencies.renovate")
+step "renovate-config-validator (renovate ${RENOVATE_VERSION}) in .tools/renovate"
+if [ "$(node -p "require('./.tools/renovate/node_modules/renovate/package.json').version" 2>/dev/null)" = "${RENOVATE_VERSION}" ] \
+  && cmp -s tools/renovate/package-lock.json .tools/renovate/package-lock.json; then
+  echo "already installed"
+else
+  mkdir -p .tools/renovate
+  cp tools/renovate/package.json tools/renovate/package-lock.json .tools/renovate/
+  (cd .tools/renovate && npm ci --no-audit --no-fund --ignore-scripts --engine-strict=false --loglevel=error)
 fi
 
 CQ_MODULE=github.com/cloudquery/cloudquery/cli/v6

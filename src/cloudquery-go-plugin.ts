@@ -5,10 +5,12 @@ import { GoModuleFacts, readGoModule } from './go-module';
 import { PluginMakefile } from './makefile';
 import { PluginImage, PluginImageOptions } from './plugin-image';
 import { PluginTasks } from './plugin-tasks';
+import { RenovateConfig, RenovateOptions } from './renovate/renovate-config';
 import { BuildWorkflow } from './workflows/build-workflow';
 import { checkEndToEndJob, EndToEndContext, EndToEndJob, IEndToEndSuite } from './workflows/end-to-end';
 import { ReleaseOptions, ReleaseSettings } from './workflows/release-settings';
 import { ReleaseWorkflow } from './workflows/release-workflow';
+import { SelfMutation, SelfMutationOptions } from './workflows/self-mutation';
 import { WorkflowOptions, WorkflowSettings } from './workflows/workflow-settings';
 import { OptionChecker } from './validation';
 
@@ -35,6 +37,20 @@ export interface CloudQueryGoPluginOptions extends Omit<PluginImageOptions, 'goM
    * @default true
    */
   readonly buildWorkflow?: boolean;
+  /**
+   * The update bot's configuration: renovate.json5, whose custom managers find the pins in the
+   * projen configuration's TypeScript (base images, npm dependencies) and which ignores every
+   * generated file. `false`: no renovate.json5.
+   * @default {} (renovate.json5 for .projenrc.ts)
+   */
+  readonly renovate?: RenovateOptions | false;
+  /**
+   * build.yml's self-mutation jobs: an update bot's pull request (a branch of this repository)
+   * gets `npx projen`'s regenerated files committed and pushed back. `false`: none (an update
+   * pull request then fails the drift check until someone runs `npx projen`).
+   * @default {} (branches renovate/*, token secret PROJEN_GITHUB_TOKEN in environment self-mutation)
+   */
+  readonly selfMutation?: SelfMutationOptions | false;
 }
 
 /**
@@ -67,6 +83,10 @@ export class CloudQueryGoPlugin extends Component {
   public readonly releaseWorkflow: ReleaseWorkflow;
   /** build.yml, unless `buildWorkflow: false`. */
   public readonly buildWorkflow?: BuildWorkflow;
+  /** The validated self-mutation settings, unless `selfMutation: false` (or no build.yml). */
+  public readonly selfMutation?: SelfMutation;
+  /** renovate.json5, unless `renovate: false`. */
+  public readonly renovate?: RenovateConfig;
 
   constructor(project: javascript.NodeProject, options: CloudQueryGoPluginOptions) {
     super(project);
@@ -80,6 +100,8 @@ export class CloudQueryGoPlugin extends Component {
     }, check);
     this.settings = WorkflowSettings.of(project, options, check);
     ReleaseSettings.of(check, options, this.image);
+    const buildWorkflow = options.buildWorkflow ?? true;
+    const selfMutation = buildWorkflow && options.selfMutation !== false ? SelfMutation.of(check, options.selfMutation ?? {}) : undefined;
     const contexts: Record<'checkout' | 'buildImage' | 'release', EndToEndContext> = {
       checkout: { workflow: 'build', target: 'checkout' },
       buildImage: { workflow: 'build', target: 'image' },
@@ -100,8 +122,16 @@ export class CloudQueryGoPlugin extends Component {
       image: this.image, settings: this.settings, e2e: jobs.release,
       staging: options.staging, releaseEnvironment: options.releaseEnvironment, nativeRunners: options.nativeRunners,
     });
-    if (options.buildWorkflow ?? true) {
-      this.buildWorkflow = new BuildWorkflow(this.settings.github, { settings: this.settings, image: this.image, e2e: jobs.checkout, imageE2e: jobs.buildImage });
+    if (buildWorkflow) {
+      this.selfMutation = selfMutation;
+      this.buildWorkflow = new BuildWorkflow(this.settings.github, { settings: this.settings, image: this.image, e2e: jobs.checkout, imageE2e: jobs.buildImage, selfMutation });
+    }
+    if (options.renovate !== false) {
+      const renovate = options.renovate ?? {};
+      this.renovate = new RenovateConfig(project, {
+        ...renovate,
+        gitIgnoredAuthors: [...(selfMutation ? [selfMutation.author.email] : []), ...(renovate.gitIgnoredAuthors ?? [])],
+      });
     }
   }
 }

@@ -35,12 +35,14 @@ export class Dockerfile extends FileBase {
       ['version', '"${VERSION}"'],
       ['revision', '"${REVISION}"'],
     ];
+    const unpinned = img.baseImages.filter((b) => !b.pinned).map((b) => b.tagged);
     return [
-      '# syntax=docker/dockerfile:1',
+      `# syntax=${img.dockerfileSyntax.reference}`,
       `# ${this.marker}`,
+      ...(unpinned.length > 0 ? [`# Not pinned by digest yet (the update bot's first run pins them): ${unpinned.join(', ')}`] : []),
       '',
       '# Builder: runs on the build platform and cross-compiles, so no stage needs QEMU.',
-      `FROM --platform=$BUILDPLATFORM ${img.builderBase} AS builder`,
+      `FROM --platform=$BUILDPLATFORM ${img.builderBase.reference} AS builder`,
       'WORKDIR /src',
       `COPY ${img.goSourcePaths.includes('go.sum') ? 'go.mod go.sum' : 'go.mod'} ./`,
       'RUN --mount=type=cache,target=/go/pkg/mod go mod download',
@@ -53,7 +55,7 @@ export class Dockerfile extends FileBase {
       '    --mount=type=cache,target=/root/.cache/go-build \\',
       `    ${build}`,
       '',
-      `FROM ${img.runtimeBase}`,
+      `FROM ${img.runtimeBase.reference}`,
       'ARG VERSION=development',
       'ARG REVISION=unknown',
       `LABEL ${labels.map(([k, v]) => `org.opencontainers.image.${k}=${v}`).join(' \\\n      ')}`,

@@ -1,4 +1,5 @@
-import { digestProblem, IMAGE_NAME, imageNameProblem, PATH_COMPONENT, tagProblem } from './docker-reference';
+import { BaseImage, PinnedImage } from './base-image';
+import { IMAGE_NAME, imageNameProblem, PATH_COMPONENT } from './docker-reference';
 import { GoBuild } from './go-build';
 import { checkGoModule, GoModuleFacts } from './go-module';
 import { imageIn, IRegistry } from './registries/registry';
@@ -8,25 +9,6 @@ import { OptionChecker } from './validation';
 /** Platforms the builder stage can cross-compile to with CGO disabled. */
 export const SUPPORTED_PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/386', 'linux/ppc64le', 'linux/s390x', 'linux/riscv64'] as const;
 export type Platform = (typeof SUPPORTED_PLATFORMS)[number];
-
-/** The image the final stage starts from. */
-export interface RuntimeBaseImage {
-  /**
-   * Image name, without tag or digest.
-   * @default 'gcr.io/distroless/static-debian13'
-   */
-  readonly image?: string;
-  /**
-   * Image tag.
-   * @default 'nonroot'
-   */
-  readonly tag?: string;
-  /**
-   * `sha256:<64 hex>` to pin the exact base image.
-   * @default - not pinned
-   */
-  readonly digest?: string;
-}
 
 export interface PluginImageOptions {
   /** Plugin and binary name; also the image name under each registry (a lowercase Docker path component). */
@@ -59,9 +41,20 @@ export interface PluginImageOptions {
   readonly platforms?: Platform[];
   /**
    * The final stage's base image.
-   * @default - gcr.io/distroless/static-debian13:nonroot, not pinned
+   * @default { image: 'gcr.io/distroless/static-debian13', tag: 'nonroot' } (not pinned)
    */
-  readonly runtimeBase?: RuntimeBaseImage;
+  readonly runtimeBase?: BaseImage;
+  /**
+   * The builder stage's image. Its tag must be the Go version go.mod asks for (optionally with a
+   * variant suffix, `1.26.8-trixie`), so go.mod and the pin are updated together.
+   * @default { image: 'golang', tag: <the Go version from go.mod> } (not pinned)
+   */
+  readonly builderBase?: BaseImage;
+  /**
+   * The Dockerfile frontend of the `# syntax=` directive.
+   * @default { image: 'docker/dockerfile', tag: '1' } (not pinned)
+   */
+  readonly dockerfileSyntax?: BaseImage;
   /**
    * Where releases are published; the release workflow needs at least one.
    * @default []
@@ -97,8 +90,12 @@ export class PluginImage {
   public readonly binaryPath: string;
   /** distroless `nonroot`. */
   public readonly user = '65532:65532';
-  public readonly runtimeBase: string;
-  public readonly builderBase: string;
+  /** The final stage's base image. */
+  public readonly runtimeBase: PinnedImage;
+  /** The builder stage's image. */
+  public readonly builderBase: PinnedImage;
+  /** The `# syntax=` frontend. */
+  public readonly dockerfileSyntax: PinnedImage;
 
   constructor(options: PluginImageOptions, check = new OptionChecker('PluginImage')) {
     this.name = check.match('name', options.name, PATH_COMPONENT, 'must be lowercase letters and digits separated by ".", "_" or "-" (a Docker path component)');
@@ -118,11 +115,21 @@ export class PluginImage {
     this.port = check.integer('port', options.port ?? 7777, 1, 65535);
     this.platforms = check.list('platforms', options.platforms ?? ['linux/amd64', 'linux/arm64'], { min: 1 });
     for (const p of this.platforms) check.oneOf('platforms', p, SUPPORTED_PLATFORMS);
-    this.runtimeBase = renderBase(check, options.runtimeBase ?? {});
+    this.runtimeBase = PinnedImage.of(check, 'runtimeBase', options.runtimeBase, { image: 'gcr.io/distroless/static-debian13', tag: 'nonroot' });
+    this.builderBase = PinnedImage.of(check, 'builderBase', options.builderBase, { image: 'golang', tag: this.goVersion });
+    const builderTag = this.builderBase.tag;
+    if (builderTag !== this.goVersion && !builderTag.startsWith(`${this.goVersion}-`)) {
+      check.fail('builderBase.tag', builderTag, `must be the Go version go.mod asks for (${this.goVersion}), optionally with a variant suffix such as ${this.goVersion}-trixie: update go.mod and the builder pin together`);
+    }
+    this.dockerfileSyntax = PinnedImage.of(check, 'dockerfileSyntax', options.dockerfileSyntax, { image: 'docker/dockerfile', tag: '1' });
     this.registries = checkRegistries(check, options.registries ?? [], this.name);
     this.sourceUrl = check.match('sourceUrl', options.sourceUrl ?? `https://${this.modulePath}`, HTTPS_URL, 'must be an https:// URL without spaces, quotes, backslashes or $');
     this.binaryPath = `/${this.name}`;
-    this.builderBase = `golang:${this.goVersion}`;
+  }
+
+  /** The images the Dockerfile starts from: frontend, builder, runtime base. */
+  public get baseImages(): PinnedImage[] {
+    return [this.dockerfileSyntax, this.builderBase, this.runtimeBase];
   }
 
   /** Full image names, one per registry. */
@@ -142,20 +149,6 @@ export class PluginImage {
   public get defaultCommand(): string[] {
     return ['serve', '--address', `[::]:${this.port}`, '--log-format', 'json', '--log-level', 'info'];
   }
-}
-
-function renderBase(check: OptionChecker, base: RuntimeBaseImage): string {
-  const image = base.image ?? 'gcr.io/distroless/static-debian13';
-  const tag = base.tag ?? 'nonroot';
-  const imageProblem = imageNameProblem(image);
-  if (imageProblem) check.fail('runtimeBase.image', image, imageProblem);
-  const badTag = tagProblem(tag);
-  if (badTag) check.fail('runtimeBase.tag', tag, badTag);
-  if (base.digest !== undefined) {
-    const badDigest = digestProblem(base.digest);
-    if (badDigest) check.fail('runtimeBase.digest', base.digest, badDigest);
-  }
-  return `${image}:${tag}${base.digest ? `@${base.digest}` : ''}`;
 }
 
 /** Unique ids and prefixes; literal image names must be valid Docker names. */

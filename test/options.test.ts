@@ -8,6 +8,7 @@ import { S3EndToEnd } from '../projenrc/s3-end-to-end';
 import * as lib from '../src';
 
 const { parseGoMod, readGoModule } = lib;
+const LOCALSTACK = { image: 'localstack/localstack', tag: '4.14.0' };
 
 describe('bad options fail construction with one message naming the option and the rule, and nothing is written', () => {
   const cases = badOptionCases(lib, projen);
@@ -21,10 +22,12 @@ describe('bad options fail construction with one message naming the option and t
   });
 
   it.each([
-    ['a LocalStack token secret that is an expression', () => new S3EndToEnd({ localstackTokenSecret: 'bad name }} ${{ x' }),
+    ['a LocalStack token secret that is an expression', () => new S3EndToEnd({ localstack: LOCALSTACK, localstackTokenSecret: 'bad name }} ${{ x' }),
       'secretRef option "name" is invalid: "bad name }} ${{ x" must be a GitHub variable or secret name: letters, digits and _, not starting with a digit or GITHUB_'],
-    ['LocalStack tagged LATEST', () => new S3EndToEnd({ localstackImage: 'localstack/localstack:LATEST' }),
-      'S3EndToEnd option "localstackImage" is invalid: "localstack/localstack:LATEST" must be pinned: a version tag (with a digit, e.g. 4.14.0) or an @sha256 digest, never a moving tag such as latest'],
+    ['LocalStack tagged LATEST', () => new S3EndToEnd({ localstack: { image: 'localstack/localstack', tag: 'LATEST' } }),
+      'S3EndToEnd option "localstack" is invalid: "localstack/localstack:LATEST" must be pinned: a version tag (with a digit, e.g. 4.14.0) or an @sha256 digest, never a moving tag such as latest'],
+    ['a LocalStack digest that is not sha256 hex', () => new S3EndToEnd({ localstack: { ...LOCALSTACK, digest: 'sha256:XYZ' } }),
+      'S3EndToEnd option "localstack.digest" is invalid: "sha256:XYZ" is not a digest: sha256: followed by 64 lowercase hex digits'],
   ])('this repository\'s S3 suite: %s', (_, build, message) => {
     expectRejected(build, message);
   });

@@ -278,7 +278,8 @@ export function buildProblems(doc: Doc, yamlText: string, mustRun: string[], bra
   if (!doc.on?.pull_request || !doc.on?.push?.branches?.includes(branch)) problems.push(`build must run on pull requests and pushes to ${branch}`);
   for (const [id, job] of jobs(doc)) {
     if (Object.values(job.permissions ?? {}).some((v) => v !== 'read')) problems.push(`job ${id} must be read-only`);
-    if (/secrets\./.test(JSON.stringify(job))) problems.push(`job ${id} must see no secrets`);
+    // The self-mutation push job holds its token; selfMutationProblems checks it instead.
+    if (id !== 'self-mutation' && /secrets\./.test(JSON.stringify(job))) problems.push(`job ${id} must see no secrets`);
     for (const s of stepsUsing(job, 'docker/build-push-action')) {
       const w = s.with ?? {};
       if (w.push !== false || w.outputs !== undefined) problems.push(`job ${id} must not push an image`);
@@ -287,6 +288,7 @@ export function buildProblems(doc: Doc, yamlText: string, mustRun: string[], bra
       }
     }
   }
+  if (doc.jobs?.synth || doc.jobs?.['self-mutation']) problems.push(...selfMutationProblems(doc));
   const allRuns = jobs(doc).flatMap(([, job]) => runs(job)).join('\n');
   for (const needed of ['git diff --exit-code', ...mustRun]) {
     if (!allRuns.includes(needed)) problems.push(`build does not run "${needed}"`);
@@ -304,5 +306,48 @@ export function imageJobProblems(doc: Doc, platforms: readonly string[], branch 
   if (!builds.some((w) => w['cache-to'] === `\${{ github.ref == 'refs/heads/${branch}' && 'type=gha,mode=max' || '' }}`)) problems.push(`the image job must write the layer cache on ${branch} (so release builds start warm)`);
   if (!builds.some((w) => w.platforms === 'linux/amd64' && w.load === true)) problems.push('the image job must load the linux/amd64 image');
   if (!runs(image).some((r) => /docker run --rm "\$IMAGE" --version/.test(r))) problems.push('the image job must run the image');
+  return problems;
+}
+
+/** The only commands the push job's scripts may run: git and the shell's own (nothing from the pull request). */
+const PUSH_COMMANDS = /^(?:(?:if|then|else|fi|echo|exit|export|git)\b|GIT_CONFIG_VALUE_0=)/;
+const SAME_REPOSITORY = 'github.event.pull_request.head.repo.full_name == github.repository';
+
+/**
+ * build.yml's self-mutation: `synth` (read-only, no secret) regenerates the files of a pull
+ * request from a branch of this repository and hands the patch on; `self-mutation` pushes it
+ * with a token from its environment and runs none of the pull request's code. Never for forks.
+ */
+export function selfMutationProblems(doc: Doc): string[] {
+  const problems: string[] = [];
+  const synth = doc.jobs?.synth;
+  const push = doc.jobs?.['self-mutation'];
+  if (!synth || !push) return ['build.yml must have the synth and self-mutation jobs'];
+  for (const [id, job] of [['synth', synth], ['self-mutation', push]] as const) {
+    const cond = String(job.if ?? '');
+    if (!cond.includes(SAME_REPOSITORY) || !cond.includes("github.event_name == 'pull_request'") || /\|\|[^()]*$/.test(cond.replace(/\([^()]*\)/g, ''))) {
+      problems.push(`job ${id} must run only for pull requests from this repository's branches`);
+    }
+    if (Object.values(job.permissions ?? {}).some((v) => v !== 'read')) problems.push(`job ${id} must be read-only (the push uses the environment's token)`);
+    for (const s of stepsUsing(job, 'actions/checkout')) {
+      if (s.with?.['persist-credentials'] !== false) problems.push(`job ${id} keeps the checkout's credentials`);
+    }
+  }
+  if (/secrets\./.test(JSON.stringify(synth))) problems.push('job synth runs the pull request\'s code and must see no secrets');
+  if (synth.environment !== undefined) problems.push('job synth must not run in an environment');
+  if (!runs(synth).some((r) => /^npx projen$/m.test(r))) problems.push('job synth must run npx projen');
+  if (!needsOf(push).includes('synth') || !String(push.if ?? '').includes("needs.synth.outputs.changed == 'true'")) problems.push('job self-mutation must need synth and run only when it changed files');
+  if (typeof push.environment !== 'string' || push.environment === '') problems.push('job self-mutation must run in an environment (which holds its token)');
+  const secrets = JSON.stringify(push).match(/secrets\.[A-Za-z0-9_]+/g) ?? [];
+  if (new Set(secrets).size !== 1) problems.push(`job self-mutation must read exactly one secret, the push token (reads ${[...new Set(secrets)].join(', ') || 'none'})`);
+  for (const s of push.steps ?? []) {
+    if (typeof s.uses === 'string' && !/^actions\/(?:checkout|download-artifact)@/.test(s.uses)) problems.push(`job self-mutation uses ${s.uses}: only checkout and download-artifact`);
+    if (typeof s.run === 'string') {
+      const bad = s.run.split('\n').map((l: string) => l.trim()).find((l: string) => l !== '' && !PUSH_COMMANDS.test(l));
+      if (bad) problems.push(`job self-mutation runs more than git: ${bad}`);
+      if (/git push\b.*(?:--force|\s-f\b|\s\+)/.test(s.run)) problems.push('job self-mutation must push fast-forward only');
+      if (/https:\/\/[^\s]*\$\{?PUSH_TOKEN|git [^\n]*\$PUSH_TOKEN/.test(s.run)) problems.push('job self-mutation passes the token to git in a URL or argument');
+    }
+  }
   return problems;
 }

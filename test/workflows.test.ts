@@ -4,9 +4,10 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { which } from './e2e/process';
+import { withoutPins } from './pins';
 import { runStep } from './run-step';
 import { REPO_ROOT, synthRepository, tempDir } from './synth';
-import { buildProblems, imageJobProblems, pinningProblems, ReleaseExpectations, releaseProblems } from './workflow-policy';
+import { buildProblems, imageJobProblems, pinningProblems, ReleaseExpectations, releaseProblems, selfMutationProblems } from './workflow-policy';
 import { COSIGN_VERSION, cosignVerifyCommands, CRANE, githubWorkflowIdentity, PROMOTION_CONCURRENCY_GROUP, ReleaseWorkflow } from '../src';
 
 const ACTIONLINT = path.join(REPO_ROOT, '.tools/bin/actionlint');
@@ -45,8 +46,8 @@ describe('release.yml', () => {
     e2eSecrets: ['LOCALSTACK_AUTH_TOKEN'],
   };
 
-  it('matches the snapshot', () => {
-    expect(text).toMatchSnapshot();
+  it('matches the snapshot (pins as placeholders)', () => {
+    expect(withoutPins(text, out.image)).toMatchSnapshot();
   });
 
   it('carries the generated marker', () => {
@@ -436,8 +437,8 @@ describe('build.yml', () => {
   const text = out.read('.github/workflows/build.yml');
   const doc = parse(text);
 
-  it('matches the snapshot', () => {
-    expect(text).toMatchSnapshot();
+  it('matches the snapshot (pins as placeholders)', () => {
+    expect(withoutPins(text, out.image)).toMatchSnapshot();
   });
 
   it('is read-only, sees no secrets, checks drift and runs unit, Go and e2e', () => {
@@ -454,8 +455,11 @@ describe('build.yml', () => {
   });
 
   it('every job has a timeout and a commented permissions block', () => {
-    expect(Object.fromEntries(Object.entries<any>(doc.jobs).map(([id, j]) => [id, j['timeout-minutes']]))).toEqual({ build: 45, image: 30 });
-    expect(text.split('\n').filter((l) => /^ {6}contents: read/.test(l))).toEqual(['      contents: read # check out the change', '      contents: read # check out the change']);
+    expect(Object.fromEntries(Object.entries<any>(doc.jobs).map(([id, j]) => [id, j['timeout-minutes']]))).toEqual({ 'build': 45, 'image': 30, 'synth': 15, 'self-mutation': 15 });
+    expect(text.split('\n').filter((l) => /^ {6}contents: read/.test(l))).toEqual([
+      '      contents: read # check out the change', '      contents: read # check out the change',
+      '      contents: read # check out the pull request\'s head', '      contents: read # check out the pull request\'s head (the push uses the environment\'s token)',
+    ]);
   });
 
   it('sets up Node 24, the current LTS, from the project\'s workflowNodeVersion', () => {
@@ -474,6 +478,34 @@ describe('build.yml', () => {
     const broken = clone(doc);
     mutate(broken);
     expect(buildProblems(broken, text, []).join('\n')).toContain(message);
+  });
+
+  describe('self-mutation', () => {
+    it('synth regenerates a same-repository renovate/ pull request, read-only and without secrets; self-mutation pushes it from its environment, running only git', () => {
+      expect(selfMutationProblems(doc)).toEqual([]);
+      expect(doc.jobs.synth.if).toBe("github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository && (startsWith(github.head_ref, 'renovate/'))");
+      expect(doc.jobs['self-mutation'].environment).toBe('self-mutation');
+      expect(step(doc.jobs['self-mutation'], /^Commit the regenerated/).env.PUSH_TOKEN).toBe('${{ secrets.PROJEN_GITHUB_TOKEN }}');
+    });
+
+    it.each([
+      ['it runs for fork pull requests', (d: any) => { d.jobs.synth.if = "github.event_name == 'pull_request'"; }, 'job synth must run only for pull requests from this repository\'s branches'],
+      ['an || opens the condition', (d: any) => { d.jobs['self-mutation'].if += ' || true'; }, 'job self-mutation must run only for pull requests from this repository\'s branches'],
+      ['synth gets the token', (d: any) => { step(d.jobs.synth, /^npx projen/).env.T = '${{ secrets.PROJEN_GITHUB_TOKEN }}'; }, 'job synth runs the pull request\'s code and must see no secrets'],
+      ['synth may write', (d: any) => { d.jobs.synth.permissions = { contents: 'write' }; }, 'job synth must be read-only'],
+      ['the push job runs npm', (d: any) => { d.jobs['self-mutation'].steps.splice(2, 0, { run: 'npm ci' }); }, 'job self-mutation runs more than git: npm ci'],
+      ['the push job runs a script of the checkout', (d: any) => { step(d.jobs['self-mutation'], /^Commit/).run += '\n./scripts/setup.sh'; }, 'job self-mutation runs more than git: ./scripts/setup.sh'],
+      ['the push job uses another action', (d: any) => { d.jobs['self-mutation'].steps.push({ uses: 'actions/setup-node@820762786026740c76f36085b0efc47a31fe5020' }); }, 'only checkout and download-artifact'],
+      ['the push job has no environment', (d: any) => { delete d.jobs['self-mutation'].environment; }, 'job self-mutation must run in an environment'],
+      ['the push is forced', (d: any) => { const s2 = step(d.jobs['self-mutation'], /^Commit/); s2.run = s2.run.replace('git push origin', 'git push --force origin'); }, 'job self-mutation must push fast-forward only'],
+      ['the token goes into the URL', (d: any) => { const s2 = step(d.jobs['self-mutation'], /^Commit/); s2.run = s2.run.replace('git push origin', 'git push "https://x:$PUSH_TOKEN@github.com/o/r.git"'); }, 'passes the token to git in a URL or argument'],
+      ['the push job keeps the checkout credentials', (d: any) => { delete d.jobs['self-mutation'].steps[0].with['persist-credentials']; }, 'job self-mutation keeps the checkout\'s credentials'],
+      ['the push job runs although synth changed nothing', (d: any) => { d.jobs['self-mutation'].if = d.jobs.synth.if; }, 'job self-mutation must need synth and run only when it changed files'],
+    ])('%s is caught', (_, mutate, message) => {
+      const broken = clone(doc);
+      mutate(broken);
+      expect(selfMutationProblems(broken).join('\n')).toContain(message);
+    });
   });
 
   it.each([

@@ -66,6 +66,19 @@ describe(`zizmor ${pinnedVersion('zizmor')} on the generated workflows (offline)
     expect(unexplained).toEqual([]);
   });
 
+  it('once Renovate pins the LocalStack digest, the auditor persona no longer reports unpinned-images', () => {
+    const doc = parse(fs.readFileSync(release, 'utf8'));
+    const service = doc.jobs.e2e.services.localstack;
+    expect(service.image).toMatch(/^localstack\/localstack:4\.14\.0(?:@sha256:[0-9a-f]{64})?$/);
+    const file = path.join(tempDir('zizmor-pinned-'), 'release.yml');
+    service.image = `localstack/localstack:4.14.0@sha256:${'e'.repeat(64)}`;
+    fs.writeFileSync(file, stringify(doc));
+    expect(zizmor([file], 'auditor').map((f) => f.ident)).not.toContain('unpinned-images');
+    service.image = 'localstack/localstack:4.14.0';
+    fs.writeFileSync(file, stringify(doc));
+    expect(zizmor([file], 'auditor').map((f) => f.ident)).toContain('unpinned-images');
+  });
+
   describe('it is really auditing (each of these is reported)', () => {
     const mutated = (change: (doc: any) => void) => {
       const doc = parse(fs.readFileSync(release, 'utf8'));

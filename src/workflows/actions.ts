@@ -1,3 +1,5 @@
+import { OptionChecker } from '../validation';
+
 /** A GitHub Action pinned to the commit its release tag points to. */
 export interface PinnedAction {
   /** `owner/repo` of the action. */
@@ -8,7 +10,10 @@ export interface PinnedAction {
   readonly sha: string;
 }
 
-/** Verified tag → commit pins (see shared/reference/actions.md). */
+/**
+ * Verified tag → commit pins (see shared/reference/actions.md). One `{ repo, tag, sha }` per
+ * line: Renovate's custom manager (renovate.json5) updates the tag and the commit together.
+ */
 export const ACTIONS = {
   checkout: { repo: 'actions/checkout', tag: 'v7.0.1', sha: '3d3c42e5aac5ba805825da76410c181273ba90b1' },
   setupGo: { repo: 'actions/setup-go', tag: 'v7.0.0', sha: 'b7ad1dad31e06c5925ef5d2fc7ad053ef454303e' },
@@ -21,10 +26,19 @@ export const ACTIONS = {
   ecrLogin: { repo: 'aws-actions/amazon-ecr-login', tag: 'v2.1.7', sha: '03f1aad4c6c7ffd436567f42f9384779290529bd' },
   cosignInstaller: { repo: 'sigstore/cosign-installer', tag: 'v4.1.2', sha: '6f9f17788090df1f26f669e9d70d6ae9567deba6' },
   attestBuildProvenance: { repo: 'actions/attest-build-provenance', tag: 'v4.1.0', sha: 'a2bbfa25375fe432b6a289bc6b6cd05ecd0c4c32' },
+  uploadArtifact: { repo: 'actions/upload-artifact', tag: 'v7.0.0', sha: 'bbbca2ddaa5d8feaa63e36b76fdaad77386f024f' },
+  downloadArtifact: { repo: 'actions/download-artifact', tag: 'v8.0.1', sha: '3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c' },
 } as const satisfies Record<string, PinnedAction>;
 
-/** `owner/repo@<sha>`; the version comment is added to the rendered YAML by `pinComments`. */
+/**
+ * `owner/repo@<sha>`; the version comment is added to the rendered YAML by `pinComments`. A pin
+ * that an update wrote wrong (not a 40-hex commit, not a version tag) fails here, at construction.
+ */
 export function uses(action: PinnedAction): string {
+  const check = new OptionChecker('PinnedAction');
+  check.match('repo', action.repo, /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name of a GitHub repository');
+  check.match(`${action.repo}.sha`, action.sha, /^[0-9a-f]{40}$/, 'must be the full 40-hex commit SHA the tag points to');
+  check.match(`${action.repo}.tag`, action.tag, /^v[0-9][A-Za-z0-9_.-]*$/, 'must be the release tag (vX.Y.Z) the SHA points to');
   return `${action.repo}@${action.sha}`;
 }
 

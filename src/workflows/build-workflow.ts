@@ -3,6 +3,7 @@ import { checkEndToEndJob, EndToEndJob, serviceContainers } from './end-to-end';
 import { Grants } from './grants';
 import { checksBuildStep, loadBuiltImageStep } from './image-builds';
 import { PinnedWorkflow, WorkflowJob } from './pinned-workflow';
+import { pushJob, SelfMutation, synthJob } from './self-mutation';
 import { checkout, imageVersionCheck, pluginLogs, setupBuildx, setupNode, startPluginContainer, verifySteps } from './steps';
 import { WorkflowSettings } from './workflow-settings';
 import { PluginImage } from '../plugin-image';
@@ -28,6 +29,12 @@ export interface BuildWorkflowOptions {
    * @default - none: the image job only checks that the image runs and reports its version
    */
   readonly imageE2e?: EndToEndJob;
+  /**
+   * Self-mutation: the `synth` and `self-mutation` jobs regenerate the files of an update bot's
+   * pull request and push them to its branch.
+   * @default - no self-mutation jobs
+   */
+  readonly selfMutation?: SelfMutation;
 }
 
 /** The version an image built outside a release reports: the Dockerfile's default `VERSION`. */
@@ -40,7 +47,9 @@ const RUN_PLATFORM = 'linux/amd64';
  * build.yml: pull requests and pushes to the default branch. Read-only, no secrets. Jobs:
  * `build` (generated files, the checks, the end-to-end suite on the checkout) and `image` (every
  * platform built from the Dockerfile, never pushed; the layer cache written on the default branch
- * only; the linux/amd64 image run, and the end-to-end suite against it). More jobs: `addJob`.
+ * only; the linux/amd64 image run, and the end-to-end suite against it); with `selfMutation`,
+ * `synth` and `self-mutation` (an update bot's pull request gets its regenerated files pushed
+ * back). More jobs: `addJob`.
  */
 export class BuildWorkflow extends PinnedWorkflow {
   constructor(gh: github.GitHub, options: BuildWorkflowOptions) {
@@ -64,6 +73,11 @@ export class BuildWorkflow extends PinnedWorkflow {
     if (options.image) {
       this.addJob('image', imageJob(options.image, settings, imageE2e));
       if (options.image.platforms.includes(RUN_PLATFORM)) this.setServiceOptions('image', imageE2e);
+    }
+
+    if (options.selfMutation) {
+      this.addJob('synth', synthJob(options.selfMutation, settings));
+      this.addJob('self-mutation', pushJob(options.selfMutation, settings));
     }
   }
 }

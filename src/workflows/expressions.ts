@@ -13,6 +13,11 @@ const CONFIG_NAME = /^(?!GITHUB_)[A-Za-z_][A-Za-z0-9_]*$/i;
 const CONFIG_EXPRESSION = /^\$\{\{ *(vars|secrets)\.([A-Za-z0-9_]+) *\}\}$/;
 const CONFIG_NAME_RULE = 'must be a GitHub variable or secret name: letters, digits and _, not starting with a digit or GITHUB_';
 
+/** A variable or secret name given as option `option`, checked by GitHub's rule. */
+export function configName(check: OptionChecker, option: string, name: string): string {
+  return check.match(option, name, CONFIG_NAME, CONFIG_NAME_RULE);
+}
+
 /** `${{ vars.NAME }}`, with the name checked. */
 export function varRef(name: string): string {
   new OptionChecker('varRef').match('name', name, CONFIG_NAME, CONFIG_NAME_RULE);

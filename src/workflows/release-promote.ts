@@ -5,7 +5,7 @@ import { WorkflowJob } from './pinned-workflow';
 import { grantRegistryAccess, registryLoginSteps } from './registry-access';
 import { BUILD_DIGEST } from './release-build';
 import { environmentFor, imageArgs, imageEnv, publishingRegistries, ReleaseContext, stagingRegistry } from './release-context';
-import { checkout, setupGo, setupNode } from './steps';
+import { checkout, gitTokenAuth, setupGo, setupNode } from './steps';
 import { COSIGN_VERSION, CRANE } from './tools';
 import { packageBin } from '../package-bin';
 import { imageIn } from '../registries/registry';
@@ -49,9 +49,7 @@ function promoteStep(c: ReleaseContext): github.workflows.JobStep {
       REMOTE_TOKEN: '${{ github.token }}',
     },
     run: [
-      'export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0="http.$GITHUB_SERVER_URL/.extraheader"',
-      'GIT_CONFIG_VALUE_0="AUTHORIZATION: basic $(printf \'x-access-token:%s\' "$REMOTE_TOKEN" | base64 -w0)"',
-      'export GIT_CONFIG_VALUE_0',
+      ...gitTokenAuth('REMOTE_TOKEN'),
       packageBin('promote', `--source="$SOURCE" --digest="$DIGEST" --tag="$GITHUB_REF_NAME" --sha="$GITHUB_SHA" ${imageArgs(c, 'image')} `
         + '--platforms="$PLATFORMS" --remote="$GITHUB_SERVER_URL/$GITHUB_REPOSITORY.git" --github-output'),
     ].join('\n'),

@@ -4,11 +4,16 @@ import { WorkflowSettings } from './workflow-settings';
 
 /* Small step builders the workflows are composed from. */
 
-export function checkout(options: { fetchAllTags?: boolean } = {}): github.workflows.JobStep {
+/** Checks out without keeping the token in .git/config; `ref` another commit than the event's (e.g. a pull request's head). */
+export function checkout(options: { fetchAllTags?: boolean; ref?: string } = {}): github.workflows.JobStep {
   return {
     name: 'Check out',
     uses: uses(ACTIONS.checkout),
-    with: { 'persist-credentials': false, ...(options.fetchAllTags ? { 'fetch-depth': 0, 'fetch-tags': true } : {}) },
+    with: {
+      'persist-credentials': false,
+      ...(options.fetchAllTags ? { 'fetch-depth': 0, 'fetch-tags': true } : {}),
+      ...(options.ref ? { ref: options.ref } : {}),
+    },
   };
 }
 
@@ -45,6 +50,18 @@ export function setupNode(nodeVersion: string, options: ToolchainCache): github.
 /** Go from go.mod, Node, and the npm dependencies. */
 export function setupToolchains(nodeVersion: string, options: ToolchainCache): github.workflows.JobStep[] {
   return [setupGo(options), ...setupNode(nodeVersion, options)];
+}
+
+/**
+ * Script lines that make git send `$<tokenVar>` to the GitHub server as an http.extraheader,
+ * through GIT_CONFIG_* variables: never written to disk (.git/config) nor passed as an argument.
+ */
+export function gitTokenAuth(tokenVar: string): string[] {
+  return [
+    'export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0="http.$GITHUB_SERVER_URL/.extraheader"',
+    `GIT_CONFIG_VALUE_0="AUTHORIZATION: basic $(printf 'x-access-token:%s' "$${tokenVar}" | base64 -w0)"`,
+    'export GIT_CONFIG_VALUE_0',
+  ];
 }
 
 /** Re-synthesises and fails on any difference, printing the patch for the reviewer. */

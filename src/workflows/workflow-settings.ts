@@ -39,10 +39,15 @@ export interface JobTimeouts {
    * @default 10
    */
   readonly release?: number;
+  /**
+   * Each of build.yml's self-mutation jobs (synth, and the push).
+   * @default 15
+   */
+  readonly selfMutation?: number;
 }
 
 /** The job timeouts when none are given. */
-export const DEFAULT_TIMEOUTS: Required<JobTimeouts> = { prepare: 10, checks: 30, image: 30, e2e: 20, promote: 20, sign: 15, release: 10 };
+export const DEFAULT_TIMEOUTS: Required<JobTimeouts> = { prepare: 10, checks: 30, image: 30, e2e: 20, promote: 20, sign: 15, release: 10, selfMutation: 15 };
 
 /** Settings every generated workflow shares. */
 export interface WorkflowOptions {

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildah, buildahArgs, withImageFilesystem } from './buildah';
-import { distrolessStandIn, golangStandIn } from './stand-ins';
+import { distrolessStandIn, golangStandIn, standInDockerfile } from './stand-ins';
 import { pluginChecks, useFixtureBucket } from '../e2e/checks';
 import { serveArgs, spawnPlugin } from '../e2e/plugin-process';
 import { freePort, REPO_ROOT } from '../e2e/process';
@@ -50,11 +50,11 @@ let config: ImageConfig;
 
 describe('the generated Dockerfile, built with buildah against stand-in bases', () => {
   beforeAll(() => {
-    golangStandIn(image.builderBase, image.goVersion);
-    distrolessStandIn(image.runtimeBase);
+    golangStandIn(image.builderBase.tagged, image.goVersion);
+    distrolessStandIn(image.runtimeBase.tagged);
     process.stdout.write(`building ${TAG} from the generated Dockerfile (buildah, vfs, chroot)...\n`);
     const started = Date.now();
-    const r = build(path.join(REPO_ROOT, 'Dockerfile'), TAG);
+    const r = build(standInDockerfile(path.join(REPO_ROOT, 'Dockerfile'), image), TAG);
     if (r.status !== 0) throw new Error(`the generated Dockerfile did not build:\n${r.output.slice(-4000)}`);
     report('build seconds', Math.round((Date.now() - started) / 100) / 10, 's');
     config = JSON.parse(buildah(['inspect', '--type', 'image', TAG], { quiet: true })).OCIv1.config;
@@ -119,7 +119,7 @@ describe('the generated Dockerfile, built with buildah against stand-in bases', 
 
   it('a Dockerfile that copies the wrong binary path does not build (the check can fail)', () => {
     const broken = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'broken-')), 'Dockerfile');
-    const text = fs.readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8');
+    const text = fs.readFileSync(standInDockerfile(path.join(REPO_ROOT, 'Dockerfile'), image), 'utf8');
     expect(text).toContain('COPY --from=builder /out/cq-source-s3 ');
     fs.writeFileSync(broken, text.replace('COPY --from=builder /out/cq-source-s3 ', 'COPY --from=builder /out/cq-source-s3-typo '));
     const r = build(broken, 'localhost/cq-source-s3:broken');

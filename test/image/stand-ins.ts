@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildah, copyInto, imageExists, manifestListExists, sh } from './buildah';
+import type { PluginImage } from '../../src';
 import { which } from '../e2e/process';
 
 /*
@@ -11,6 +12,7 @@ import { which } from '../e2e/process';
  *    official image's GOPATH=/go and PATH;
  *  - the distroless runtime: from scratch, with passwd/group entries for nonroot 65532,
  *    CA certificates, tzdata and /tmp — what distroless static provides, and no shell.
+ * A stand-in has its own digest, never the one a pin names: builds use `standInDockerfile`.
  */
 
 const FIXTURE_LABEL = 'cq-source-s3.stand-in=test-fixture';
@@ -76,4 +78,16 @@ export function multiArchDistrolessStandIn(name: string, arches: readonly string
   for (const arch of arches) distrolessStandIn(`${name}-${arch}`, arch);
   buildah(['manifest', 'create', name], { quiet: true });
   for (const arch of arches) buildah(['manifest', 'add', name, `containers-storage:${name}-${arch}`], { quiet: true });
+}
+
+/**
+ * A copy of the generated Dockerfile that names every base by tag (`image:tag`, the stand-in's
+ * name) where the generated one pins `image:tag@sha256:…`; everything else is byte for byte the same.
+ */
+export function standInDockerfile(dockerfile: string, image: PluginImage): string {
+  let text = fs.readFileSync(dockerfile, 'utf8');
+  for (const base of image.baseImages.filter((b) => b.pinned)) text = text.split(base.reference).join(base.tagged);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'standin-dockerfile-')), 'Dockerfile');
+  fs.writeFileSync(file, text);
+  return file;
 }

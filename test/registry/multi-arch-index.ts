@@ -6,7 +6,7 @@ import { craneOk } from './registry-state';
 import { runOk } from './run-async';
 import { REPO_ROOT } from '../e2e/process';
 import { buildah, buildahArgs, manifestListExists, STORAGE_ROOT, useStorage } from '../image/buildah';
-import { golangStandIn, multiArchDistrolessStandIn } from '../image/stand-ins';
+import { golangStandIn, multiArchDistrolessStandIn, standInDockerfile } from '../image/stand-ins';
 import { synthRepository } from '../synth';
 
 /** This suite's own buildah storage: its distroless stand-in is a manifest list, the image check's a plain image. */
@@ -24,8 +24,8 @@ const { image } = synthRepository();
  */
 export function buildMultiArchIndex(): void {
   useStorage(REGISTRY_STORAGE);
-  golangStandIn(image.builderBase, image.goVersion);
-  multiArchDistrolessStandIn(image.runtimeBase, image.targets.map((t) => t.arch));
+  golangStandIn(image.builderBase.tagged, image.goVersion);
+  multiArchDistrolessStandIn(image.runtimeBase.tagged, image.targets.map((t) => t.arch));
   if (manifestListExists(LIST)) buildah(['manifest', 'rm', LIST], { quiet: true });
   const platforms = image.platforms.join(',');
   process.stdout.write(`building ${platforms} from the generated Dockerfile into ${LIST} (buildah, vfs, chroot)...\n`);
@@ -34,7 +34,7 @@ export function buildMultiArchIndex(): void {
   // then looks for an arm64 builder image. Passing it makes the builder stage run on this machine, as on a runner.
   const buildPlatform = `linux/${process.arch === 'arm64' ? 'arm64' : 'amd64'}`;
   const r = spawnSync('buildah', [...buildahArgs(), 'build', '--isolation', 'chroot', '--pull=never', '--layers', '--platform', platforms, '--manifest', LIST,
-    '--build-arg', `BUILDPLATFORM=${buildPlatform}`, '--build-arg', `VERSION=${INDEX_VERSION}`, '--build-arg', `REVISION=${REVISION}`, '-f', path.join(REPO_ROOT, 'Dockerfile'), REPO_ROOT], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    '--build-arg', `BUILDPLATFORM=${buildPlatform}`, '--build-arg', `VERSION=${INDEX_VERSION}`, '--build-arg', `REVISION=${REVISION}`, '-f', standInDockerfile(path.join(REPO_ROOT, 'Dockerfile'), image), REPO_ROOT], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`the generated Dockerfile did not build for ${platforms}:\n${`${r.stdout}\n${r.stderr}`.slice(-4000)}`);
   process.stdout.write(`registry suite: multi-arch build ${Math.round((Date.now() - started) / 100) / 10} s\n`);
 }

@@ -27,10 +27,44 @@ type objectReader struct {
 	tail       []byte
 	tailOffset int64
 	err        error
+
+	// segments, when set, serves every read (Sync: see coalesced_reads.go).
+	segments *segmentCache
+	stop     context.CancelFunc
 }
 
 func newObjectReader(ctx context.Context, store *objectStore, obj *parquetObject) *objectReader {
 	return &objectReader{ctx: ctx, store: store, obj: obj}
+}
+
+// newPlannedReader reads the object through a segment cache of the given ranges, fetched up
+// to `ahead` bytes ahead of the reads. Close it when done.
+func newPlannedReader(ctx context.Context, store *objectStore, obj *parquetObject, ranges []byteRange, ahead int64) *objectReader {
+	r := newObjectReader(ctx, store, obj)
+	cctx, stop := context.WithCancel(ctx)
+	r.stop = stop
+	r.segments = newSegmentCache(cctx, ranges, ahead, r.fetch)
+	return r
+}
+
+// fetch fills buf with the object's bytes from off: the segment cache's one GET.
+func (r *objectReader) fetch(ctx context.Context, buf []byte, off int64) error {
+	n, err := r.store.readRange(ctx, r.obj, buf, off)
+	if err == nil && n < len(buf) {
+		err = io.ErrUnexpectedEOF
+	}
+	if err != nil {
+		return r.describe(err, off, off+int64(len(buf))-1)
+	}
+	return nil
+}
+
+// close stops the fetches still in flight and drops what the reader holds.
+func (r *objectReader) close() {
+	if r.segments != nil {
+		r.stop()
+		r.segments.close()
+	}
 }
 
 // failure is the reader's first failed read, described: a *skippableError when the object
@@ -49,6 +83,9 @@ func (r *objectReader) ReadAt(p []byte, off int64) (int, error) {
 	if off >= size {
 		return 0, io.EOF
 	}
+	if r.segments != nil {
+		return r.readSegments(p, off)
+	}
 	if r.tail == nil && off+int64(len(p)) > size-footerPrefetch {
 		if err := r.prefetchTail(); err != nil {
 			return 0, err
@@ -62,6 +99,21 @@ func (r *objectReader) ReadAt(p []byte, off int64) (int, error) {
 		return n, nil
 	}
 	return r.readRange(p, off)
+}
+
+func (r *objectReader) readSegments(p []byte, off int64) (int, error) {
+	end := min(off+int64(len(p)), r.obj.Size)
+	n, err := r.segments.readAt(p[:end-off], off)
+	if err != nil {
+		if r.err == nil {
+			r.err = err
+		}
+		return n, r.err
+	}
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
 }
 
 func (r *objectReader) prefetchTail() error {

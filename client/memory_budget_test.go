@@ -153,3 +153,55 @@ func TestMemoryBudgetBoundsADecompressionBomb(t *testing.T) {
 		t.Fatalf("the live heap grew by %d MiB during the sync, more than the %d MiB budget", grew>>20, budget>>20)
 	}
 }
+
+func TestMemoryBudgetSpec(t *testing.T) {
+	s, err := ParseSpec([]byte(`{"bucket":"b","region":"r"}`))
+	if err != nil || *s.MemoryBudget != 128<<20 || s.memoryLimit() != 192<<20 {
+		t.Fatalf("default budget: %v %v", s, err)
+	}
+	for spec, want := range map[string]string{
+		`{"bucket":"b","region":"r","memory_budget":1048576}`:     "spec.memory_budget must be from 16777216 (16 MiB) to 68719476736 (64 GiB) bytes, got 1048576",
+		`{"bucket":"b","region":"r","memory_budget":68719476737}`: "spec.memory_budget must be from",
+		`{"bucket":"b","region":"r","memory_budget":"256MiB"}`:    "spec.memory_budget must be an integer, got string",
+	} {
+		if _, err := ParseSpec([]byte(spec)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: want %q, got %v", spec, want, err)
+		}
+	}
+}
+
+// A reservation waits, in arrival order, until the bytes it needs are free, and gives up when
+// its context ends; more than the whole budget is the whole budget.
+func TestMemoryBudgetWaitsInOrder(t *testing.T) {
+	b := newMemoryBudget(100)
+	first, err := b.reserve(context.Background(), 60)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan int, 2)
+	go func() {
+		r, _ := b.reserve(context.Background(), 500) // the whole budget: waits for first
+		got <- 1
+		r.release()
+	}()
+	time.Sleep(20 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := b.reserve(ctx, 10); err == nil { // behind the waiting one, though 40 are free
+		t.Fatal("a reservation overtook one waiting before it")
+	}
+	select {
+	case <-got:
+		t.Fatal("a reservation got more than was free")
+	default:
+	}
+	first.release()
+	select {
+	case <-got:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the waiting reservation never got the budget")
+	}
+	if b.peak.Load() != 100 || b.reserved.Load() != 0 {
+		t.Fatalf("peak %d (want the whole budget, 100), %d still reserved", b.peak.Load(), b.reserved.Load())
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"runtime/debug"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -13,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"golang.org/x/sync/errgroup"
 )
 
 // The Parquet side of reading an object, independent of S3 so that tests and the fuzz
@@ -57,11 +59,13 @@ func arrowSchema(pf *file.Reader) (sc *arrow.Schema, err error) {
 
 // batchSize is how decodeRecords sizes its batches: at most rows rows, and about bytes
 // bytes once the first batch has shown how wide the rows decode (the first batch is sized
-// from firstRowBytes, the footer's estimate).
+// from firstRowBytes, the footer's estimate). Batches larger than record rows are a multiple
+// of it, so the records cut from them are full.
 type batchSize struct {
 	rows          int64
 	bytes         int64
 	firstRowBytes int64
+	record        int64
 }
 
 // next is the row count of the batch after one of n rows that weighed size bytes.
@@ -70,10 +74,14 @@ func (b batchSize) next(n, size int64) int64 {
 	if n > 0 && size > 0 {
 		perRow = max(size/n, 1)
 	}
-	if perRow <= 0 || b.bytes <= 0 {
-		return b.rows
+	rows := b.rows
+	if perRow > 0 && b.bytes > 0 {
+		rows = max(min(b.rows, b.bytes/perRow), 1)
 	}
-	return max(min(b.rows, b.bytes/perRow), 1)
+	if b.record > 0 && rows > b.record {
+		rows -= rows % b.record
+	}
+	return rows
 }
 
 // decodeRecords reads every row of pf, in order, in batches sized by size, and passes each
@@ -105,8 +113,11 @@ func decodeRecords(ctx context.Context, pf *file.Reader, size batchSize, emit fu
 	for {
 		rec, err := br.read(want)
 		if err != nil && !errors.Is(err, io.EOF) {
-			if ctx.Err() != nil {
+			switch {
+			case ctx.Err() != nil:
 				return ctx.Err()
+			case isSkippable(err): // a panic recovered in a column's decoder
+				return err
 			}
 			return skippable("not a readable Parquet file", err)
 		}
@@ -160,25 +171,33 @@ func newBatchReader(ctx context.Context, fr *pqarrow.FileReader) (*batchReader, 
 	return br, nil
 }
 
-// read returns the next record of up to n rows, or nil at the end.
+// read returns the next record of up to n rows, or nil at the end. The columns are decoded in
+// parallel (one object may be all the budget lets run at once).
 func (b *batchReader) read(n int64) (arrow.RecordBatch, error) {
-	arrays := make([]arrow.Array, 0, len(b.cols))
+	arrays := make([]arrow.Array, len(b.cols))
 	defer func() {
 		for _, a := range arrays {
-			a.Release()
+			if a != nil {
+				a.Release()
+			}
 		}
 	}()
-	for _, cr := range b.cols {
-		chunked, err := cr.NextBatch(n)
-		if err != nil {
-			return nil, err
-		}
-		a, err := singleArray(chunked)
-		chunked.Release()
-		if err != nil {
-			return nil, err
-		}
-		arrays = append(arrays, a)
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, cr := range b.cols {
+		g.Go(func() (err error) {
+			defer recoverDecode(&err)
+			chunked, err := cr.NextBatch(n)
+			if err != nil {
+				return err
+			}
+			defer chunked.Release()
+			arrays[i], err = singleArray(chunked)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	if len(arrays) == 0 {
 		return nil, io.EOF

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 )
 
 // footerPrefetch is fetched with the first read of an object: Parquet footers are usually
@@ -26,7 +27,9 @@ type objectReader struct {
 
 	tail       []byte
 	tailOffset int64
-	err        error
+
+	mu  sync.Mutex // guards err: columns may be read in parallel
+	err error
 
 	// segments, when set, serves every read (Sync: see coalesced_reads.go).
 	segments *segmentCache
@@ -70,11 +73,25 @@ func (r *objectReader) close() {
 // failure is the reader's first failed read, described: a *skippableError when the object
 // was deleted or replaced since listing, the context's error when the sync was cancelled,
 // and an *s3Error for everything else. Nil when every read succeeded.
-func (r *objectReader) failure() error { return r.err }
+func (r *objectReader) failure() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
+}
+
+// fail keeps the first failure and returns it.
+func (r *objectReader) fail(err error) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.err == nil {
+		r.err = err
+	}
+	return r.err
+}
 
 func (r *objectReader) ReadAt(p []byte, off int64) (int, error) {
-	if r.err != nil {
-		return 0, r.err
+	if err := r.failure(); err != nil {
+		return 0, err
 	}
 	if off < 0 {
 		return 0, fmt.Errorf("negative offset %d", off)
@@ -105,10 +122,7 @@ func (r *objectReader) readSegments(p []byte, off int64) (int, error) {
 	end := min(off+int64(len(p)), r.obj.Size)
 	n, err := r.segments.readAt(p[:end-off], off)
 	if err != nil {
-		if r.err == nil {
-			r.err = err
-		}
-		return n, r.err
+		return n, r.fail(err)
 	}
 	if n < len(p) {
 		return n, io.EOF
@@ -130,8 +144,7 @@ func (r *objectReader) readRange(p []byte, off int64) (int, error) {
 	end := min(off+int64(len(p)), r.obj.Size)
 	n, err := r.store.readRange(r.ctx, r.obj, p[:end-off], off)
 	if err != nil {
-		r.err = r.describe(err, off, end-1)
-		return n, r.err
+		return n, r.fail(r.describe(err, off, end-1))
 	}
 	if n < len(p) {
 		return n, io.EOF

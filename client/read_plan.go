@@ -32,6 +32,9 @@ const (
 	// streamWindowBytes bounds what a streaming zstd or brotli decompressor holds: its window
 	// and the history it keeps (measured: 18 MiB for a level-19 zstd page).
 	streamWindowBytes = 24 << 20
+	// decodeBatchRows is the most rows decoded at once (the records sent are cut from the
+	// batch, at most rows_per_record rows each): the Parquet reader's cost per batch is large.
+	decodeBatchRows = 64 << 10
 	// batchBudgetShare: a decoded batch targets budget/batchBudgetShare bytes.
 	batchBudgetShare = 16
 	// batchCopies is what one batch costs while decoding: the Parquet reader's builders grow
@@ -87,7 +90,7 @@ func newReadPlan(md *metadata.FileMetaData, size int64, whole bool) *readPlan {
 			if r.end > r.off && !whole {
 				p.chunks = append(p.chunks, columnChunk{byteRange: r, rowGroup: rg})
 			}
-			decode += chunkDecodeBytes(r.len(), max(cc.TotalUncompressedSize(), 0), cc.Compression())
+			decode += chunkDecodeBytes(r.len(), max(cc.TotalUncompressedSize(), 0), cc.HasDictionaryPage(), cc.Compression())
 			uncompressed += max(cc.TotalUncompressedSize(), 0)
 		}
 		p.decodeBytes = max(p.decodeBytes, decode)
@@ -98,12 +101,16 @@ func newReadPlan(md *metadata.FileMetaData, size int64, whole bool) *readPlan {
 	return p
 }
 
-// chunkDecodeBytes estimates what decoding one column chunk holds: the reader's buffer, a
-// compressed and a decompressed page of up to pageBytesEstimate, and, when its pages may be
-// large enough to be decoded as a stream with a codec that streams (zstd, gzip, brotli), what
-// the decompressor holds.
-func chunkDecodeBytes(compressed, uncompressed int64, codec compress.Compression) int64 {
-	n := min(compressed, readBufferBytes) + min(compressed, pageBytesEstimate) + min(uncompressed, pageBytesEstimate)
+// chunkDecodeBytes estimates what decoding one column chunk holds (measured with arrow-go's
+// reader): its read buffer, a compressed page, the decompressed dictionary page and data page
+// (each of up to pageBytesEstimate, together at most the chunk's uncompressed size), the
+// decoded dictionary, and, when its pages may be large enough to be decoded as a stream with a
+// codec that streams (zstd, brotli, gzip), what the decompressor holds.
+func chunkDecodeBytes(compressed, uncompressed int64, dictionary bool, codec compress.Compression) int64 {
+	n := min(compressed, readBufferBytes) + min(compressed, pageBytesEstimate) + min(uncompressed, 2*pageBytesEstimate)
+	if dictionary {
+		n += min(uncompressed, pageBytesEstimate)
+	}
 	if uncompressed > pageBytesEstimate {
 		switch codec {
 		case compress.Codecs.Zstd, compress.Codecs.Brotli:
@@ -187,13 +194,14 @@ type objectRead struct {
 
 func planObjectRead(obj *parquetObject, spec *Spec) objectRead {
 	budget, p := *spec.MemoryBudget, obj.plan
-	r := objectRead{batch: batchSize{rows: int64(*spec.RowsPerRecord), bytes: max(budget/batchBudgetShare, minSegmentBytes), firstRowBytes: p.rowBytes}}
+	perRecord := int64(*spec.RowsPerRecord)
+	r := objectRead{batch: batchSize{rows: max(perRecord, decodeBatchRows), bytes: max(budget/batchBudgetShare, minSegmentBytes), firstRowBytes: p.rowBytes, record: perRecord}}
 	if p.whole {
 		r.ranges, r.ahead = []byteRange{{0, obj.Size}}, obj.Size
 	} else {
 		cols := int64(p.maxColumns())
 		segment := min(max(budget/4/cols, minSegmentBytes), segmentBytes)
-		r.ranges, r.ahead = p.segments(segment), 2*cols*segment
+		r.ranges, r.ahead = p.segments(segment), min(2*cols*segment, obj.Size)
 	}
 	output := batchCopies * min(r.batch.bytes, r.batch.rows*max(p.rowBytes, 1))
 	r.reserve = r.ahead + p.decodeBytes + output

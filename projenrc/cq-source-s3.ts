@@ -1,4 +1,5 @@
 import { libraryProject, LibraryProjectOptions } from './library-project';
+import { addPerformanceBench } from './perf-bench';
 import { S3EndToEnd } from './s3-end-to-end';
 import { addTestHarness } from './test-harness';
 import { CloudQueryGoPlugin, GoModuleFacts, Registry, varRef } from '../src';
@@ -41,5 +42,6 @@ export function cqSourceS3(options: RepositoryOptions = {}) {
     timeoutMinutes: { checks: 45 },
   });
   addTestHarness(project, plugin);
+  addPerformanceBench(project);
   return { project, plugin };
 }

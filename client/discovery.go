@@ -63,6 +63,9 @@ func (d *discovery) run(ctx context.Context) ([]*discoveredTable, []skippedObjec
 	if err != nil {
 		return nil, nil, err
 	}
+	for _, obj := range objects {
+		obj.Schema = nil // only the table's columns are needed from here on: Init's memory stays small
+	}
 	names := make([]string, len(tables))
 	for i, t := range tables {
 		names[i] = t.Table.Name

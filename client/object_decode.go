@@ -60,16 +60,20 @@ func arrowSchema(pf *file.Reader) (sc *arrow.Schema, err error) {
 // batchSize is how decodeRecords sizes its batches: at most rows rows, and about bytes
 // bytes once the first batch has shown how wide the rows decode (the first batch is sized
 // from firstRowBytes, the footer's estimate). Batches larger than record rows are a multiple
-// of it, so the records cut from them are full.
+// of it, so the records cut from them are full, except a batch that takes the rest of the
+// object (total rows; the Parquet reader allocates for the rows it is asked for, so a batch
+// never asks for more than the object has).
 type batchSize struct {
 	rows          int64
 	bytes         int64
 	firstRowBytes int64
 	record        int64
+	total         int64
 }
 
-// next is the row count of the batch after one of n rows that weighed size bytes.
-func (b batchSize) next(n, size int64) int64 {
+// next is the row count of the batch after one of n rows that weighed size bytes, when done
+// rows were decoded.
+func (b batchSize) next(n, size, done int64) int64 {
 	perRow := b.firstRowBytes
 	if n > 0 && size > 0 {
 		perRow = max(size/n, 1)
@@ -77,6 +81,9 @@ func (b batchSize) next(n, size int64) int64 {
 	rows := b.rows
 	if perRow > 0 && b.bytes > 0 {
 		rows = max(min(b.rows, b.bytes/perRow), 1)
+	}
+	if left := b.total - done; b.total > 0 && rows >= left {
+		return max(left, 1)
 	}
 	if b.record > 0 && rows > b.record {
 		rows -= rows % b.record
@@ -109,7 +116,7 @@ func decodeRecords(ctx context.Context, pf *file.Reader, size batchSize, emit fu
 	}()
 	var rows int64
 	var values valueCounter
-	want := size.next(0, 0)
+	want := size.next(0, 0, 0)
 	for {
 		rec, err := br.read(want)
 		if err != nil && !errors.Is(err, io.EOF) {
@@ -133,7 +140,7 @@ func decodeRecords(ctx context.Context, pf *file.Reader, size batchSize, emit fu
 		}
 		held, rows = rec, rows+rec.NumRows()
 		values.add(rec)
-		want = size.next(rec.NumRows(), recordBytes(rec))
+		want = size.next(rec.NumRows(), recordBytes(rec), rows)
 	}
 	if want := pf.NumRows(); rows != want {
 		return skippable("not a readable Parquet file", fmt.Errorf("decoded %d rows, the footer says %d", rows, want))

@@ -195,7 +195,7 @@ type objectRead struct {
 func planObjectRead(obj *parquetObject, spec *Spec) objectRead {
 	budget, p := *spec.MemoryBudget, obj.plan
 	perRecord := int64(*spec.RowsPerRecord)
-	r := objectRead{batch: batchSize{rows: max(perRecord, decodeBatchRows), bytes: max(budget/batchBudgetShare, minSegmentBytes), firstRowBytes: p.rowBytes, record: perRecord}}
+	r := objectRead{batch: batchSize{rows: max(perRecord, decodeBatchRows), bytes: max(budget/batchBudgetShare, minSegmentBytes), firstRowBytes: p.rowBytes, record: perRecord, total: p.numRows}}
 	if p.whole {
 		r.ranges, r.ahead = []byteRange{{0, obj.Size}}, obj.Size
 	} else {
@@ -203,7 +203,7 @@ func planObjectRead(obj *parquetObject, spec *Spec) objectRead {
 		segment := min(max(budget/4/cols, minSegmentBytes), segmentBytes)
 		r.ranges, r.ahead = p.segments(segment), min(2*cols*segment, obj.Size)
 	}
-	output := batchCopies * min(r.batch.bytes, r.batch.rows*max(p.rowBytes, 1))
+	output := batchCopies * min(r.batch.bytes, min(r.batch.rows, max(p.numRows, 1))*max(p.rowBytes, 1))
 	r.reserve = r.ahead + p.decodeBytes + output
 	return r
 }

@@ -142,8 +142,14 @@ func (c *segmentCache) segmentAfter(off int64) int {
 	return sort.Search(len(c.segs), func(i int) bool { return c.segs[i].end > off })
 }
 
+// peek copies what the segment holding off has of p, without counting it as read (so the
+// decoder's own read of those bytes still finds them); 0 when no live segment holds it.
+func (c *segmentCache) peek(p []byte, off int64) (int, error) { return c.copyOut(p, off, false) }
+
 // readSegment copies what the segment holding off has of p; 0 when no live segment holds it.
-func (c *segmentCache) readSegment(p []byte, off int64) (int, error) {
+func (c *segmentCache) readSegment(p []byte, off int64) (int, error) { return c.copyOut(p, off, true) }
+
+func (c *segmentCache) copyOut(p []byte, off int64, consume bool) (int, error) {
 	i := c.segmentAfter(off)
 	if i == len(c.segs) || c.segs[i].off > off {
 		return 0, nil
@@ -157,6 +163,9 @@ func (c *segmentCache) readSegment(p []byte, off int64) (int, error) {
 			return 0, c.failed
 		case s.state == segReady:
 			n := copy(p, s.buf[off-s.off:])
+			if !consume {
+				return n, nil
+			}
 			s.consumed += int64(n)
 			if s.consumed >= s.len() {
 				s.buf, s.state = nil, segDropped

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -203,5 +204,38 @@ func TestMemoryBudgetWaitsInOrder(t *testing.T) {
 	}
 	if b.peak.Load() != 100 || b.reserved.Load() != 0 {
 		t.Fatalf("peak %d (want the whole budget, 100), %d still reserved", b.peak.Load(), b.reserved.Load())
+	}
+}
+
+// A dictionary page is the one buffer the footer cannot bound: 450 distinct 260 KB values
+// written in one batch make one 117 MB dictionary page (as pyarrow and arrow-go write it), and
+// an object fetched whole reserves it, page and decoded dictionary, before decoding. A file
+// whose dictionaries stay under the writers' 1 MiB limit needs nothing more.
+func TestDictionaryPagesAreReservedWhole(t *testing.T) {
+	sc := arrow.NewSchema([]arrow.Field{{Name: "blob", Type: arrow.BinaryTypes.String}}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, sc)
+	defer b.Release()
+	for id := range int64(450) {
+		b.Field(0).(*array.StringBuilder).Append(bombValue(id, 260_000))
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	bomb := encodeParquet(t, rec, parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithDictionaryDefault(true)), nil)
+	normal := writeParquet(t, allTypesRecord(t, 0, 5_000), 5_000)
+	for name, c := range map[string]struct {
+		data     []byte
+		min, max int64
+	}{"dictionary bomb": {bomb, 2 * 100 << 20, 2 * 117_100_000}, "ordinary file": {normal, 0, 0}} {
+		pf, err := openParquet(bytes.NewReader(c.data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		peek := func(p []byte, off int64) int { return copy(p, c.data[min(off, int64(len(c.data))):]) }
+		if got := dictionaryExtraBytes(pf, peek); got < c.min || got > c.max {
+			t.Errorf("%s (%d bytes): %d extra bytes reserved, want %d to %d", name, len(c.data), got, c.min, c.max)
+		}
+	}
+	if _, ok := pageUncompressedSize([]byte{0x15, 0x04, 0x15}); ok {
+		t.Error("a truncated header gave a size")
 	}
 }

@@ -62,6 +62,16 @@ func (r *objectReader) fetch(ctx context.Context, buf []byte, off int64) error {
 	return nil
 }
 
+// peek copies what the planned segments hold of p at off without counting it as read (the
+// decoder reads it again); 0 without segments or outside them.
+func (r *objectReader) peek(p []byte, off int64) int {
+	if r.segments == nil {
+		return 0
+	}
+	n, _ := r.segments.peek(p, off)
+	return n
+}
+
 // close stops the fetches still in flight and drops what the reader holds.
 func (r *objectReader) close() {
 	if r.segments != nil {

@@ -63,10 +63,17 @@ func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, sc *arrow.S
 	if err != nil {
 		return err // the sync was cancelled while this object waited for memory
 	}
-	defer held.release()
+	defer func() { held.release() }()
 	src := newPlannedReader(ctx, s.store, obj, read.ranges, read.ahead)
 	defer src.close()
-	err = s.decode(ctx, src, read.batch, out)
+	grow := func(extra int64) (err error) {
+		// Give the reservation back and wait for the larger one: waiting while holding could
+		// leave every object waiting for bytes the others hold.
+		held.release()
+		held, err = s.budget.reserve(ctx, read.reserve+extra)
+		return err
+	}
+	err = s.decode(ctx, src, obj.plan.whole, read.batch, grow, out)
 	if err != nil && src.failure() != nil {
 		err = src.failure() // what really happened, whatever the Parquet library made of it
 	}
@@ -88,12 +95,20 @@ func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, sc *arrow.S
 }
 
 // decode parses the object's footer again (discovery kept only its read plan) and decodes it.
-func (s *syncer) decode(ctx context.Context, src *objectReader, batch batchSize, out *recordSender) error {
+// An object fetched whole first reserves what its dictionary pages really need (dictionary_pages.go).
+func (s *syncer) decode(ctx context.Context, src *objectReader, whole bool, batch batchSize, grow func(int64) error, out *recordSender) error {
 	pf, err := openParquet(src)
 	if err != nil {
 		return err
 	}
 	defer pf.Close()
+	if whole {
+		if extra := dictionaryExtraBytes(pf, src.peek); extra > 0 {
+			if err := grow(extra); err != nil {
+				return err
+			}
+		}
+	}
 	canonicalizeArrowHints(pf.MetaData()) // as discovery did, before the Arrow schema is derived
 	return decodeRecords(ctx, pf, batch, out.send)
 }

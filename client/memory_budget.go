@@ -80,14 +80,40 @@ func (b *memoryBudget) reserve(ctx context.Context, n int64) (*reservation, erro
 			return nil, err
 		}
 	}
-	now := b.reserved.Add(n)
+	b.notePeak(b.reserved.Add(n))
+	return &reservation{b: b, n: n}, nil
+}
+
+// grow adds n bytes to the reservation (up to the whole budget): at once when they are free;
+// otherwise it gives the reservation back and waits for the larger one in turn, because waiting
+// while holding could leave every object waiting for bytes the others hold.
+func (r *reservation) grow(ctx context.Context, n int64) error {
+	total := min(r.n+n, r.b.limit)
+	add := total - r.n
+	if add <= 0 {
+		return nil
+	}
+	if r.b.sem.TryAcquire(add) {
+		r.n = total
+		r.b.notePeak(r.b.reserved.Add(add))
+		return nil
+	}
+	r.release()
+	bigger, err := r.b.reserve(ctx, total)
+	if err != nil {
+		return err
+	}
+	*r = *bigger
+	return nil
+}
+
+func (b *memoryBudget) notePeak(now int64) {
 	for {
 		p := b.peak.Load()
 		if now <= p || b.peak.CompareAndSwap(p, now) {
-			break
+			return
 		}
 	}
-	return &reservation{b: b, n: n}, nil
 }
 
 func (r *reservation) release() {

@@ -63,16 +63,10 @@ func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, sc *arrow.S
 	if err != nil {
 		return err // the sync was cancelled while this object waited for memory
 	}
-	defer func() { held.release() }()
+	defer held.release()
 	src := newPlannedReader(ctx, s.store, obj, read.ranges, read.ahead)
 	defer src.close()
-	grow := func(extra int64) (err error) {
-		// Give the reservation back and wait for the larger one: waiting while holding could
-		// leave every object waiting for bytes the others hold.
-		held.release()
-		held, err = s.budget.reserve(ctx, read.reserve+extra)
-		return err
-	}
+	grow := func(extra int64) error { return held.grow(ctx, extra) }
 	err = s.decode(ctx, src, obj.plan.whole, read.batch, grow, out)
 	if err != nil && src.failure() != nil {
 		err = src.failure() // what really happened, whatever the Parquet library made of it

@@ -94,8 +94,8 @@ func (b batchSize) next(n, size, done int64) int64 {
 // decodeRecords reads every row of pf, in order, in batches sized by size, and passes each
 // to emit. Errors returned by emit come back unchanged.
 //
-// It decodes one record ahead of what it emits, and compares the rows decoded with the
-// footer's row count and per-column value counts before emitting the last record: an object
+// It decodes one batch ahead of what it emits, and compares the rows decoded with the
+// footer's row count and per-column value counts before emitting the last batch: an object
 // that fits in one batch is decoded whole, and found complete, before any of its rows is sent.
 func decodeRecords(ctx context.Context, pf *file.Reader, size batchSize, emit func(arrow.RecordBatch) error) (err error) {
 	defer recoverDecode(&err)

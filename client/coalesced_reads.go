@@ -121,9 +121,9 @@ func (c *segmentCache) readAt(p []byte, off int64) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		if got == 0 { // not planned: one GET for the rest of this read up to the next segment
+		if got == 0 { // not planned, or dropped: one GET for the rest of this read up to the next segment
 			end := off + int64(len(p))
-			if i := c.segmentAfter(at); i < len(c.segs) {
+			if i := sort.Search(len(c.segs), func(i int) bool { return c.segs[i].off > at }); i < len(c.segs) {
 				end = min(end, c.segs[i].off)
 			}
 			c.direct.Add(1)

@@ -49,7 +49,9 @@ func connect(ctx context.Context, logger zerolog.Logger, spec *Spec) (*Client, e
 	}
 	store := &objectStore{api: api, bucket: spec.Bucket, retryer: retryer, maxAttempts: *spec.MaxAttempts, operationTimeout: spec.operationTimeout, requestTimeout: spec.requestTimeout}
 	c := &Client{spec: spec, store: store, logger: logger.With().Str("bucket", spec.Bucket).Logger()}
-	d := &discovery{store: store, prefix: spec.PathPrefix, concurrency: spec.objectConcurrency(), strict: spec.Strict, logger: c.logger}
+	limit, fromEnv := applyMemoryLimit(spec)
+	c.logger.Debug().Int64("memory_budget", *spec.MemoryBudget).Int64("go_memory_limit", limit).Bool("gomemlimit_from_env", fromEnv).Msg("memory")
+	d := &discovery{store: store, prefix: spec.PathPrefix, concurrency: spec.objectConcurrency(), strict: spec.Strict, wholeBytes: wholeObjectLimit(*spec.MemoryBudget), logger: c.logger}
 	if c.tables, c.skipped, err = d.run(ctx); err != nil {
 		return nil, err
 	}
@@ -94,7 +96,7 @@ func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- m
 			return err
 		}
 	}
-	s := &syncer{store: c.store, spec: c.spec, concurrency: c.spec.objectConcurrency(), rowLimit: maxRecordBytes, stats: stats, logger: c.logger}
+	s := &syncer{store: c.store, spec: c.spec, concurrency: c.spec.objectConcurrency(), rowLimit: maxRecordBytes, budget: newMemoryBudget(*c.spec.MemoryBudget), stats: stats, logger: c.logger}
 	if err := s.run(ctx, toRead, res); err != nil {
 		return err
 	}

@@ -15,14 +15,14 @@ import (
 // decodeBytes runs what discovery and a sync run on an object, from memory: open the footer,
 // map the schema, decode every row. sent counts the rows emitted before any error.
 func decodeBytes(data []byte, batchRows int64) (rows []parquetgen.Row, sent int64, err error) {
-	pf, err := openParquet(bytes.NewReader(data), nil)
+	pf, err := openParquet(bytes.NewReader(data))
 	if err != nil {
 		return nil, 0, err
 	}
 	if _, err := arrowSchema(pf); err != nil {
 		return nil, 0, err
 	}
-	err = decodeRecords(context.Background(), pf, batchRows, func(rec arrow.RecordBatch) error {
+	err = decodeRecords(context.Background(), pf, batchSize{rows: batchRows}, func(rec arrow.RecordBatch) error {
 		got, err := parquetgen.RowsOf(rec)
 		if err != nil {
 			return err

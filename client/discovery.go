@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/cloudquery/plugin-sdk/v4/schema"
@@ -19,11 +18,12 @@ import (
 
 // parquetObject is one readable Parquet object found by discovery.
 type parquetObject struct {
-	Key      string
-	Size     int64
-	ETag     string // from the listing; every read of the object must still match it
-	Metadata *metadata.FileMetaData
-	Schema   *arrow.Schema
+	Key    string
+	Size   int64
+	ETag   string // from the listing; every read of the object must still match it
+	Schema *arrow.Schema
+	// plan is how the sync reads it, derived from its footer (which is not kept).
+	plan *readPlan
 
 	// LastModified is the listing's (one-second resolution): the incremental cursor's clock.
 	LastModified time.Time
@@ -41,7 +41,9 @@ type discovery struct {
 	prefix      string
 	concurrency int
 	strict      bool
-	logger      zerolog.Logger
+	// wholeBytes: objects up to this size are read with one GET at Sync (their plan keeps no chunks).
+	wholeBytes int64
+	logger     zerolog.Logger
 }
 
 func (d *discovery) run(ctx context.Context) ([]*discoveredTable, []skippedObject, error) {
@@ -60,6 +62,9 @@ func (d *discovery) run(ctx context.Context) ([]*discoveredTable, []skippedObjec
 	tables, err := groupTables(objects)
 	if err != nil {
 		return nil, nil, err
+	}
+	for _, obj := range objects {
+		obj.Schema = nil // only the table's columns are needed from here on: Init's memory stays small
 	}
 	names := make([]string, len(tables))
 	for i, t := range tables {
@@ -146,10 +151,10 @@ func (d *discovery) readFooters(ctx context.Context, objects []*parquetObject) (
 
 func (d *discovery) readFooter(ctx context.Context, obj *parquetObject) error {
 	src := newObjectReader(ctx, d.store, obj)
-	pf, err := openParquet(src, nil)
+	pf, err := openParquet(src)
 	if err == nil {
-		obj.Metadata = pf.MetaData()
 		obj.Schema, err = arrowSchema(pf)
+		obj.plan = newReadPlan(pf.MetaData(), obj.Size, obj.Size <= d.wholeBytes)
 	}
 	if f := src.failure(); f != nil {
 		return f

@@ -24,13 +24,13 @@ import (
 // testdata/fuzz/FuzzDecodeObject (see TestFuzzSeedsAreCommitted).
 func FuzzDecodeObject(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		pf, err := openParquet(bytes.NewReader(data), nil)
+		pf, err := openParquet(bytes.NewReader(data))
 		if err == nil {
 			_, err = arrowSchema(pf)
 		}
 		var emitted int64
 		if err == nil {
-			err = decodeRecords(context.Background(), pf, 16, func(rec arrow.RecordBatch) error {
+			err = decodeRecords(context.Background(), pf, batchSize{rows: 16}, func(rec arrow.RecordBatch) error {
 				emitted += rec.NumRows()
 				return nil
 			})

@@ -5,14 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"runtime/debug"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
-	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"golang.org/x/sync/errgroup"
 )
 
 // The Parquet side of reading an object, independent of S3 so that tests and the fuzz
@@ -34,14 +36,10 @@ func recoverDecode(err *error) {
 	}
 }
 
-// openParquet parses an object's footer (or reuses md, the footer read during discovery).
-func openParquet(src parquet.ReaderAtSeeker, md *metadata.FileMetaData) (pf *file.Reader, err error) {
+// openParquet parses an object's footer.
+func openParquet(src parquet.ReaderAtSeeker) (pf *file.Reader, err error) {
 	defer recoverDecode(&err)
-	opts := []file.ReadOption{file.WithReadProps(readerProperties())}
-	if md != nil {
-		opts = append(opts, file.WithMetadata(md))
-	}
-	pf, err = file.NewParquetReader(src, opts...)
+	pf, err = file.NewParquetReader(src, file.WithReadProps(readerProperties()))
 	if err != nil {
 		return nil, skippable("not a readable Parquet file", err)
 	}
@@ -62,23 +60,65 @@ func arrowSchema(pf *file.Reader) (sc *arrow.Schema, err error) {
 	return sc, nil
 }
 
-// decodeRecords reads every row of pf, in order, in records of at most batchRows rows, and
-// passes each to emit. Errors returned by emit come back unchanged.
-//
-// It decodes one record ahead of what it emits, and compares the rows decoded with the
-// footer's row count and per-column value counts before emitting the last record: an object that fits in one record is
-// decoded whole, and found complete, before any of its rows is sent.
-func decodeRecords(ctx context.Context, pf *file.Reader, batchRows int64, emit func(arrow.RecordBatch) error) (err error) {
+// canonicalFooter rewrites pf's footer to the canonical Arrow types as discovery did (the
+// sync parses the footer again); a panic in it is a content error like any in the decoder.
+func canonicalFooter(pf *file.Reader) (err error) {
 	defer recoverDecode(&err)
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: batchRows}, memory.DefaultAllocator)
+	canonicalizeArrowHints(pf.MetaData())
+	return nil
+}
+
+// batchSize is how decodeRecords sizes its batches: at most rows rows, and about bytes
+// bytes once the first batch has shown how wide the rows decode (the first batch is sized
+// from firstRowBytes, the footer's estimate). Batches larger than record rows are a multiple
+// of it, so the records cut from them are full, except a batch that takes the rest of the
+// object (total rows; the Parquet reader allocates for the rows it is asked for, so a batch
+// never asks for more than the object has).
+type batchSize struct {
+	rows          int64
+	bytes         int64
+	firstRowBytes int64
+	record        int64
+	total         int64
+}
+
+// next is the row count of the batch after one of n rows that weighed size bytes, when done
+// rows were decoded.
+func (b batchSize) next(n, size, done int64) int64 {
+	perRow := b.firstRowBytes
+	if n > 0 && size > 0 {
+		perRow = max(size/n, 1)
+	}
+	rows := b.rows
+	if perRow > 0 && b.bytes > 0 {
+		rows = max(min(b.rows, b.bytes/perRow), 1)
+	}
+	if left := b.total - done; b.total > 0 && rows >= left {
+		return max(left, 1)
+	}
+	if b.record > 0 && rows > b.record {
+		rows -= rows % b.record
+	}
+	return rows
+}
+
+// decodeRecords reads every row of pf, in order, in batches sized by size, and passes each
+// to emit. Errors returned by emit come back unchanged.
+//
+// It decodes one batch ahead of what it emits, and compares the rows decoded with the
+// footer's row count and per-column value counts before emitting the last batch: an object
+// that fits in one batch is decoded whole, and found complete, before any of its rows is sent.
+func decodeRecords(ctx context.Context, pf *file.Reader, size batchSize, emit func(arrow.RecordBatch) error) (err error) {
+	defer recoverDecode(&err)
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: size.rows}, memory.DefaultAllocator)
 	if err != nil {
 		return skippable("unsupported Parquet schema", err)
 	}
-	rr, err := fr.GetRecordReader(ctx, nil, nil)
+	br, err := newBatchReader(ctx, fr)
 	if err != nil {
 		return skippable("not a readable Parquet file", err)
 	}
-	defer rr.Release()
+	defer br.release()
 	var held arrow.RecordBatch
 	defer func() {
 		if held != nil {
@@ -87,28 +127,31 @@ func decodeRecords(ctx context.Context, pf *file.Reader, batchRows int64, emit f
 	}()
 	var rows int64
 	var values valueCounter
+	want := size.next(0, 0, 0)
 	for {
-		rec, err := rr.Read()
+		rec, err := br.read(want)
 		if err != nil && !errors.Is(err, io.EOF) {
-			if ctx.Err() != nil {
+			switch {
+			case ctx.Err() != nil:
 				return ctx.Err()
+			case isSkippable(err): // a panic recovered in a column's decoder
+				return err
 			}
 			return skippable("not a readable Parquet file", err)
 		}
-		if rec != nil && rec.NumRows() > 0 {
-			if held != nil {
-				if err := emit(held); err != nil {
-					return err
-				}
-				held.Release()
-			}
-			rec.Retain()
-			held, rows = rec, rows+rec.NumRows()
-			values.add(rec)
-		}
-		if err != nil || rec == nil {
+		if rec == nil {
 			break
 		}
+		if held != nil {
+			if err := emit(held); err != nil {
+				rec.Release()
+				return err
+			}
+			held.Release()
+		}
+		held, rows = rec, rows+rec.NumRows()
+		values.add(rec)
+		want = size.next(rec.NumRows(), recordBytes(rec), rows)
 	}
 	if want := pf.NumRows(); rows != want {
 		return skippable("not a readable Parquet file", fmt.Errorf("decoded %d rows, the footer says %d", rows, want))
@@ -122,10 +165,97 @@ func decodeRecords(ctx context.Context, pf *file.Reader, batchRows int64, emit f
 	return emit(held)
 }
 
-// readerProperties reads column chunks as buffered 1 MiB streams instead of whole.
+// batchReader reads records of a chosen number of rows from every column of a file (the
+// Parquet library's record reader only reads a fixed number).
+type batchReader struct {
+	sc   *arrow.Schema
+	cols []*pqarrow.ColumnReader
+}
+
+func newBatchReader(ctx context.Context, fr *pqarrow.FileReader) (*batchReader, error) {
+	sc, err := fr.Schema()
+	if err != nil {
+		return nil, err
+	}
+	br := &batchReader{sc: sc}
+	for i := range sc.NumFields() {
+		cr, err := fr.GetColumn(ctx, i)
+		if err != nil {
+			br.release()
+			return nil, err
+		}
+		br.cols = append(br.cols, cr)
+	}
+	return br, nil
+}
+
+// read returns the next record of up to n rows, or nil at the end. The columns are decoded in
+// parallel (one object may be all the budget lets run at once).
+func (b *batchReader) read(n int64) (arrow.RecordBatch, error) {
+	arrays := make([]arrow.Array, len(b.cols))
+	defer func() {
+		for _, a := range arrays {
+			if a != nil {
+				a.Release()
+			}
+		}
+	}()
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, cr := range b.cols {
+		g.Go(func() (err error) {
+			defer recoverDecode(&err)
+			chunked, err := cr.NextBatch(n)
+			if err != nil {
+				return err
+			}
+			defer chunked.Release()
+			arrays[i], err = singleArray(chunked)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	if len(arrays) == 0 {
+		return nil, io.EOF
+	}
+	for i, a := range arrays {
+		if a.Len() != arrays[0].Len() {
+			return nil, fmt.Errorf("column %q decoded %d rows where column %q decoded %d", b.sc.Field(i).Name, a.Len(), b.sc.Field(0).Name, arrays[0].Len())
+		}
+	}
+	if arrays[0].Len() == 0 {
+		return nil, io.EOF
+	}
+	return array.NewRecordBatch(b.sc, arrays, int64(arrays[0].Len())), nil
+}
+
+func singleArray(c *arrow.Chunked) (arrow.Array, error) {
+	switch len(c.Chunks()) {
+	case 0:
+		return array.MakeArrayOfNull(memory.DefaultAllocator, c.DataType(), 0), nil
+	case 1:
+		a := c.Chunk(0)
+		a.Retain()
+		return a, nil
+	}
+	return array.Concatenate(c.Chunks(), memory.DefaultAllocator)
+}
+
+func (b *batchReader) release() {
+	for _, cr := range b.cols {
+		cr.Release()
+	}
+}
+
+// readerProperties reads column chunks through small buffers (the bytes are already in
+// memory at Sync, see coalesced_reads.go), and decodes PLAIN pages larger than 1 MiB as a
+// stream instead of whole, so one huge page does not need its whole decompressed size.
 func readerProperties() *parquet.ReaderProperties {
 	props := parquet.NewReaderProperties(nil)
 	props.BufferedStreamEnabled = true
-	props.BufferSize = 1 << 20
+	props.BufferSize = readBufferBytes
+	props.PageStreamingEnabled = true
 	return props
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 )
 
 // footerPrefetch is fetched with the first read of an object: Parquet footers are usually
@@ -26,21 +27,81 @@ type objectReader struct {
 
 	tail       []byte
 	tailOffset int64
-	err        error
+
+	mu  sync.Mutex // guards err: columns may be read in parallel
+	err error
+
+	// segments, when set, serves every read (Sync: see coalesced_reads.go).
+	segments *segmentCache
+	stop     context.CancelFunc
 }
 
 func newObjectReader(ctx context.Context, store *objectStore, obj *parquetObject) *objectReader {
 	return &objectReader{ctx: ctx, store: store, obj: obj}
 }
 
+// newPlannedReader reads the object through a segment cache of the given ranges, fetched up
+// to `ahead` bytes ahead of the reads. Close it when done.
+func newPlannedReader(ctx context.Context, store *objectStore, obj *parquetObject, ranges []byteRange, ahead int64) *objectReader {
+	r := newObjectReader(ctx, store, obj)
+	cctx, stop := context.WithCancel(ctx)
+	r.stop = stop
+	r.segments = newSegmentCache(cctx, ranges, ahead, r.fetch)
+	return r
+}
+
+// fetch fills buf with the object's bytes from off: the segment cache's one GET.
+func (r *objectReader) fetch(ctx context.Context, buf []byte, off int64) error {
+	n, err := r.store.readRange(ctx, r.obj, buf, off)
+	if err == nil && n < len(buf) {
+		err = io.ErrUnexpectedEOF
+	}
+	if err != nil {
+		return r.describe(err, off, off+int64(len(buf))-1)
+	}
+	return nil
+}
+
+// peek copies what the planned segments hold of p at off without counting it as read (the
+// decoder reads it again); 0 without segments or outside them.
+func (r *objectReader) peek(p []byte, off int64) int {
+	if r.segments == nil {
+		return 0
+	}
+	n, _ := r.segments.peek(p, off)
+	return n
+}
+
+// close stops the fetches still in flight and drops what the reader holds.
+func (r *objectReader) close() {
+	if r.segments != nil {
+		r.stop()
+		r.segments.close()
+	}
+}
+
 // failure is the reader's first failed read, described: a *skippableError when the object
 // was deleted or replaced since listing, the context's error when the sync was cancelled,
 // and an *s3Error for everything else. Nil when every read succeeded.
-func (r *objectReader) failure() error { return r.err }
+func (r *objectReader) failure() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
+}
+
+// fail keeps the first failure and returns it.
+func (r *objectReader) fail(err error) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.err == nil {
+		r.err = err
+	}
+	return r.err
+}
 
 func (r *objectReader) ReadAt(p []byte, off int64) (int, error) {
-	if r.err != nil {
-		return 0, r.err
+	if err := r.failure(); err != nil {
+		return 0, err
 	}
 	if off < 0 {
 		return 0, fmt.Errorf("negative offset %d", off)
@@ -48,6 +109,9 @@ func (r *objectReader) ReadAt(p []byte, off int64) (int, error) {
 	size := r.obj.Size
 	if off >= size {
 		return 0, io.EOF
+	}
+	if r.segments != nil {
+		return r.readSegments(p, off)
 	}
 	if r.tail == nil && off+int64(len(p)) > size-footerPrefetch {
 		if err := r.prefetchTail(); err != nil {
@@ -64,6 +128,18 @@ func (r *objectReader) ReadAt(p []byte, off int64) (int, error) {
 	return r.readRange(p, off)
 }
 
+func (r *objectReader) readSegments(p []byte, off int64) (int, error) {
+	end := min(off+int64(len(p)), r.obj.Size)
+	n, err := r.segments.readAt(p[:end-off], off)
+	if err != nil {
+		return n, r.fail(err)
+	}
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
 func (r *objectReader) prefetchTail() error {
 	start := max(r.obj.Size-footerPrefetch, 0)
 	buf := make([]byte, r.obj.Size-start)
@@ -78,8 +154,7 @@ func (r *objectReader) readRange(p []byte, off int64) (int, error) {
 	end := min(off+int64(len(p)), r.obj.Size)
 	n, err := r.store.readRange(r.ctx, r.obj, p[:end-off], off)
 	if err != nil {
-		r.err = r.describe(err, off, end-1)
-		return n, r.err
+		return n, r.fail(r.describe(err, off, end-1))
 	}
 	if n < len(p) {
 		return n, io.EOF

@@ -55,6 +55,9 @@ type Spec struct {
 
 	IncrementalLookback string `json:"incremental_lookback"`
 
+	// MemoryBudget bounds the bytes of object data and decoding buffers in flight (memory_budget.go).
+	MemoryBudget *int64 `json:"memory_budget"`
+
 	// Parsed durations, set by Validate.
 	maxBackoff       time.Duration
 	requestTimeout   time.Duration
@@ -84,6 +87,7 @@ func (s *Spec) SetDefaults() {
 	setDefault(&s.MaxRecordBytes, defaultMaxRecordBytes)
 	setDefault(&s.Concurrency, defaultConcurrency)
 	setDefault(&s.MaxAttempts, defaultMaxAttempts)
+	s.setMemoryDefaults()
 	for field, def := range map[*string]string{&s.MaxBackoff: defaultMaxBackoff, &s.RequestTimeout: defaultRequestTimeout, &s.OperationTimeout: defaultOperationTimeout, &s.IncrementalLookback: defaultIncrementalLookback} {
 		if *field == "" {
 			*field = def
@@ -125,6 +129,7 @@ func (s *Spec) Validate() error {
 	if s.MaxAttempts != nil && (*s.MaxAttempts < 1 || *s.MaxAttempts > maxMaxAttempts) {
 		add("spec.max_attempts must be from 1 to %d, got %d", maxMaxAttempts, *s.MaxAttempts)
 	}
+	s.validateMemory(add)
 	s.maxBackoff = parseDuration(&errs, "max_backoff", s.MaxBackoff)
 	s.requestTimeout = parseDuration(&errs, "request_timeout", s.RequestTimeout)
 	s.operationTimeout = parseDuration(&errs, "operation_timeout", s.OperationTimeout)

@@ -28,6 +28,7 @@ const SpecJSONSchema = `{
     "max_backoff": {"$ref": "#/$defs/duration", "default": "20s", "description": "Longest wait between two attempts (exponential backoff with jitter)."},
     "request_timeout": {"$ref": "#/$defs/duration", "default": "30s", "description": "Deadline of one HTTP attempt: connecting, headers and body."},
     "operation_timeout": {"$ref": "#/$defs/duration", "default": "5m", "description": "Deadline of one S3 operation with all its retries and resumed reads."},
-    "incremental_lookback": {"$ref": "#/$defs/duration", "default": "1h", "description": "With backend_options: how long after its LastModified an object may still appear in listings and be read by an incremental sync (at least 1s)."}
+    "incremental_lookback": {"$ref": "#/$defs/duration", "default": "1h", "description": "With backend_options: how long after its LastModified an object may still appear in listings and be read by an incremental sync (at least 1s)."},
+    "memory_budget": {"type": "integer", "minimum": 16777216, "maximum": 68719476736, "default": 134217728, "description": "Bytes of object data and decoding buffers held at once by all objects of a sync; reads wait instead of exceeding it. The Go memory limit (GOMEMLIMIT, unless set) is this plus 64 MiB."}
   }
 }`

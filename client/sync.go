@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime/debug"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/cloudquery/plugin-sdk/v4/message"
 	"github.com/rs/zerolog"
 	"golang.org/x/sync/errgroup"
@@ -20,6 +21,7 @@ type syncer struct {
 	spec        *Spec
 	concurrency int
 	rowLimit    int64
+	budget      *memoryBudget
 	stats       *syncStats
 	logger      zerolog.Logger
 }
@@ -28,11 +30,12 @@ func (s *syncer) run(ctx context.Context, tables []*discoveredTable, res chan<- 
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(s.concurrency)
 	for _, t := range tables {
+		sc := recordSchema(t.Table)
 		for _, obj := range t.Objects {
 			if gctx.Err() != nil {
 				break
 			}
-			g.Go(func() error { return s.syncObject(gctx, t, obj, res) })
+			g.Go(func() error { return s.syncObject(gctx, t, sc, obj, res) })
 		}
 	}
 	err := g.Wait()
@@ -42,9 +45,9 @@ func (s *syncer) run(ctx context.Context, tables []*discoveredTable, res chan<- 
 	return err
 }
 
-func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, obj *parquetObject, res chan<- message.SyncMessage) (err error) {
+func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, sc *arrow.Schema, obj *parquetObject, res chan<- message.SyncMessage) (err error) {
 	out := &recordSender{
-		ctx: ctx, res: res, schema: t.Table.ToArrowSchema(),
+		ctx: ctx, res: res, schema: sc,
 		maxRows: int64(*s.spec.RowsPerRecord), maxBytes: *s.spec.MaxRecordBytes, rowLimit: s.rowLimit,
 		ids: newRowIDs(s.store.bucket, obj),
 	}
@@ -55,8 +58,16 @@ func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, obj *parque
 			err = fmt.Errorf("table %s: s3://%s/%s: internal error: %v", t.Table.Name, s.store.bucket, obj.Key, r)
 		}
 	}()
-	src := newObjectReader(ctx, s.store, obj)
-	err = s.decode(ctx, src, obj, out)
+	read := planObjectRead(obj, s.spec)
+	held, err := s.budget.reserve(ctx, read.reserve)
+	if err != nil {
+		return err // the sync was cancelled while this object waited for memory
+	}
+	defer held.release()
+	src := newPlannedReader(ctx, s.store, obj, read.ranges, read.ahead)
+	defer src.close()
+	grow := func(extra int64) error { return held.grow(ctx, extra) }
+	err = s.decode(ctx, src, obj.plan.whole, read.batch, grow, out)
 	if err != nil && src.failure() != nil {
 		err = src.failure() // what really happened, whatever the Parquet library made of it
 	}
@@ -77,13 +88,25 @@ func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, obj *parque
 	return objectFailure(t.Table.Name, s.store.bucket, obj.Key, out.rows, s.spec.Strict, err)
 }
 
-func (s *syncer) decode(ctx context.Context, src *objectReader, obj *parquetObject, out *recordSender) error {
-	pf, err := openParquet(src, obj.Metadata)
+// decode parses the object's footer again (discovery kept only its read plan) and decodes it.
+// An object fetched whole first reserves what its dictionary pages really need (dictionary_pages.go).
+func (s *syncer) decode(ctx context.Context, src *objectReader, whole bool, batch batchSize, grow func(int64) error, out *recordSender) error {
+	pf, err := openParquet(src)
 	if err != nil {
 		return err
 	}
 	defer pf.Close()
-	return decodeRecords(ctx, pf, out.maxRows, out.send)
+	if whole {
+		if extra := dictionaryExtraBytes(pf, src.peek); extra > 0 {
+			if err := grow(extra); err != nil {
+				return err
+			}
+		}
+	}
+	if err := canonicalFooter(pf); err != nil {
+		return err
+	}
+	return decodeRecords(ctx, pf, batch, out.send)
 }
 
 func (s *syncer) skip(t *discoveredTable, obj *parquetObject, err error) {

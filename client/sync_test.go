@@ -240,39 +240,6 @@ func TestConcurrencyOneStillSyncsEverything(t *testing.T) {
 	}
 }
 
-func TestObjectsAreReadInBoundedRangedPieces(t *testing.T) {
-	s3 := startS3(t)
-	s3.createBucket("big")
-	body := writeParquet(t, allTypesRecord(t, 0, 200_000), 200_000) // one row group: column chunks of several MiB
-	if len(body) < 4<<20 {
-		t.Fatalf("fixture too small to prove anything: %d bytes", len(body))
-	}
-	s3.put("big", "t/big.parquet", body)
-	s3.objectGets()
-	p, err := initPlugin(t, s3.specJSON("big", ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rows := rowsByTable(syncAll(t, p)); rows["t"] != 200_000 {
-		t.Fatalf("got %v rows", rows)
-	}
-	gets := s3.objectGets()
-	if len(gets) < 2 {
-		t.Fatalf("expected several ranged GETs, got %v", gets)
-	}
-	const limit = 1<<20 + 1
-	for _, rng := range gets {
-		var from, to int64
-		if _, err := fmt.Sscanf(rng, "bytes=%d-%d", &from, &to); err != nil {
-			t.Fatalf("GET without a bounded Range header (%q): the object would be read whole", rng)
-		}
-		if n := to - from + 1; n > limit {
-			t.Fatalf("GET of %d bytes (%s) exceeds the 1 MiB read size, object is %d bytes", n, rng, len(body))
-		}
-	}
-	t.Logf("%d-byte object read in %d ranged GETs", len(body), len(gets))
-}
-
 func TestCredentialsNeverAppearInLogsOrErrors(t *testing.T) {
 	s3 := startS3(t)
 	const secret = "SECRET-do-not-log-4f1c9a"

@@ -26,11 +26,11 @@ func benchObject(b *testing.B) []byte {
 }
 
 func decodeAll(b *testing.B, data []byte) {
-	pf, err := openParquet(bytes.NewReader(data), nil)
+	pf, err := openParquet(bytes.NewReader(data))
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := decodeRecords(context.Background(), pf, 500, func(arrow.RecordBatch) error { return nil }); err != nil {
+	if err := decodeRecords(context.Background(), pf, batchSize{rows: 500}, func(arrow.RecordBatch) error { return nil }); err != nil {
 		b.Fatal(err)
 	}
 }

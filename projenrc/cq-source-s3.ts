@@ -1,4 +1,5 @@
 import { libraryProject, LibraryProjectOptions } from './library-project';
+import { addPerformanceBench } from './perf-bench';
 import { S3EndToEnd } from './s3-end-to-end';
 import { addTestHarness } from './test-harness';
 import { renovateOptions } from './upkeep';
@@ -49,5 +50,6 @@ export function cqSourceS3(options: RepositoryOptions = {}) {
     renovate: renovateOptions(),
   });
   addTestHarness(project, plugin);
+  addPerformanceBench(project);
   return { project, plugin };
 }

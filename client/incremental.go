@@ -80,7 +80,7 @@ func (inc *incremental) load(ctx context.Context, t *discoveredTable) (*tablePro
 		key, parse, p.legacy = legacyKey, parseLegacyCursor, value != ""
 	}
 	if value == "" {
-		if p.shards != p.storedShards {
+		if p.shards != p.storedShards && (p.storedShards != "" || inc.hasUnshardedCursor(ctx, p.name)) {
 			logShardsChange(inc.logger, p.name, inc.shard, p.storedShards, p.shards)
 		}
 		return p, nil // first incremental sync of this table (by this shard)

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -68,4 +69,15 @@ func logShardsChange(logger zerolog.Logger, table string, s shard, stored, curre
 		return
 	}
 	ev.Str("shards", current).Msg("this shard's cursor was written before the shard total last changed (objects moved between shards since): this shard reads every object of the table it owns (a full sync of its part)")
+}
+
+// hasUnshardedCursor reports whether unsharded syncs (this plugin's or the replaced one's)
+// left a cursor of the table: then a first sharded sync is a change of the shard total.
+func (inc *incremental) hasUnshardedCursor(ctx context.Context, table string) bool {
+	for _, key := range []string{cursorKey(inc.bucket, table), legacyCursorKey(inc.bucket, table)} {
+		if v, err := inc.st.GetKey(ctx, key); err == nil && v != "" {
+			return true
+		}
+	}
+	return false
 }

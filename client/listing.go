@@ -3,11 +3,13 @@ package client
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -91,7 +93,7 @@ func (l *lister) list(ctx context.Context) (*listResult, error) {
 		}
 		res.objects, res.ranges = rest, 1
 	default:
-		rest, ranges, err := l.listAfter(ctx, aws.ToString(first.Contents[len(first.Contents)-1].Key))
+		rest, ranges, err := l.listAfter(ctx, first.Contents)
 		if err != nil {
 			return nil, err
 		}
@@ -101,8 +103,9 @@ func (l *lister) list(ctx context.Context) (*listResult, error) {
 	return res, nil
 }
 
-// listAfter lists the keys after `after`: the head, and the ranges split off it.
-func (l *lister) listAfter(ctx context.Context, after string) ([]types.Object, int, error) {
+// listAfter lists the keys after the first page: the head, and the ranges split off it.
+func (l *lister) listAfter(ctx context.Context, first []types.Object) ([]types.Object, int, error) {
+	after := aws.ToString(first[len(first)-1].Key)
 	h := &head{pos: after}
 	var tail [][]types.Object
 	g, gctx := errgroup.WithContext(ctx)
@@ -116,14 +119,14 @@ func (l *lister) listAfter(ctx context.Context, after string) ([]types.Object, i
 		return err
 	})
 	g.Go(func() error {
-		points, err := l.splitPoints(explore, after)
+		sp, err := l.splitPoints(explore, first)
 		if explore.Err() != nil {
 			return nil // the head finished first (or the listing failed: its error is the head's)
 		}
 		if err != nil {
 			return err
 		}
-		tail, err = l.listRanges(gctx, h.split(points))
+		tail, err = l.listRanges(gctx, h.split(sp.points), int32(sp.rangeKeys))
 		return err
 	})
 	if err := g.Wait(); err != nil {
@@ -174,7 +177,7 @@ func (h *head) split(points []string) []string {
 }
 
 // listRanges lists (points[0], points[1]], …, (points[last], end) in parallel.
-func (l *lister) listRanges(ctx context.Context, points []string) ([][]types.Object, error) {
+func (l *lister) listRanges(ctx context.Context, points []string, pageKeys int32) ([][]types.Object, error) {
 	found := make([][]types.Object, len(points))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(l.workers)
@@ -186,6 +189,12 @@ func (l *lister) listRanges(ctx context.Context, points []string) ([][]types.Obj
 		g.Go(func() (err error) {
 			in := l.input()
 			in.StartAfter = aws.String(after)
+			if until != "" { // every key between two strings starts with what they share: the last page ends there
+				in.Prefix = aws.String(commonPrefix(after, until))
+			}
+			if pageKeys > 0 {
+				in.MaxKeys = aws.Int32(pageKeys)
+			}
 			found[i], err = l.listFrom(gctx, in, until)
 			return err
 		})
@@ -193,24 +202,42 @@ func (l *lister) listRanges(ctx context.Context, points []string) ([][]types.Obj
 	return found, g.Wait()
 }
 
-// splitPoints returns at most workers*listRangesPerWorker-1 directory prefixes after
-// `after`, sorted, spread over the directories found.
-func (l *lister) splitPoints(ctx context.Context, after string) ([]string, error) {
+// split is where the listing after the first page is cut, and how many keys each range is
+// expected to hold (0: unknown).
+type split struct {
+	points    []string
+	rangeKeys int
+}
+
+// splitPoints returns the directory prefixes after the first page to split the rest of the
+// listing at, sorted and spread over the directories found: one range per page the
+// directories suggest are left, at most workers*listRangesPerWorker. The estimate, at the
+// deepest level explored: the first page's keys in the directory it ends in, per
+// subdirectory of it the page reached, times the subdirectories after it.
+func (l *lister) splitPoints(ctx context.Context, first []types.Object) (split, error) {
+	after := aws.ToString(first[len(first)-1].Key)
 	var points []string
+	keysLeft := math.Inf(1) // no estimate: as many ranges as allowed
 	frontier := []string{l.prefix}
 	for depth := 0; depth < maxListDepth && len(frontier) > 0; depth++ {
 		children, err := l.subdirectories(ctx, frontier)
 		if err != nil {
-			return nil, err
+			return split{}, err
 		}
 		var next []string
+		reached, ahead := 0, 0
 		for _, p := range children {
-			if p > after {
-				points = append(points, p)
-				next = append(next, p)
-			} else if strings.HasPrefix(after, p) { // keys after `after` remain inside p
-				next = append(next, p)
+			switch {
+			case p > after:
+				points, next, ahead = append(points, p), append(next, p), ahead+1
+			case strings.HasPrefix(after, p): // the first page ends inside p
+				next, reached = append(next, p), reached+1
+			default:
+				reached++
 			}
+		}
+		if reached > 0 && ahead > 0 { // frontier[0] holds the first page's end (it sorts first)
+			keysLeft = float64(ahead) * float64(keysUnder(first, frontier[0])) / float64(reached)
 		}
 		if len(next) > l.workers {
 			break // enough directories at this level; a deeper level would cost a listing each
@@ -219,15 +246,50 @@ func (l *lister) splitPoints(ctx context.Context, after string) ([]string, error
 	}
 	slices.Sort(points)
 	points = slices.Compact(points)
-	want := l.workers*listRangesPerWorker - 1
-	if len(points) <= want {
-		return points, nil
+	ranges := l.workers * listRangesPerWorker
+	if !math.IsInf(keysLeft, 1) {
+		ranges = min(ranges, int(math.Ceil(keysLeft/float64(len(first)))))
 	}
-	spread := make([]string, want)
-	for i := range spread {
-		spread[i] = points[(i+1)*len(points)/(want+1)]
+	if ranges < 2 {
+		return split{}, nil // about a page left: the head lists it
 	}
-	return slices.Compact(spread), nil
+	if len(points) > ranges-1 {
+		spread := make([]string, ranges-1)
+		for i := range spread {
+			spread[i] = points[(i+1)*len(points)/ranges]
+		}
+		points = slices.Compact(spread)
+	}
+	sp := split{points: points}
+	if !math.IsInf(keysLeft, 1) {
+		// A page a little larger than a range is expected to need: less of it runs past the
+		// range's end, and a range that holds more only costs another page.
+		sp.rangeKeys = min(len(first), max(100, int(1.25*keysLeft/float64(len(points)+1))))
+	}
+	return sp, nil
+}
+
+// commonPrefix is the longest common prefix of a and b that is whole UTF-8 characters.
+func commonPrefix(a, b string) string {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	for n > 0 && !utf8.ValidString(a[:n]) {
+		n--
+	}
+	return a[:n]
+}
+
+// keysUnder counts the objects whose key starts with dir.
+func keysUnder(objects []types.Object, dir string) int {
+	n := 0
+	for _, o := range objects {
+		if strings.HasPrefix(aws.ToString(o.Key), dir) {
+			n++
+		}
+	}
+	return n
 }
 
 // subdirectories lists the common prefixes directly under each of dirs, in parallel. A
@@ -293,7 +355,7 @@ func (l *lister) pages(ctx context.Context, in *s3.ListObjectsV2Input, each func
 func (l *lister) page(ctx context.Context, in *s3.ListObjectsV2Input) (*s3.ListObjectsV2Output, error) {
 	ctx, cancel := context.WithTimeout(ctx, l.store.operationTimeout)
 	defer cancel()
-	if l.maxKeys > 0 {
+	if l.maxKeys > 0 && (in.MaxKeys == nil || *in.MaxKeys > l.maxKeys) {
 		in.MaxKeys = aws.Int32(l.maxKeys)
 	}
 	l.requests.Add(1)

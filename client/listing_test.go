@@ -153,7 +153,7 @@ func TestKeyRangesHoldEveryKeyOnce(t *testing.T) {
 		if err := l.pages(context.Background(), l.input(), h.take); err != nil {
 			t.Fatal(err)
 		}
-		tail, err := l.listRanges(context.Background(), ranges)
+		tail, err := l.listRanges(context.Background(), ranges, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -242,5 +242,19 @@ func TestTruncatedPageWithoutTokenIsAnError(t *testing.T) {
 	_, err := newLister(store, "", 4).list(ctx)
 	if err == nil || !strings.Contains(err.Error(), "truncated page without a new continuation token") {
 		t.Fatalf("error %v: want the truncated listing named", err)
+	}
+}
+
+func TestCommonPrefixKeepsWholeCharacters(t *testing.T) {
+	for _, c := range [][3]string{
+		{"t0/dt=00003/", "t0/dt=00012/", "t0/dt=000"},
+		{"a/é1", "a/é2", "a/é"},
+		{"a/é", "a/è", "a/"}, // é and è share their first byte
+		{"x", "y", ""},
+		{"same", "same", "same"},
+	} {
+		if got := commonPrefix(c[0], c[1]); got != c[2] {
+			t.Errorf("commonPrefix(%q, %q) = %q, want %q", c[0], c[1], got, c[2])
+		}
 	}
 }

@@ -68,7 +68,10 @@ func sdkClient(endpoint string) *s3.Client {
 	httpClient := awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) { t.MaxConnsPerHost, t.MaxIdleConnsPerHost = 128, 128 })
 	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion("us-east-1"), config.WithHTTPClient(httpClient))
 	check(err)
-	return s3.NewFromConfig(cfg, func(o *s3.Options) { o.BaseEndpoint, o.UsePathStyle = aws.String(endpoint), true })
+	return s3.NewFromConfig(cfg, func(o *s3.Options) {
+		o.BaseEndpoint, o.UsePathStyle = aws.String(endpoint), true
+		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired // as the plugin (client/s3.go)
+	})
 }
 
 // shardOf is the plugin's partition, as the README states it: 1 + the first 8 bytes of

@@ -30,6 +30,16 @@ func storeFor(t *testing.T, spec []byte) *objectStore {
 	return &objectStore{api: api, bucket: sp.Bucket, retryer: retryer, maxAttempts: *sp.MaxAttempts, operationTimeout: sp.operationTimeout, requestTimeout: sp.requestTimeout}
 }
 
+// layoutStore is a bucket holding keys (one byte each) and the object store on it.
+func layoutStore(t *testing.T, s3 *testS3, bucket string, keys []string) *objectStore {
+	t.Helper()
+	s3.createBucket(bucket)
+	for _, k := range keys {
+		s3.put(bucket, k, []byte("x"))
+	}
+	return storeFor(t, s3.specJSON(bucket, ""))
+}
+
 // pagedKeys is the reference: the SDK's paginator, one page after another.
 func pagedKeys(t *testing.T, store *objectStore, prefix string, maxKeys int32) (keys []string, pages int) {
 	t.Helper()
@@ -95,12 +105,7 @@ var listingLayouts = map[string][]string{
 func TestParallelListingEqualsPagedListing(t *testing.T) {
 	s3 := startS3(t)
 	for name, keys := range listingLayouts {
-		bucket := "list-" + name
-		s3.createBucket(bucket)
-		for _, k := range keys {
-			s3.put(bucket, k, []byte("x"))
-		}
-		store := storeFor(t, s3.specJSON(bucket, ""))
+		store := layoutStore(t, s3, "list-"+name, keys)
 		prefixes := []string{"", strings.SplitAfter(keys[len(keys)/2], "/")[0], "a/b"}
 		for _, prefix := range prefixes {
 			for _, maxKeys := range []int32{7, 1000} {
@@ -125,12 +130,8 @@ func TestParallelListingEqualsPagedListing(t *testing.T) {
 // them: the head and the ranges together list every key once.
 func TestKeyRangesHoldEveryKeyOnce(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("ranges")
 	keys := listingLayouts["neighbours"]
-	for _, k := range keys {
-		s3.put("ranges", k, []byte("x"))
-	}
-	store := storeFor(t, s3.specJSON("ranges", ""))
+	store := layoutStore(t, s3, "ranges", keys)
 	want, _ := pagedKeys(t, store, "", 1000)
 	var points []string
 	for _, k := range want {
@@ -172,12 +173,8 @@ func TestKeyRangesHoldEveryKeyOnce(t *testing.T) {
 
 func TestListingSplitsDirectoriesIntoParallelRanges(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("split")
 	keys := listingLayouts["hive"]
-	for _, k := range keys {
-		s3.put("split", k, []byte("x"))
-	}
-	store := storeFor(t, s3.specJSON("split", ""))
+	store := layoutStore(t, s3, "split", keys)
 	_, pages := pagedKeys(t, store, "", 5)
 	l := newLister(store, "", 4)
 	l.maxKeys = 5
@@ -198,11 +195,7 @@ func TestListingSplitsDirectoriesIntoParallelRanges(t *testing.T) {
 
 func TestListingOfAFlatDirectoryCostsOneRequestMore(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("flat")
-	for _, k := range listingLayouts["flat"] {
-		s3.put("flat", k, []byte("x"))
-	}
-	store := storeFor(t, s3.specJSON("flat", ""))
+	store := layoutStore(t, s3, "flat", listingLayouts["flat"])
 	_, pages := pagedKeys(t, store, "events/", 10)
 	l := newLister(store, "events/", 50)
 	l.maxKeys = 10

@@ -10,11 +10,11 @@ import * as path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DestinationMessage, destinationMessages, destinationTable, destinationTables } from './destination';
-import { buildTestBinaries, cloudquery, CliResult, explain, requireCli, tempDir, TestBinaries, writeConfig } from './harness';
+import { cloudquery, CliResult, explain, startCliSuite, TestBinaries, writeConfig } from './harness';
 import { FixtureFile, METRIC_COLUMNS, ORDER_COLUMNS, parquetBytes, plainRows, Row } from '../e2e/fixtures';
 import { serveArgs, spawnPlugin } from '../e2e/plugin-process';
 import { freePort } from '../e2e/process';
-import { S3Endpoint, startS3, uploadAll } from '../e2e/s3-emulator';
+import { S3Endpoint, uploadAll } from '../e2e/s3-emulator';
 
 /** The plugin's partition (client/shard.go): 1 + the first 8 bytes of SHA-256(key), big-endian, mod total. */
 export function shardOf(key: string, total: number): number {
@@ -41,13 +41,7 @@ let bins: TestBinaries;
 let work: string;
 
 beforeAll(async () => {
-  requireCli();
-  process.env.AWS_ACCESS_KEY_ID ??= 'test';
-  process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
-  process.env.AWS_EC2_METADATA_DISABLED = 'true';
-  work = tempDir('shard');
-  bins = buildTestBinaries(work);
-  s3 = await startS3();
+  ({ work, bins, s3 } = await startCliSuite('shard'));
   await uploadAll(s3, BUCKET, new Map(FILES.map((f) => [f.key, parquetBytes(f)])));
   await uploadAll(s3, INC_BUCKET, new Map(incFiles().map((f) => [f.key, parquetBytes(f)])));
   await uploadAll(s3, ONE_OBJECT_BUCKET, new Map(FILES.filter((f) => f.key === 'lookup.parquet').map((f) => [f.key, parquetBytes(f)])));

@@ -76,15 +76,30 @@ func (c *Client) allTables() schema.Tables {
 // Sync sends the selected tables, then their rows (see syncer), and always ends with one
 // summary log line. With backend_options it reads only the objects the tables' cursors want
 // (incremental.go), and advances the cursors only when every row was sent.
+// With a shard (`cloudquery sync --shard NUM/TOTAL`) it sends every selected table and only
+// the rows of the objects that shard owns (shard.go).
 func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- message.SyncMessage) (err error) {
+	sh, err := parseShard(opts.Shard)
+	if err != nil {
+		return err
+	}
+	logger := c.logger
+	if sh.sharded() {
+		logger = logger.With().Str("shard", sh.String()).Logger()
+	}
 	selected, err := c.selectTables(ctx, opts)
 	if err != nil {
 		return err
 	}
-	stats := newSyncStats(selected, c.skippedIn(opts))
+	if sh.sharded() {
+		own := sh.tables(selected)
+		logger.Info().Int("objects", countObjects(own)).Int("objects_discovered", countObjects(selected)).Msg("this shard's part of the selected tables")
+		selected = own
+	}
+	stats := newSyncStats(selected, sh.skipped(c.skippedIn(opts)))
 	bytesBefore := c.store.bytesRead.Load()
-	defer func() { stats.log(c.logger, c.store.bytesRead.Load()-bytesBefore, err) }()
-	inc, err := openIncremental(ctx, opts.BackendOptions, c.spec, selected, c.logger)
+	defer func() { stats.log(logger, c.store.bytesRead.Load()-bytesBefore, err) }()
+	inc, err := openIncremental(ctx, opts.BackendOptions, c.spec, selected, sh, logger)
 	if err != nil {
 		return err
 	}
@@ -96,7 +111,7 @@ func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- m
 			return err
 		}
 	}
-	s := &syncer{store: c.store, spec: c.spec, concurrency: c.spec.objectConcurrency(), rowLimit: maxRecordBytes, budget: newMemoryBudget(*c.spec.MemoryBudget), stats: stats, logger: c.logger}
+	s := &syncer{store: c.store, spec: c.spec, concurrency: c.spec.objectConcurrency(), rowLimit: maxRecordBytes, budget: newMemoryBudget(*c.spec.MemoryBudget), stats: stats, logger: logger}
 	if err := s.run(ctx, toRead, res); err != nil {
 		return err
 	}

@@ -54,6 +54,9 @@ type tableCursor struct {
 	// Columns fingerprints the table's columns when the cursor was written ("" when
 	// unknown): if they change, the destination may have recreated the table.
 	Columns string `json:"columns,omitempty"`
+	// Shards is the table's shards value when the cursor was written (shard_state.go): ""
+	// for a bucket never synced in shards.
+	Shards string `json:"shards,omitempty"`
 	// Seen maps seenDigest(key, ETag) of each object delivered after WindowStart to its
 	// LastModified in Unix seconds.
 	Seen map[string]int64 `json:"seen"`

@@ -10,7 +10,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/cloudquery/plugin-sdk/v4/schema"
 	"github.com/rs/zerolog"
 	"golang.org/x/sync/errgroup"
@@ -75,33 +74,22 @@ func (d *discovery) run(ctx context.Context) ([]*discoveredTable, []skippedObjec
 }
 
 func (d *discovery) listParquetObjects(ctx context.Context) ([]*parquetObject, error) {
+	listed, err := newLister(d.store, d.prefix, d.concurrency).list(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d.logger.Info().Str("path_prefix", d.prefix).Int("keys", len(listed.objects)).Int64("list_requests", listed.requests).
+		Int("key_ranges", listed.ranges).Str("duration", listed.duration.Round(time.Millisecond).String()).Msg("listing finished")
 	var out []*parquetObject
-	pages := s3.NewListObjectsV2Paginator(d.store.api, &s3.ListObjectsV2Input{
-		Bucket: aws.String(d.store.bucket),
-		Prefix: aws.String(d.prefix),
-	})
-	for pages.HasMorePages() {
-		page, err := d.nextPage(ctx, pages)
-		if err != nil {
-			return nil, describeS3Error(d.store.bucket, fmt.Sprintf("listing objects under %q", d.prefix), err)
+	for _, obj := range listed.objects {
+		key := aws.ToString(obj.Key)
+		if !isParquetKey(key) {
+			d.logger.Debug().Str("key", key).Msg("skipping object that is not Parquet")
+			continue
 		}
-		for _, obj := range page.Contents {
-			key := aws.ToString(obj.Key)
-			if !isParquetKey(key) {
-				d.logger.Debug().Str("key", key).Msg("skipping object that is not Parquet")
-				continue
-			}
-			out = append(out, &parquetObject{Key: key, Size: aws.ToInt64(obj.Size), ETag: aws.ToString(obj.ETag), LastModified: aws.ToTime(obj.LastModified)})
-		}
+		out = append(out, &parquetObject{Key: key, Size: aws.ToInt64(obj.Size), ETag: aws.ToString(obj.ETag), LastModified: aws.ToTime(obj.LastModified)})
 	}
 	return out, nil
-}
-
-// nextPage is one ListObjectsV2 call under spec.operation_timeout.
-func (d *discovery) nextPage(ctx context.Context, pages *s3.ListObjectsV2Paginator) (*s3.ListObjectsV2Output, error) {
-	ctx, cancel := context.WithTimeout(ctx, d.store.operationTimeout)
-	defer cancel()
-	return pages.NextPage(ctx)
 }
 
 // readFooters reads each object's Parquet footer. Objects whose content is unreadable are

@@ -14,7 +14,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/cq-source-s3/cq-source-s3/test/parquetgen"
 )
 
@@ -104,21 +103,7 @@ func hintedSeed() ([]byte, error) {
 	}
 	rec := b.NewRecordBatch()
 	defer rec.Release()
-	var buf bytes.Buffer
-	w, err := pqarrow.NewFileWriter(written, &buf, parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(6)), pqarrow.DefaultWriterProps())
-	if err != nil {
-		return nil, err
-	}
-	if err := w.AppendKeyValueMetadata(arrowSchemaKey, encodeArrowSchema(hint)); err != nil {
-		return nil, err
-	}
-	if err := w.Write(rec); err != nil {
-		return nil, err
-	}
-	if err := w.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return parquetgen.Encode(rec, parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(6)), map[string]string{arrowSchemaKey: encodeArrowSchema(hint)})
 }
 
 var updateFuzzSeeds = flag.Bool("update-fuzz-seeds", false, "rewrite testdata/fuzz/FuzzDecodeObject")

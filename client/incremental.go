@@ -22,6 +22,7 @@ type incremental struct {
 	backend  string // backend_options.table_name, for messages
 	bucket   string
 	lookback time.Duration
+	shard    shard
 	logger   zerolog.Logger
 	tables   []*tableProgress
 }
@@ -33,12 +34,15 @@ type tableProgress struct {
 	cursor  *tableCursor // nil: no usable state, read every object
 	legacy  bool         // the cursor came from the replaced plugin's key
 	read    []*parquetObject
+	// shards is the table's shards value for this sync, storedShards the one it found
+	// (shard_state.go).
+	shards, storedShards string
 }
 
 // openIncremental loads the cursors of the selected tables, or returns nil (full sync) when
 // no state backend is configured. A state value it cannot trust fails the Sync before any
 // message is sent, naming the key and what to do.
-func openIncremental(ctx context.Context, opts *plugin.BackendOptions, spec *Spec, tables []*discoveredTable, logger zerolog.Logger) (*incremental, error) {
+func openIncremental(ctx context.Context, opts *plugin.BackendOptions, spec *Spec, tables []*discoveredTable, sh shard, logger zerolog.Logger) (*incremental, error) {
 	if opts == nil || (opts.TableName == "" && opts.Connection == "") {
 		return nil, nil
 	}
@@ -46,7 +50,7 @@ func openIncremental(ctx context.Context, opts *plugin.BackendOptions, spec *Spe
 	if err != nil {
 		return nil, fmt.Errorf("state backend (backend_options table_name %q, connection %q): %w", opts.TableName, opts.Connection, err)
 	}
-	inc := &incremental{st: st, backend: opts.TableName, bucket: spec.Bucket, lookback: spec.incrementalLookback, logger: logger}
+	inc := &incremental{st: st, backend: opts.TableName, bucket: spec.Bucket, lookback: spec.incrementalLookback, shard: sh, logger: logger}
 	for _, t := range tables {
 		p, err := inc.load(ctx, t)
 		if err != nil {
@@ -60,20 +64,26 @@ func openIncremental(ctx context.Context, opts *plugin.BackendOptions, spec *Spe
 
 func (inc *incremental) load(ctx context.Context, t *discoveredTable) (*tableProgress, error) {
 	p := &tableProgress{name: t.Table.Name, columns: columnsFingerprint(t.Table.Columns)}
-	key, legacyKey := cursorKey(inc.bucket, p.name), legacyCursorKey(inc.bucket, p.name)
+	if err := inc.loadShards(ctx, p); err != nil {
+		return nil, err
+	}
+	key, legacyKey := inc.shard.cursorKey(inc.bucket, p.name), legacyCursorKey(inc.bucket, p.name)
 	value, err := inc.st.GetKey(ctx, key)
 	if err != nil {
 		return nil, fmt.Errorf("table %s: reading state key %s: %w", p.name, key, err)
 	}
 	parse := parseCursor
-	if value == "" {
+	if value == "" && !inc.shard.sharded() {
 		if value, err = inc.st.GetKey(ctx, legacyKey); err != nil {
 			return nil, fmt.Errorf("table %s: reading state key %s: %w", p.name, legacyKey, err)
 		}
 		key, parse, p.legacy = legacyKey, parseLegacyCursor, value != ""
 	}
 	if value == "" {
-		return p, nil // first incremental sync of this table
+		if p.shards != p.storedShards && (p.storedShards != "" || inc.hasUnshardedCursor(ctx, p.name)) {
+			logShardsChange(inc.logger, p.name, inc.shard, p.storedShards, p.shards)
+		}
+		return p, nil // first incremental sync of this table (by this shard)
 	}
 	if p.cursor, err = parse(value); err != nil {
 		return nil, fmt.Errorf("table %s: state key %s in backend table %s cannot be used (%v): delete that row from %s to read the table in full on the next sync",
@@ -84,7 +94,26 @@ func (inc *incremental) load(ctx context.Context, t *discoveredTable) (*tablePro
 			Msg("the table's columns changed since its cursor was written (the destination may have recreated it): reading every object again")
 		p.cursor = nil
 	}
+	if p.cursor != nil && p.cursor.Shards != p.shards {
+		logShardsChange(inc.logger, p.name, inc.shard, p.storedShards, p.shards)
+		p.cursor, p.legacy = nil, false
+	}
 	return p, nil
+}
+
+// loadShards reads the table's shards value and derives this sync's (shard_state.go).
+func (inc *incremental) loadShards(ctx context.Context, p *tableProgress) error {
+	key := shardsKey(inc.bucket, p.name)
+	stored, err := inc.st.GetKey(ctx, key)
+	if err != nil {
+		return fmt.Errorf("table %s: reading state key %s: %w", p.name, key, err)
+	}
+	if p.shards, err = nextShards(stored, inc.shard.total); err != nil {
+		return fmt.Errorf("table %s: state key %s in backend table %s cannot be used (%v): delete that row from %s to read the table in full on the next sync",
+			p.name, key, inc.backend, err, inc.backend)
+	}
+	p.storedShards = stored
+	return nil
 }
 
 // plan returns the tables to sync with only the objects the cursors want (the same tables,
@@ -130,8 +159,14 @@ func (inc *incremental) commit(ctx context.Context) error {
 			inc.logger.Warn().Str("table", p.name).Int("limit", maxSeenObjects).Time("window_start", next.WindowStart).
 				Msg("more objects than the cursor keeps were uploaded within spec.incremental_lookback: the window starts later than the lookback says (an object uploaded late before window_start would be missed)")
 		}
-		if err := inc.st.SetKey(ctx, cursorKey(inc.bucket, p.name), next.encode()); err != nil {
+		next.Shards = p.shards
+		if err := inc.st.SetKey(ctx, inc.shard.cursorKey(inc.bucket, p.name), next.encode()); err != nil {
 			return fmt.Errorf("table %s: storing its cursor: %w", p.name, err)
+		}
+		if p.shards != p.storedShards {
+			if err := inc.st.SetKey(ctx, shardsKey(inc.bucket, p.name), p.shards); err != nil {
+				return fmt.Errorf("table %s: storing its shard total: %w", p.name, err)
+			}
 		}
 		if p.legacy { // read once: the new key replaces it
 			if err := inc.st.SetKey(ctx, legacyCursorKey(inc.bucket, p.name), ""); err != nil {

@@ -11,9 +11,9 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/cq-source-s3/cq-source-s3/test/parquetgen"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 )
@@ -100,21 +100,13 @@ func writeParquet(t *testing.T, rec arrow.RecordBatch, rowGroupRows int64) []byt
 // encodeParquet writes rec with props; a non-nil hint is stored as the file's Arrow schema.
 func encodeParquet(t *testing.T, rec arrow.RecordBatch, props *parquet.WriterProperties, hint *arrow.Schema) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	w, err := pqarrow.NewFileWriter(rec.Schema(), &buf, props, pqarrow.DefaultWriterProps())
+	var keyValues map[string]string
+	if hint != nil {
+		keyValues = map[string]string{arrowSchemaKey: encodeArrowSchema(hint)}
+	}
+	data, err := parquetgen.Encode(rec, props, keyValues)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if hint != nil {
-		if err := w.AppendKeyValueMetadata(arrowSchemaKey, encodeArrowSchema(hint)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Write(rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return data
 }

@@ -3,7 +3,7 @@ import { addPerformanceBench } from './perf-bench';
 import { S3EndToEnd } from './s3-end-to-end';
 import { addTestHarness } from './test-harness';
 import { renovateOptions } from './upkeep';
-import { CloudQueryGoPlugin, GoModuleFacts, Registry, varRef } from '../src';
+import { CloudQueryGoPlugin, GoModuleFacts, readGoModule, Registry, varRef } from '../src';
 
 /** The plugin's name: binary, image and (in Go) plugin.Name. */
 export const PLUGIN_NAME = 'cq-source-s3';
@@ -16,13 +16,20 @@ export interface RepositoryOptions extends LibraryProjectOptions {
   readonly goModule?: GoModuleFacts;
 }
 
+/** bench/ holds a Go program of the module (bench/shardsim) that the image does not need. */
+const NOT_IN_IMAGE = ['bench/'];
+
+function imageSources(facts: GoModuleFacts): GoModuleFacts {
+  return { ...facts, sourcePaths: facts.sourcePaths.filter((p) => !NOT_IN_IMAGE.includes(p)) };
+}
+
 /** This repository: the library package, the plugin it builds with that library, and its test harness. */
 export function cqSourceS3(options: RepositoryOptions = {}) {
   const project = libraryProject(options);
   const plugin = new CloudQueryGoPlugin(project, {
     name: PLUGIN_NAME,
     description: 'CloudQuery source plugin: syncs Parquet objects from S3 into CloudQuery tables',
-    goModule: options.goModule,
+    goModule: imageSources(options.goModule ?? readGoModule(project.outdir)),
     registries: [
       Registry.gcr({ project: varRef('GCP_PROJECT_ID') }),
       Registry.ghcr({ owner: 'cq-source-s3' }),

@@ -32,7 +32,7 @@ export function addTestHarness(project: typescript.TypeScriptProject, plugin: Cl
     receiveArgs: true,
   });
   project.addTask('bench', {
-    description: 'Measurements for BENCHMARKS.md: synth time, readiness, sync throughput and RSS, incremental sync through the CLI, binary sizes',
+    description: 'Measurements for BENCHMARKS.md: synth time, readiness, sync throughput and RSS, incremental sync through the CLI, binary sizes, sharding at scale',
     steps: [
       { exec: 'bash bench/synth.sh' },
       { spawn: 'build:binaries' },
@@ -40,6 +40,8 @@ export function addTestHarness(project: typescript.TypeScriptProject, plugin: Cl
       { exec: 'tsx bench/sync.ts' },
       { exec: 'tsx bench/incremental.ts' },
       { exec: 'bash bench/binary-sizes.sh' },
+      // The sharding simulation (an in-process S3 server, 20 ms a request): about 40 minutes.
+      { exec: 'go run ./bench/shardsim' },
     ],
   });
   const unit = project.addTask('test:unit', { description: 'Type-check, then the vitest unit suite (generated files, tag scheme, option validation, workflows)' });

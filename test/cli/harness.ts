@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { REPO_ROOT } from '../e2e/process';
+import { S3Endpoint, startS3 } from '../e2e/s3-emulator';
 
 /** The CloudQuery CLI that `npx projen setup` builds from tools/cloudquery. */
 export const CLOUDQUERY = path.join(REPO_ROOT, '.tools/bin/cloudquery');
@@ -49,6 +50,20 @@ export function buildTestBinaries(dir: string): TestBinaries {
     if (r.status !== 0) throw new Error(`go build ${pkg} failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
   }
   return bins;
+}
+
+/**
+ * What a CLI suite starts with: the CLI checked, the plugin and test destination built into a
+ * fresh temp directory, an S3 endpoint. The AWS variables are for plugins the suite serves
+ * itself (registry: grpc); the CLI passes its own environment to local plugins.
+ */
+export async function startCliSuite(prefix: string): Promise<{ work: string; bins: TestBinaries; s3: S3Endpoint }> {
+  requireCli();
+  process.env.AWS_ACCESS_KEY_ID ??= 'test';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
+  process.env.AWS_EC2_METADATA_DISABLED = 'true';
+  const work = tempDir(prefix);
+  return { work, bins: buildTestBinaries(work), s3: await startS3() };
 }
 
 export function tempDir(prefix: string): string {

@@ -5,12 +5,12 @@ import { DateDay, DurationMillisecond, Int64, Null, TimestampMicrosecond, Utf8 }
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { columnTypes, CQ_COLUMNS, destinationMessages, destinationTable, destinationTables, splitRows } from './destination';
 import { byId, expectedTable, FOUR_TABLE_FILES, FOUR_TABLES, fourTableObjects, parquetOf, TABLE_OF } from './fixtures';
-import { buildTestBinaries, cloudquery, explain, requireCli, tempDir, TestBinaries, writeConfig } from './harness';
+import { cloudquery, explain, startCliSuite, TestBinaries, writeConfig } from './harness';
 import { firstDifference } from '../e2e/checks';
 import { expectedRows, parquetBytes, plainRows } from '../e2e/fixtures';
 import { serveArgs, spawnPlugin } from '../e2e/plugin-process';
 import { freePort } from '../e2e/process';
-import { S3Endpoint, startS3, uploadAll } from '../e2e/s3-emulator';
+import { S3Endpoint, uploadAll } from '../e2e/s3-emulator';
 
 let s3: S3Endpoint;
 let bins: TestBinaries;
@@ -31,14 +31,7 @@ const cqExport = () => parquetOf([
 ]);
 
 beforeAll(async () => {
-  requireCli();
-  // For the plugin this suite serves itself (registry: grpc); the CLI passes its own env to local plugins.
-  process.env.AWS_ACCESS_KEY_ID ??= 'test';
-  process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
-  process.env.AWS_EC2_METADATA_DISABLED = 'true';
-  work = tempDir('sync');
-  bins = buildTestBinaries(work);
-  s3 = await startS3();
+  ({ work, bins, s3 } = await startCliSuite('sync'));
   await uploadAll(s3, FOUR, fourTableObjects());
   await uploadAll(s3, CASES, new Map([
     // Nullability: id REQUIRED in one file, OPTIONAL with a null in the other.

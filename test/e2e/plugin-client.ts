@@ -60,14 +60,18 @@ export class PluginClient {
     return res.tables.map((bytes) => tableName(tableFromIPC(bytes))).sort();
   }
 
-  /** Runs a Sync; with `keepRecords: false` only row counts are kept (for large benchmark syncs). */
-  async sync(tables: string[] = ['*'], options: { keepRecords?: boolean } = {}): Promise<SyncResult> {
+  /**
+   * Runs a Sync; with `keepRecords: false` only row counts are kept (for large benchmark syncs);
+   * `shard` is what `cloudquery sync --shard NUM/TOTAL` sends.
+   */
+  async sync(tables: string[] = ['*'], options: { keepRecords?: boolean; shard?: { num: number; total: number } } = {}): Promise<SyncResult> {
     const keep = options.keepRecords ?? true;
     const migrations = new Map<string, Table>();
     const inserts = new Map<string, Table[]>();
     const rows = new Map<string, number>();
     const errors: string[] = [];
-    const stream = this.client.Sync(new v3.Sync.Request({ tables }));
+    const shard = options.shard ? new v3.Sync.Request.Shard(options.shard) : undefined;
+    const stream = this.client.Sync(new v3.Sync.Request({ tables, ...(shard ? { shard } : {}) }));
     await new Promise<void>((resolve, reject) => {
       stream.on('data', (res: V3.Sync.Response) => {
         if (res.message === 'migrate_table') {

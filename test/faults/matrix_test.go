@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/apache/arrow-go/v18/parquet/compress"
+	pb "github.com/cloudquery/plugin-pb-go/pb/plugin/v3"
 	"github.com/cq-source-s3/cq-source-s3/test/parquetgen"
 	"github.com/cq-source-s3/cq-source-s3/test/s3fault"
 )
@@ -132,14 +134,20 @@ func TestFaultMatrix(t *testing.T) {
 			e.rules(s3fault.Rule{Op: s3fault.OpList, Fault: s3fault.FaultStatus})
 			expectError(t, e.init(nil), "listing objects", e.bucket, "SlowDown")
 		}},
-		{"S3 killed 1 s into the Sync → error naming the object and cause; the next Sync is exact", func(t *testing.T, e *env) {
+		{"S3 killed mid-Sync (once rows are arriving) → error naming the object and cause; the next Sync is exact", func(t *testing.T, e *env) {
 			e.mustInit(map[string]any{"concurrency": 2})
-			e.rules(s3fault.Rule{Op: s3fault.OpGet, Fault: s3fault.FaultDelay, DelayMS: 300}) // a sync of ~3 s
-			go func() {
-				time.Sleep(time.Second)
-				_ = e.proxy.Kill()
-			}()
-			res, err := e.syncAll()
+			e.rules(s3fault.Rule{Op: s3fault.OpGet, Fault: s3fault.FaultDelay, DelayMS: 300}) // a sync of ~2–3 s
+			// Killed when the first rows arrive, not after a fixed time: on a loaded machine a
+			// timer can fire before the Sync has read anything.
+			var kill sync.Once
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			res, err := e.plugin.sync(ctx, []string{"*"}, func(m *pb.Sync_Response) bool {
+				if m.GetInsert() != nil {
+					kill.Do(func() { _ = e.proxy.Kill() })
+				}
+				return true
+			})
 			expectError(t, err, "s3://"+e.bucket+"/", "exceeded maximum number of attempts")
 			if n := res.rowCount("events") + res.rowCount("metrics") + res.rowCount("big"); n == 0 || n >= int64(e.ds.totalRows()) {
 				t.Fatalf("the kill should land mid-sync: %d of %d rows had arrived", n, e.ds.totalRows())

@@ -2,6 +2,8 @@ package parquetgen
 
 import (
 	"bytes"
+	"maps"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/parquet"
@@ -36,10 +38,21 @@ func WriteRecord(rec arrow.RecordBatch, l Layout) ([]byte, error) {
 	if l.PageV2 {
 		opts = append(opts, parquet.WithDataPageVersion(parquet.DataPageV2))
 	}
+	return Encode(rec, parquet.NewWriterProperties(opts...), nil)
+}
+
+// Encode writes rec as a Parquet file with props, adding keyValues to the footer's key-value
+// metadata (in order of key) — e.g. an "ARROW:schema" hint the way pyarrow writes one.
+func Encode(rec arrow.RecordBatch, props *parquet.WriterProperties, keyValues map[string]string) ([]byte, error) {
 	var buf bytes.Buffer
-	w, err := pqarrow.NewFileWriter(rec.Schema(), &buf, parquet.NewWriterProperties(opts...), pqarrow.DefaultWriterProps())
+	w, err := pqarrow.NewFileWriter(rec.Schema(), &buf, props, pqarrow.DefaultWriterProps())
 	if err != nil {
 		return nil, err
+	}
+	for _, k := range slices.Sorted(maps.Keys(keyValues)) {
+		if err := w.AppendKeyValueMetadata(k, keyValues[k]); err != nil {
+			return nil, err
+		}
 	}
 	if err := w.Write(rec); err != nil {
 		return nil, err

@@ -1,0 +1,261 @@
+// Command shardsim is the scaling simulation behind BENCHMARKS.md ("Sharding at scale"): what
+// one shard of a `cloudquery sync --shard i/n` costs as the bucket grows, without a cloud.
+//
+// Synthetic buckets of N objects (8 tables of Hive-style date directories of 50 objects, one
+// small Parquet file under every key) are served by an in-process S3 server, gofakes3 over
+// a read-only backend (bucket.go), behind the s3fault proxy, whose delay rule holds every
+// request for -latency (default 20 ms, an S3 round trip); the proxy counts the requests.
+//
+// Two things run on them. The plugin itself (its client package, as the CLI runs it in each
+// shard: Init, which lists and reads every footer, then one Sync with SyncOptions.Shard),
+// up to -plugin-max objects: past that its discovery holds more memory than this machine
+// has to spare (bytes per object are reported). And its request pattern replayed (the
+// plugin's own listing, then one ranged GET per footer and per object of the shard, at
+// spec.concurrency, with the AWS SDK client), at every size: where both run, the ratio
+// says how much the plugin's own CPU adds to the pattern on this machine.
+//
+//	go run ./bench/shardsim                      # 10^4, 10^5, 10^6 objects
+//	go run ./bench/shardsim -objects 10000 -runs 1
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log"
+	"net/http/httptest"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/cq-source-s3/cq-source-s3/test/s3fault"
+	"github.com/johannesboyne/gofakes3"
+)
+
+var (
+	objectsFlag = flag.String("objects", "10000,100000,1000000", "bucket sizes")
+	shardsFlag  = flag.String("shards", "1,4,16", "shard totals: each size is synced as shard 1 of each")
+	runsFlag    = flag.Int("runs", 3, "runs per size (medians are reported)")
+	bigFlag     = flag.Int("big", 1_000_000, "sizes from this one on get one run")
+	pluginMax   = flag.Int("plugin-max", 100_000, "largest size the plugin itself runs at (the pattern runs at every size)")
+	pluginBig   = flag.Int("plugin-big", 100_000, "sizes from this one on get one plugin run")
+	latency     = flag.Duration("latency", 20*time.Millisecond, "delay the proxy adds to every request")
+	concurrency = flag.Int("concurrency", 50, "spec.concurrency (the plugin's default is 50)")
+	project     = flag.Int("project", 10_000_000, "bucket size to project the measured costs to")
+	listingOnly = flag.Bool("listing-only", false, "measure the listings only")
+	cpuProfile  = flag.String("cpuprofile", "", "write a CPU profile of the whole run here")
+)
+
+const (
+	tables      = 8
+	perDir      = 50
+	bucketShard = "parquet"
+	bucketList  = "listing"
+	bucketFlat  = "flat"
+)
+
+func main() {
+	flag.Parse()
+	log.SetFlags(0)
+	sizes, shards := ints(*objectsFlag), ints(*shardsFlag)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		check(err)
+		check(pprof.StartCPUProfile(f))
+		defer pprof.StopCPUProfile()
+	}
+	for k, v := range map[string]string{"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_EC2_METADATA_DISABLED": "true"} {
+		os.Setenv(k, v)
+	}
+	backend := &synthBackend{buckets: map[string]*synthBucket{}}
+	srv := httptest.NewServer(gofakes3.New(backend, gofakes3.WithLogger(gofakes3.DiscardLog())).Server())
+	defer srv.Close()
+	proxy, err := s3fault.New(srv.URL)
+	check(err)
+	check(proxy.SetRules(s3fault.Rule{Fault: s3fault.FaultDelay, DelayMS: int(latency.Milliseconds())}))
+	check(proxy.Start("127.0.0.1:0"))
+	defer proxy.Close()
+	b := &bench{proxy: proxy, body: parquetBody(), shards: shards}
+	fmt.Printf("shardsim: %d vCPU, GOMAXPROCS %d, %s per request, spec.concurrency %d, one %d-byte Parquet object (10 rows) under every key\n\n",
+		runtime.NumCPU(), runtime.GOMAXPROCS(0), *latency, *concurrency, len(b.body))
+	for _, n := range sizes {
+		backend.buckets = map[string]*synthBucket{
+			bucketShard: newSynthBucket(hiveKeys(n, ".parquet"), b.body),
+			bucketList:  newSynthBucket(hiveKeys(n, ".json"), nil),
+			bucketFlat:  newSynthBucket(flatKeys(n), nil),
+		}
+		for run := range runsAt(n, *bigFlag) {
+			res := &result{n: n}
+			b.listings(res, run)
+			if *listingOnly {
+				b.results = append(b.results, res)
+				continue
+			}
+			if n <= *pluginMax && run < runsAt(n, *pluginBig) {
+				res.plugin = b.pluginShards(n, run)
+			}
+			res.pattern = b.patternShards(backend.buckets[bucketShard].keys, res.pluginList, run)
+			b.results = append(b.results, res)
+		}
+		runtime.GC()
+	}
+	b.report()
+}
+
+type bench struct {
+	proxy   *s3fault.Proxy
+	body    []byte
+	shards  []int
+	results []*result
+}
+
+func runsAt(n, big int) int {
+	if n >= big {
+		return 1
+	}
+	return *runsFlag
+}
+
+// result is one run at one size.
+type result struct {
+	n int
+	// Listing alone (a bucket of the same keys, none Parquet): paged as the plugin listed
+	// before (one ListObjectsV2 page after another), and as it lists now; hive and flat.
+	pagedList, pluginList, pagedFlat, pluginFlat timing
+	// One shard, by the plugin (nil past -plugin-max) and by its request pattern.
+	plugin, pattern *shardRuns
+}
+
+// shardRuns is one Init (listing, footers) and a Sync of shard 1 of each shard total.
+type shardRuns struct {
+	list, footers timing
+	heapPerObject float64 // the plugin's discovery, after GC; 0 for the pattern
+	syncs         map[int]timing
+	objects       map[int]int // objects shard 1 of each total synced
+}
+
+type timing struct {
+	wall     time.Duration
+	requests int
+	ranges   int
+	cpu      time.Duration // of the whole process: plugin (or pattern), proxy and server
+}
+
+func (b *bench) spec(bucket string) []byte {
+	return []byte(fmt.Sprintf(`{"bucket":%q,"region":"us-east-1","endpoint":%q,"path_style":true,"concurrency":%d}`, bucket, b.proxy.URL(), *concurrency))
+}
+
+// measured runs f with the proxy's counters reset and returns its cost.
+func (b *bench) measured(op string, f func()) timing {
+	b.proxy.ResetStats()
+	started, cpu := time.Now(), cpuTime()
+	f()
+	return timing{wall: time.Since(started), cpu: cpuTime() - cpu, requests: b.proxy.Stats().ByOp[op]}
+}
+
+// logCapture keeps the plugin's last log line of each message.
+type logCapture struct {
+	mu    sync.Mutex
+	lines map[string]map[string]any
+}
+
+func (l *logCapture) Write(p []byte) (int, error) {
+	var m map[string]any
+	if json.Unmarshal(p, &m) == nil {
+		l.mu.Lock()
+		if l.lines == nil {
+			l.lines = map[string]map[string]any{}
+		}
+		l.lines[fmt.Sprint(m["message"])] = m
+		l.mu.Unlock()
+	}
+	return len(p), nil
+}
+
+func (l *logCapture) line(msg string) map[string]any {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	m, ok := l.lines[msg]
+	if !ok {
+		log.Fatalf("the plugin logged no %q line", msg)
+	}
+	return m
+}
+
+// hiveKeys: 8 tables of date directories of 50 objects (t3/dt=0042/part-0007.parquet).
+func hiveKeys(n int, ext string) []string {
+	keys := make([]string, 0, n)
+	for i := range n {
+		dir := i / perDir
+		keys = append(keys, fmt.Sprintf("t%d/dt=%05d/part-%04d%s", dir%tables, dir/tables, i%perDir, ext))
+	}
+	return keys
+}
+
+// flatKeys: one directory of n objects, which no split point divides.
+func flatKeys(n int) []string {
+	keys := make([]string, n)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("events/part-%08d.json", i)
+	}
+	return keys
+}
+
+// parquetBody is a small Parquet file: 10 rows of id, name, value in one row group.
+func parquetBody() []byte {
+	sc := arrow.NewSchema([]arrow.Field{{Name: "id", Type: arrow.PrimitiveTypes.Int64}, {Name: "name", Type: arrow.BinaryTypes.String}, {Name: "value", Type: arrow.PrimitiveTypes.Float64}}, nil)
+	bld := array.NewRecordBuilder(memory.DefaultAllocator, sc)
+	defer bld.Release()
+	for i := range 10 {
+		bld.Field(0).(*array.Int64Builder).Append(int64(i))
+		bld.Field(1).(*array.StringBuilder).Append("name-" + strconv.Itoa(i))
+		bld.Field(2).(*array.Float64Builder).Append(float64(i) / 4)
+	}
+	rec := bld.NewRecordBatch()
+	defer rec.Release()
+	var buf bytes.Buffer
+	w, err := pqarrow.NewFileWriter(sc, &buf, nil, pqarrow.DefaultWriterProps())
+	check(err)
+	check(w.Write(rec))
+	check(w.Close())
+	return buf.Bytes()
+}
+
+func ints(s string) []int {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		check(err)
+		out = append(out, v)
+	}
+	return out
+}
+
+func goDuration(v any) time.Duration {
+	d, err := time.ParseDuration(fmt.Sprint(v))
+	check(err)
+	return d
+}
+
+func check(err error) {
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+// cpuTime is this process's user + system CPU time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

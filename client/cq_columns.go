@@ -104,23 +104,37 @@ func newRowIDs(bucket string, obj *parquetObject) *rowIDs {
 
 // id is the _cq_id of row `row` (0-based) of the object.
 func (r *rowIDs) id(row int64) uuid.UUID {
-	id := uuid.UUID(r.base)
-	binary.BigEndian.PutUint64(id[8:], binary.BigEndian.Uint64(id[8:])+uint64(row))
-	id[6] = id[6]&0x0f | 0x80 // version 8
-	id[8] = id[8]&0x3f | 0x80 // variant 10
+	var id uuid.UUID
+	r.put(id[:], row)
 	return id
 }
 
-// array is the _cq_id column of rows first … first+n-1, written straight into one buffer.
+// put writes the _cq_id of row `row` into dst[:16]: the version's high half with the version
+// bits set, then the low half plus the row with the variant bits set.
+func (r *rowIDs) put(dst []byte, row int64) {
+	copy(dst[:8], r.base[:8])
+	dst[6] = dst[6]&0x0f | 0x80 // version 8
+	binary.BigEndian.PutUint64(dst[8:16], binary.BigEndian.Uint64(r.base[8:])+uint64(row))
+	dst[8] = dst[8]&0x3f | 0x80 // variant 10
+}
+
+// array is the _cq_id column of rows first … first+n-1, written straight into one buffer:
+// the high half is the same for every row, so it is made once and copied.
 // The caller releases it.
 func (r *rowIDs) array(first, n int64) arrow.Array {
 	buf := memory.NewResizableBuffer(memory.DefaultAllocator)
 	defer buf.Release()
 	buf.Resize(int(n) * rowIDBytes)
 	out := buf.Bytes()
-	for i := range n {
-		id := r.id(first + i)
-		copy(out[i*rowIDBytes:], id[:])
+	if n > 0 {
+		r.put(out, first)
+	}
+	high, low := out[:min(n, 1)*8], binary.BigEndian.Uint64(r.base[8:])+uint64(first)
+	for i := int64(1); i < n; i++ {
+		at := out[i*rowIDBytes : (i+1)*rowIDBytes]
+		copy(at, high)
+		binary.BigEndian.PutUint64(at[8:], low+uint64(i))
+		at[8] = at[8]&0x3f | 0x80
 	}
 	data := array.NewData(&arrow.FixedSizeBinaryType{ByteWidth: rowIDBytes}, int(n), []*memory.Buffer{nil, buf}, nil, 0, 0)
 	defer data.Release()

@@ -134,6 +134,39 @@ func TestRowIDBits(t *testing.T) {
 	}
 }
 
+// The ids are a published contract (re-reading an object upserts the same rows): these are
+// the values the first release made, including where the row number carries out of the low half.
+func TestRowIDsKeepTheirValues(t *testing.T) {
+	r := newRowIDs("bucket", &parquetObject{Key: "data/part-0.parquet", ETag: `"0123456789abcdef"`})
+	golden := []struct {
+		row int64
+		id  string
+	}{
+		{0, "872dc405-a02d-8368-8afb-752c6e374ccb"},
+		{1, "872dc405-a02d-8368-8afb-752c6e374ccc"},
+		{499, "872dc405-a02d-8368-8afb-752c6e374ebe"},
+		{500, "872dc405-a02d-8368-8afb-752c6e374ebf"},
+		{1 << 33, "872dc405-a02d-8368-8afb-752e6e374ccb"},
+		{3820331025205605172, "872dc405-a02d-8368-bfff-ffffffffffff"},
+		{3820331025205605173, "872dc405-a02d-8368-8000-000000000000"}, // the low half wraps around
+	}
+	for _, g := range golden {
+		if got := r.id(g.row).String(); got != g.id {
+			t.Errorf("row %d: id %s, want %s", g.row, got, g.id)
+		}
+		for _, first := range []int64{g.row, max(g.row-3, 0)} { // the row first in a column, and inside one
+			col := r.array(first, g.row-first+4)
+			if got := uuid.UUID(col.(*types.UUIDArray).Value(int(g.row - first))).String(); got != g.id {
+				t.Errorf("row %d in a column from row %d: %s, want %s", g.row, first, got, g.id)
+			}
+			col.Release()
+		}
+	}
+	if col := r.array(7, 0); col.Len() != 0 {
+		t.Errorf("an empty column has %d ids", col.Len())
+	}
+}
+
 // conformRecord puts _cq_id first and fills a null-typed column with nulls of the table's type.
 func TestConformRecord(t *testing.T) {
 	table := arrow.NewSchema([]arrow.Field{

@@ -100,3 +100,28 @@ func checkVariants(t *testing.T, variants []parquetgen.Variant, outcomes map[str
 		}
 	}
 }
+
+// The first batch is sized from the footer and holds at most firstRows rows; once a batch has
+// shown what rows decode to, batches grow up to rows rows within the byte target.
+func TestBatchSizeGrowsOnceRowsAreMeasured(t *testing.T) {
+	b := batchSize{rows: 256 << 10, firstRows: 64 << 10, bytes: 8 << 20, firstRowBytes: 40, record: 500, total: 1_000_000}
+	cases := []struct {
+		what          string
+		b             batchSize
+		n, size, done int64
+		want          int64
+	}{
+		{"first batch: capped at firstRows, a multiple of the record", b, 0, 0, 0, 65_500},
+		{"first batch of a footer that understates the rows' size: still capped", batchSize{rows: b.rows, firstRows: b.firstRows, bytes: b.bytes, firstRowBytes: 2, record: 500, total: b.total}, 0, 0, 0, 65_500},
+		{"measured at 40 bytes a row: up to the byte target", b, 65_500, 65_500 * 40, 65_500, 209_500},
+		{"measured at 4 bytes a row: up to rows", b, 65_500, 65_500 * 4, 65_500, 262_000},
+		{"measured at 400 bytes a row", b, 65_500, 65_500 * 400, 65_500, 20_500},
+		{"the rest of the object", b, 65_500, 65_500 * 40, 900_000, 100_000},
+		{"a batch that decoded to no bytes is not a measurement", b, 65_500, 0, 65_500, 65_500},
+	}
+	for _, c := range cases {
+		if got := c.b.next(c.n, c.size, c.done); got != c.want {
+			t.Errorf("%s: %d rows, want %d", c.what, got, c.want)
+		}
+	}
+}

@@ -69,13 +69,14 @@ func canonicalFooter(pf *file.Reader) (err error) {
 }
 
 // batchSize is how decodeRecords sizes its batches: at most rows rows, and about bytes
-// bytes once the first batch has shown how wide the rows decode (the first batch is sized
-// from firstRowBytes, the footer's estimate). Batches larger than record rows are a multiple
-// of it, so the records cut from them are full, except a batch that takes the rest of the
-// object (total rows; the Parquet reader allocates for the rows it is asked for, so a batch
-// never asks for more than the object has).
+// bytes once the first batch has shown how wide the rows decode (until then batches are sized
+// from firstRowBytes, the footer's estimate, and hold at most firstRows rows when that is set).
+// Batches larger than record rows are a multiple of it, so the records cut from them are full,
+// except a batch that takes the rest of the object (total rows; the Parquet reader allocates
+// for the rows it is asked for, so a batch never asks for more than the object has).
 type batchSize struct {
 	rows          int64
+	firstRows     int64
 	bytes         int64
 	firstRowBytes int64
 	record        int64
@@ -85,13 +86,15 @@ type batchSize struct {
 // next is the row count of the batch after one of n rows that weighed size bytes, when done
 // rows were decoded.
 func (b batchSize) next(n, size, done int64) int64 {
-	perRow := b.firstRowBytes
+	perRow, most := b.firstRowBytes, b.rows
 	if n > 0 && size > 0 {
 		perRow = max(size/n, 1)
+	} else if b.firstRows > 0 {
+		most = min(most, b.firstRows)
 	}
-	rows := b.rows
+	rows := most
 	if perRow > 0 && b.bytes > 0 {
-		rows = max(min(b.rows, b.bytes/perRow), 1)
+		rows = max(min(most, b.bytes/perRow), 1)
 	}
 	if left := b.total - done; b.total > 0 && rows >= left {
 		return max(left, 1)

@@ -33,8 +33,13 @@ const (
 	// and the history it keeps (measured: 18 MiB for a level-19 zstd page).
 	streamWindowBytes = 24 << 20
 	// decodeBatchRows is the most rows decoded at once (the records sent are cut from the
-	// batch, at most rows_per_record rows each): the Parquet reader's cost per batch is large.
-	decodeBatchRows = 64 << 10
+	// batch, at most rows_per_record rows each): the Parquet reader's cost per batch is large
+	// (on pyarrow-written 200,000-row objects of 5 columns, 4 batches cost 10 % more CPU than 2).
+	decodeBatchRows = 256 << 10
+	// firstBatchRows is the most rows of an object's first batch, which is sized from the
+	// footer's bytes per row (dictionary-encoded columns can decode to many times that); later
+	// batches are sized from the bytes the rows before them decoded to.
+	firstBatchRows = 64 << 10
 	// batchBudgetShare: a decoded batch targets budget/batchBudgetShare bytes.
 	batchBudgetShare = 16
 	// batchCopies is what one batch costs while decoding: the Parquet reader's builders grow
@@ -195,7 +200,7 @@ type objectRead struct {
 func planObjectRead(obj *parquetObject, spec *Spec) objectRead {
 	budget, p := *spec.MemoryBudget, obj.plan
 	perRecord := int64(*spec.RowsPerRecord)
-	r := objectRead{batch: batchSize{rows: max(perRecord, decodeBatchRows), bytes: max(budget/batchBudgetShare, minSegmentBytes), firstRowBytes: p.rowBytes, record: perRecord, total: p.numRows}}
+	r := objectRead{batch: batchSize{rows: max(perRecord, decodeBatchRows), firstRows: max(perRecord, firstBatchRows), bytes: max(budget/batchBudgetShare, minSegmentBytes), firstRowBytes: p.rowBytes, record: perRecord, total: p.numRows}}
 	if p.whole {
 		r.ranges, r.ahead = []byteRange{{0, obj.Size}}, obj.Size
 	} else {

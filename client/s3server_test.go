@@ -20,7 +20,7 @@ import (
 
 // testS3 is a real S3-compatible HTTP server on a free loopback port, one per test.
 type testS3 struct {
-	t        *testing.T
+	t        testing.TB
 	endpoint string
 	api      *s3.Client
 
@@ -28,7 +28,7 @@ type testS3 struct {
 	gets []string // Range header of every object GET ("" when absent)
 }
 
-func startS3(t *testing.T) *testS3 {
+func startS3(t testing.TB) *testS3 {
 	t.Helper()
 	ts := &testS3{t: t}
 	fake := gofakes3.New(s3mem.New()).Server()

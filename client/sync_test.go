@@ -17,7 +17,7 @@ import (
 	"github.com/rs/zerolog"
 )
 
-func initPlugin(t *testing.T, spec []byte) (*plugin.Plugin, error) {
+func initPlugin(t testing.TB, spec []byte) (*plugin.Plugin, error) {
 	t.Helper()
 	p := plugin.NewPlugin("cq-source-s3", "test", New, plugin.WithJSONSchema(SpecJSONSchema))
 	return p, p.Init(context.Background(), spec, plugin.NewClientOptions{})

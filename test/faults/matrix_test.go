@@ -241,21 +241,25 @@ func TestFaultMatrix(t *testing.T) {
 
 // TestContentErrors: faults in the objects themselves.
 func TestContentErrors(t *testing.T) {
-	// The plugin decodes an object in batches of up to 65,536 rows (a multiple of rows_per_record),
-	// one ahead of what it sends: a page found corrupt in the third batch (row group 8 of 10, rows
-	// 160,000-179,999) comes after the first batch, 65,500 rows, was sent.
-	t.Run("an object failing in its 9th row group after rows were sent → error naming it", func(t *testing.T) {
+	// The plugin decodes an object in batches, one ahead of what it sends: the first of at most
+	// 65,536 rows (a multiple of rows_per_record), later ones of at most 262,144. In a
+	// 600,000-row object a page found corrupt in row group 28 of 30 (rows 560,000-579,999) is
+	// in the third batch or later, so at least the first was sent; how many depends on how wide
+	// the rows decode, and the error must say exactly what the client got.
+	t.Run("an object failing in its 29th row group after rows were sent → error naming it", func(t *testing.T) {
 		t.Parallel()
 		ds := standardDataset(t)
-		ds.add(t, "late/broken.parquet", "late", parquetgen.Rows(500_000, 200_000), parquetgen.Layout{Codec: compress.Codecs.Zstd, RowGroupRows: 20_000, PageBytes: 64 << 10})
-		corruptPage(t, ds, "late/broken.parquet", func(p parquetgen.Page) bool { return p.RowGroup == 8 && p.Type == parquetgen.PageData })
+		ds.add(t, "late/broken.parquet", "late", parquetgen.Rows(500_000, 600_000), parquetgen.Layout{Codec: compress.Codecs.Zstd, RowGroupRows: 20_000, PageBytes: 64 << 10})
+		corruptPage(t, ds, "late/broken.parquet", func(p parquetgen.Page) bool { return p.RowGroup == 28 && p.Type == parquetgen.PageData })
 		e := newEnv(t, ds)
 		e.mustInit(map[string]any{"rows_per_record": 500})
 		res, err := e.plugin.sync(context.Background(), []string{"late"}, nil)
-		expectError(t, err, "s3://"+e.bucket+"/late/broken.parquet", "content error after 65500 of its rows were sent")
-		if n := res.rowCount("late"); n != 65_500 {
-			t.Fatalf("the error says 65500 rows were sent, the client got %d", n)
+		n := res.rowCount("late")
+		if n < 65_500 || n >= 560_000 || n%500 != 0 {
+			t.Fatalf("the client got %d rows: want at least the first batch (65,500) and none from row 560,000 on", n)
 		}
+		expectError(t, err, "s3://"+e.bucket+"/late/broken.parquet", fmt.Sprintf("content error after %d of its rows were sent", n))
+		t.Logf("%d rows sent before the error", n)
 	})
 	t.Run("a page that made arrow-go panic (nil DataPageHeader) → skip; the process keeps serving", func(t *testing.T) {
 		t.Parallel()

@@ -50,13 +50,18 @@ func (b *bench) compareRows(name string, ds dataset, res map[string][]result) []
 			fmt.Sprintf("%.2f×", rate(rd.key)/rate("arrow-s3")),
 			fmt.Sprintf("%.2f×", rate(rd.key)/rate("arrow-local")),
 			fmt.Sprintf("%.2f", med(rs, func(r result) float64 { return r.cpu })),
+			fmt.Sprintf("%.2f", med(rs, func(r result) float64 { return r.sysCPU })),
+			fmt.Sprintf("%.2f + %.2f", med(rs, func(r result) float64 { return r.driverCPU }), med(rs, func(r result) float64 { return r.serverCPU })),
 			fmt.Sprintf("%.0f", med(rs, func(r result) float64 { return r.rssMiB })),
 			fmt.Sprintf("%.0f (%.2f per object)", gets, gets/float64(ds.objects)),
 			fmt.Sprintf("%.3f×", med(rs, func(r result) float64 { return float64(r.syncBytes) })/float64(size)),
 			insertBytes(rs),
 		}
+		if rd.key != "before" && rd.key != "after" {
+			row[7] = "—" // pyarrow reports user + system together
+		}
 		if rd.key == "arrow-local" {
-			row[8], row[9] = "—", "—"
+			row[10], row[11] = "—", "—"
 		}
 		out = append(out, row)
 	}
@@ -91,8 +96,8 @@ func insertBytes(rs []result) string {
 }
 
 func printComparison(rows [][]string) {
-	fmt.Println("| dataset | reader | median s (runs) | rows/s | vs pyarrow S3 | vs pyarrow local | CPU s | peak RSS MiB | GETs, Init + Sync | bytes read at Sync / data | insert bytes in messages |")
-	fmt.Println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Println("| dataset | reader | median s (runs) | rows/s | vs pyarrow S3 | vs pyarrow local | CPU s | of which system | driver + S3 server CPU s | peak RSS MiB | GETs, Init + Sync | bytes read at Sync / data | insert bytes in messages |")
+	fmt.Println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rows {
 		fmt.Println("| " + strings.Join(r, " | ") + " |")
 	}

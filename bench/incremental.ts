@@ -7,7 +7,8 @@
  *
  * Reported: the CLI's wall time (process start to exit: CLI and plugin start-up, Init's listing
  * and footer reads, the Sync, the destination's writes) and the plugin's own Sync duration (its
- * "sync summary" line), the first sync once, the no-op syncs as medians of RUNS.
+ * "sync summary" line). Each run starts from an empty destination and state: a first sync, then
+ * one with nothing new. Medians of RUNS.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -28,34 +29,42 @@ async function main() {
     const bins = buildTestBinaries(work);
     const rows = OBJECTS * FILE_ROWS;
     const bucket = await uploadDataset(s3, rows, FILE_ROWS, fileBytes(FILE_ROWS));
-    const destDir = path.join(work, 'dest');
-    fs.mkdirSync(destDir);
-    const config = writeConfig(work, {
-      registry: 'local', path: bins.plugin, tables: ['events'], backendTable: 'cq_state_s3',
-      spec: { bucket, region: 'us-east-1', endpoint: s3.pluginUrl, path_style: true },
-    }, { path: bins.destination, dir: destDir });
-    const sync = async (): Promise<{ r: CliResult; inserted: number }> => {
-      const before = destinationMessages(destDir).length;
-      const r = await cloudquery(work, ['sync', config], {}, 1_800_000);
-      if (r.status !== 0) throw new Error(`cloudquery sync failed\n${explain(r)}`);
-      const inserted = destinationMessages(destDir).slice(before).filter((m) => m.type === 'insert' && m.table === 'events').reduce((n, m) => n + (m.rows ?? 0), 0);
-      return { r, inserted };
-    };
-    const first = await sync();
-    if (first.inserted !== rows) throw new Error(`the first sync inserted ${first.inserted} rows, expected ${rows}`);
-    const again: { wall: number; plugin: number }[] = [];
+    // Each run starts from an empty destination and state backend: a first sync (every object),
+    // then a sync with nothing new — interleaved, so both medians see the same machine load.
+    const runs: { first: CliResult; again: CliResult }[] = [];
     for (let i = 0; i < RUNS; i++) {
-      const { r, inserted } = await sync();
-      if (inserted !== 0) throw new Error(`a sync with nothing new inserted ${inserted} rows`);
-      again.push({ wall: r.ms, plugin: pluginSyncMs(r) });
+      const destDir = path.join(work, `dest-${i}`);
+      fs.mkdirSync(destDir);
+      const config = writeConfig(work, {
+        registry: 'local', path: bins.plugin, tables: ['events'], backendTable: 'cq_state_s3',
+        spec: { bucket, region: 'us-east-1', endpoint: s3.pluginUrl, path_style: true },
+      }, { path: bins.destination, dir: destDir }, `config-${i}.yml`);
+      const sync = async (expected: number, what: string): Promise<CliResult> => {
+        const before = destinationMessages(destDir).length;
+        const r = await cloudquery(work, ['sync', config], {}, 1_800_000);
+        if (r.status !== 0) throw new Error(`cloudquery sync failed\n${explain(r)}`);
+        const inserted = destinationMessages(destDir).slice(before).filter((m) => m.type === 'insert' && m.table === 'events').reduce((n, m) => n + (m.rows ?? 0), 0);
+        if (inserted !== expected) throw new Error(`${what} inserted ${inserted} rows, expected ${expected}`);
+        return r;
+      };
+      const first = await sync(rows, 'the first sync');
+      const again = await sync(0, 'a sync with nothing new');
+      runs.push({ first, again });
+      fs.rmSync(destDir, { recursive: true, force: true });
+      process.stderr.write(`run ${i + 1}/${RUNS}: first ${first.ms} ms, nothing new ${again.ms} ms\n`);
     }
-    const wall = median(again.map((a) => a.wall));
-    const plugin = median(again.map((a) => a.plugin));
-    console.log(`${OBJECTS} objects × ${FILE_ROWS.toLocaleString('en-US')} rows; no-op syncs: wall ${again.map((a) => a.wall).join(', ')} ms; plugin Sync ${again.map((a) => a.plugin.toFixed(1)).join(', ')} ms\n`);
-    console.log('| measure | first sync | nothing new (median) | ratio |');
+    const list = (xs: number[], digits = 0) => xs.map((x) => x.toFixed(digits)).join(', ');
+    const firstWall = runs.map((r) => r.first.ms);
+    const againWall = runs.map((r) => r.again.ms);
+    const firstPlugin = runs.map((r) => pluginSyncMs(r.first));
+    const againPlugin = runs.map((r) => pluginSyncMs(r.again));
+    console.log(`${OBJECTS} objects × ${FILE_ROWS.toLocaleString('en-US')} rows (${rows.toLocaleString('en-US')} rows), ${RUNS} runs`);
+    console.log(`first sync: wall ${list(firstWall)} ms; plugin Sync ${list(firstPlugin)} ms`);
+    console.log(`nothing new: wall ${list(againWall)} ms; plugin Sync ${list(againPlugin, 1)} ms\n`);
+    console.log('| measure | first sync (median) | nothing new (median) | ratio |');
     console.log('|---|---:|---:|---:|');
-    console.log(`| \`cloudquery sync\` wall time | ${first.r.ms} ms | ${wall} ms | **${(wall / first.r.ms).toFixed(3)}×** |`);
-    console.log(`| the plugin's Sync ("sync summary" duration) | ${pluginSyncMs(first.r).toFixed(0)} ms | ${plugin.toFixed(1)} ms | ${(plugin / pluginSyncMs(first.r)).toFixed(4)}× |`);
+    console.log(`| \`cloudquery sync\` wall time | ${median(firstWall)} ms | ${median(againWall)} ms | **${(median(againWall) / median(firstWall)).toFixed(3)}×** |`);
+    console.log(`| the plugin's Sync ("sync summary" duration) | ${median(firstPlugin).toFixed(0)} ms | ${median(againPlugin).toFixed(1)} ms | ${(median(againPlugin) / median(firstPlugin)).toFixed(4)}× |`);
   } finally {
     await s3.stop();
     fs.rmSync(work, { recursive: true, force: true });

@@ -59,13 +59,17 @@ export function addTestHarness(project: typescript.TypeScriptProject, plugin: Cl
 
   plugin.makefile.addTarget({ name: 'e2e', help: 'Run the end-to-end suite against the plugin binary and an S3 emulator', recipe: ['npx projen e2e'] });
 
+  // The buildah suites spend their time copying layers, the CLI suite in the CLI, the plugin and
+  // moto: run side by side they share two cores well, and they share no port or storage.
+  const images = project.addTask('test:images', { description: 'The buildah suites in turn: image:verify, test:package, registry:verify' });
+  images.spawn(imageVerify);
+  images.spawn(pkg);
+  images.spawn(registryVerify);
+
   const test = project.testTask;
   test.reset();
   test.spawn(unit);
   test.spawn(plugin.tasks.goTest);
   test.spawn(e2e);
-  test.spawn(imageVerify);
-  test.spawn(pkg);
-  test.spawn(registryVerify);
-  test.spawn(cli);
+  test.exec(`node scripts/parallel.mjs ${images.name} ${cli.name}`);
 }

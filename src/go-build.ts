@@ -48,14 +48,31 @@ export class GoBuild {
 
   /** `-trimpath -buildvcs=false [-tags …] -ldflags "-s -w -X …=<version>"` */
   public flags(version: VersionRef): string {
-    const tags = this.tags.length > 0 ? ` -tags ${this.tags.join(',')}` : '';
-    return `-trimpath -buildvcs=false${tags} -ldflags "-s -w -X ${this.versionVariable}=${version}"`;
+    return `-trimpath -buildvcs=false${this.tagFlag()} -ldflags "-s -w -X ${this.versionVariable}=${version}"`;
   }
 
-  /** The full command, with the target OS/arch given as shell references or literals. */
-  public command(opts: { version: VersionRef; output: string; goos?: string; goarch?: string }): string {
+  /**
+   * `go vet ./...` with the build's environment, tags and -trimpath: it checks the code as it
+   * ships, and the dependencies it compiles are the ones a native build then reuses.
+   */
+  public vetCommand(): string {
+    return `${this.envPrefix()} go vet -trimpath${this.tagFlag()} ./...`;
+  }
+
+  /**
+   * The full command, with the target OS/arch given as shell references or literals; `pkg` is
+   * the package to build (default `.`, the plugin's main package).
+   */
+  public command(opts: { version: VersionRef; output: string; goos?: string; goarch?: string; pkg?: string }): string {
     const target = opts.goos && opts.goarch ? ` GOOS=${opts.goos} GOARCH=${opts.goarch}` : '';
-    const env = Object.entries(this.env).map(([k, v]) => `${k}=${v}`).join(' ');
-    return `${env}${target} go build ${this.flags(opts.version)} -o ${opts.output} .`;
+    return `${this.envPrefix()}${target} go build ${this.flags(opts.version)} -o ${opts.output} ${opts.pkg ?? '.'}`;
+  }
+
+  private tagFlag(): string {
+    return this.tags.length > 0 ? ` -tags ${this.tags.join(',')}` : '';
+  }
+
+  private envPrefix(): string {
+    return Object.entries(this.env).map(([k, v]) => `${k}=${v}`).join(' ');
   }
 }

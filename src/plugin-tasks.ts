@@ -41,7 +41,7 @@ export class PluginTasks extends Component {
 
     this.goTest = project.addTask('test:go', { shell, description: 'go.mod tidy, go vet, gofmt check and go test -race' });
     this.goTest.exec('go mod tidy -diff');
-    this.goTest.exec('go vet ./...');
+    this.goTest.exec(img.goBuild.vetCommand());
     this.goTest.exec('out=$(gofmt -l $(go list -f "{{.Dir}}" ./...)); test -z "$out" || { echo "gofmt would change: $out" >&2; exit 1; }');
     this.goTest.exec('go test -race -count=1 ./...');
     project.testTask.spawn(this.goTest);

@@ -1,7 +1,8 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../e2e/process';
+import { hostBuild } from '../host-build';
 
 /**
  * The fault-injecting S3 proxy of the exact-or-fail issue (#9), test/s3fault/cmd/s3fault: it
@@ -23,8 +24,7 @@ export async function startFaultProxy(upstream: string, workdir: string): Promis
     throw new Error(`${PROXY_PACKAGE} is not on this branch: the fault-injecting S3 proxy lands with the exact-or-fail issue (#9)`);
   }
   const bin = path.join(workdir, 's3fault');
-  const built = spawnSync('go', ['build', '-o', bin, PROXY_PACKAGE], { cwd: REPO_ROOT, encoding: 'utf8' });
-  if (built.status !== 0) throw new Error(`go build ${PROXY_PACKAGE} failed:\n${built.stdout}${built.stderr}`);
+  hostBuild(PROXY_PACKAGE, bin);
   const proc: ChildProcess = spawn(bin, ['-upstream', upstream], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr!.on('data', (d) => { stderr += d; });

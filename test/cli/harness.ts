@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { REPO_ROOT } from '../e2e/process';
 import { S3Endpoint, startS3 } from '../e2e/s3-emulator';
+import { hostBuild } from '../host-build';
 
 /** The CloudQuery CLI that `npx projen setup` builds from tools/cloudquery. */
 export const CLOUDQUERY = path.join(REPO_ROOT, '.tools/bin/cloudquery');
@@ -41,14 +42,8 @@ export interface TestBinaries {
 export function buildTestBinaries(dir: string): TestBinaries {
   const version = 'v0.0.0-cli';
   const bins = { plugin: path.join(dir, 'cq-source-s3'), destination: path.join(dir, 'cqdest'), version };
-  for (const [out, pkg, ldflags] of [
-    [bins.plugin, '.', `-X github.com/cq-source-s3/cq-source-s3/plugin.Version=${version}`],
-    [bins.destination, './test/cqdest/cmd/cqdest', ''],
-  ]) {
-    process.stdout.write(`go build -o ${out} ${pkg}\n`);
-    const r = spawnSync('go', ['build', '-ldflags', ldflags, '-o', out, pkg], { cwd: REPO_ROOT, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`go build ${pkg} failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
-  }
+  hostBuild('.', bins.plugin, version);
+  hostBuild('./test/cqdest/cmd/cqdest', bins.destination);
   return bins;
 }
 

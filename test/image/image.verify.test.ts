@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildah, buildahArgs, withImageFilesystem } from './buildah';
+import { buildah, buildahArgs, buildEnv, withImageFilesystem } from './buildah';
 import { distrolessStandIn, golangStandIn, standInDockerfile } from './stand-ins';
 import { pluginChecks, useFixtureBucket } from '../e2e/checks';
 import { serveArgs, spawnPlugin } from '../e2e/plugin-process';
@@ -32,7 +32,7 @@ function report(name: string, value: number, unit: string): void {
 /** `buildah build` of a Dockerfile against the repository as context, streaming progress. */
 function build(dockerfile: string, tag: string): { status: number | null; output: string } {
   const r = spawnSync('buildah', [...buildahArgs(), 'build', '--isolation', 'chroot', '--pull=never', '--layers',
-    '--build-arg', `VERSION=${VERSION}`, '--build-arg', `REVISION=${REVISION}`, '-f', dockerfile, '-t', tag, REPO_ROOT], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    '--build-arg', `VERSION=${VERSION}`, '--build-arg', `REVISION=${REVISION}`, '-f', dockerfile, '-t', tag, REPO_ROOT], { env: buildEnv(), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   return { status: r.status, output: `${r.stdout}\n${r.stderr}` };
 }
 

@@ -181,7 +181,9 @@ export function expectRejected(build: (outdir: string) => void, message: string)
   } catch (e) {
     thrown = e;
   }
+  const written = fs.readdirSync(outdir);
+  fs.rmSync(outdir, { recursive: true, force: true });
   expect(thrown, 'no error was thrown').toBeInstanceOf(Error);
   expect((thrown as Error).message).toBe(message);
-  expect(fs.readdirSync(outdir), 'files were written').toEqual([]);
+  expect(written, 'files were written').toEqual([]);
 }

@@ -20,16 +20,25 @@ export function useStorage(root: string): void {
  * build cache is warm — instead of compiling arrow-go and the SDKs again (5–6 minutes per
  * platform on two cores). The module cache stays the builder's own: `go mod download` runs for real.
  */
-export function buildEnv(): NodeJS.ProcessEnv {
+function buildEnv(): NodeJS.ProcessEnv {
   const tmp = `${STORAGE_ROOT}-tmp`;
   const link = path.join(tmp, 'buildah-cache/root/.cache/go-build');
-  if (!fs.lstatSync(link, { throwIfNoEntry: false })) {
-    const gocache = execFileSync('go', ['env', 'GOCACHE'], { encoding: 'utf8' }).trim();
-    if (!path.isAbsolute(gocache)) throw new Error(`go env GOCACHE is "${gocache}", not a directory buildah can mount`);
+  const gocache = execFileSync('go', ['env', 'GOCACHE'], { encoding: 'utf8' }).trim();
+  if (!path.isAbsolute(gocache)) throw new Error(`go env GOCACHE is "${gocache}", not a directory buildah can mount`);
+  const current = fs.lstatSync(link, { throwIfNoEntry: false }) ? fs.readlinkSync(link) : undefined;
+  if (current !== gocache) {
     fs.mkdirSync(path.dirname(link), { recursive: true });
+    fs.rmSync(link, { force: true });
     fs.symlinkSync(gocache, link);
   }
   return { ...process.env, TMPDIR: tmp };
+}
+
+/** `buildah build --isolation chroot --pull=never <args>` with this check's storage and the Go build cache of `buildEnv`. */
+export function buildahBuild(args: string[]): { status: number | null; output: string } {
+  const r = spawnSync('buildah', [...GLOBAL, 'build', '--isolation', 'chroot', '--pull=never', ...args], { env: buildEnv(), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (r.error) throw new Error(`buildah could not run (${r.error.message}): run "npx projen setup" (Debian package buildah)`);
+  return { status: r.status, output: `${r.stdout}\n${r.stderr}` };
 }
 
 /** Runs buildah with this check's storage; throws with its stderr on failure. */

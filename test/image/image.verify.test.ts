@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildah, buildahArgs, buildEnv, withImageFilesystem } from './buildah';
+import { buildah, buildahArgs, buildahBuild, withImageFilesystem } from './buildah';
 import { distrolessStandIn, golangStandIn, standInDockerfile } from './stand-ins';
 import { pluginChecks, useFixtureBucket } from '../e2e/checks';
 import { serveArgs, spawnPlugin } from '../e2e/plugin-process';
@@ -29,11 +29,9 @@ function report(name: string, value: number, unit: string): void {
   process.stdout.write(`image:verify ${name}: ${value} ${unit}\n`);
 }
 
-/** `buildah build` of a Dockerfile against the repository as context, streaming progress. */
+/** `buildah build` of a Dockerfile against the repository as context. */
 function build(dockerfile: string, tag: string): { status: number | null; output: string } {
-  const r = spawnSync('buildah', [...buildahArgs(), 'build', '--isolation', 'chroot', '--pull=never', '--layers',
-    '--build-arg', `VERSION=${VERSION}`, '--build-arg', `REVISION=${REVISION}`, '-f', dockerfile, '-t', tag, REPO_ROOT], { env: buildEnv(), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  return { status: r.status, output: `${r.stdout}\n${r.stderr}` };
+  return buildahBuild(['--layers', '--build-arg', `VERSION=${VERSION}`, '--build-arg', `REVISION=${REVISION}`, '-f', dockerfile, '-t', tag, REPO_ROOT]);
 }
 
 /** Sum of the gzip-compressed layer sizes, as a registry would store them. */

@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { installedVersion, PACKAGE_NAME, packedTarball, run } from './packed';
 import { badOptionCases, expectRejected } from '../bad-options';
 import { which } from '../e2e/process';
-import { buildah, buildahArgs, withImageFilesystem } from '../image/buildah';
+import { buildah, buildahArgs, buildahBuild, withImageFilesystem } from '../image/buildah';
 import { distrolessStandIn, golangStandIn } from '../image/stand-ins';
 import { REPO_ROOT, tempDir } from '../synth';
 import { buildProblems, releaseProblems } from '../workflow-policy';
@@ -200,8 +200,8 @@ describe(`${NAME}: another plugin repository that installs the packed library`, 
     golangStandIn(builder, builder.split(':')[1]);
     distrolessStandIn(runtime);
     // No --layers: with the vfs driver every committed layer is a full copy of the golang stand-in.
-    run('buildah', [...buildahArgs(), 'build', '--isolation', 'chroot', '--pull=never',
-      '--build-arg', `VERSION=${VERSION}`, '--build-arg', `REVISION=${SHA}`, '-t', image, repo]);
+    const built = buildahBuild(['--build-arg', `VERSION=${VERSION}`, '--build-arg', `REVISION=${SHA}`, '-t', image, repo]);
+    if (built.status !== 0) throw new Error(`the second repository's Dockerfile did not build (exit ${built.status}):\n${built.output.slice(-4000)}`);
     const config = JSON.parse(buildah(['inspect', '--type', 'image', image], { quiet: true })).OCIv1.config;
     expect(config.Labels['org.opencontainers.image.description']).toBe('Says hello to "$USER" \\ a second plugin that adopts the library');
     expect(config.Labels['org.opencontainers.image.version']).toBe(VERSION);

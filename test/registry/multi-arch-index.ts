@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { craneOk } from './registry-state';
 import { runOk } from './run-async';
 import { REPO_ROOT } from '../e2e/process';
-import { buildah, buildahArgs, buildEnv, manifestListExists, STORAGE_ROOT, useStorage } from '../image/buildah';
+import { buildah, buildahArgs, buildahBuild, manifestListExists, STORAGE_ROOT, useStorage } from '../image/buildah';
 import { golangStandIn, multiArchDistrolessStandIn, standInDockerfile } from '../image/stand-ins';
 import { synthRepository } from '../synth';
 
@@ -33,9 +32,9 @@ export function buildMultiArchIndex(): void {
   // BuildKit predefines BUILDPLATFORM; buildah 1.28 (Debian 12) leaves `FROM --platform=$BUILDPLATFORM` empty and
   // then looks for an arm64 builder image. Passing it makes the builder stage run on this machine, as on a runner.
   const buildPlatform = `linux/${process.arch === 'arm64' ? 'arm64' : 'amd64'}`;
-  const r = spawnSync('buildah', [...buildahArgs(), 'build', '--isolation', 'chroot', '--pull=never', '--layers', '--platform', platforms, '--manifest', LIST,
-    '--build-arg', `BUILDPLATFORM=${buildPlatform}`, '--build-arg', `VERSION=${INDEX_VERSION}`, '--build-arg', `REVISION=${REVISION}`, '-f', standInDockerfile(path.join(REPO_ROOT, 'Dockerfile'), image), REPO_ROOT], { env: buildEnv(), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`the generated Dockerfile did not build for ${platforms}:\n${`${r.stdout}\n${r.stderr}`.slice(-4000)}`);
+  const r = buildahBuild(['--layers', '--platform', platforms, '--manifest', LIST,
+    '--build-arg', `BUILDPLATFORM=${buildPlatform}`, '--build-arg', `VERSION=${INDEX_VERSION}`, '--build-arg', `REVISION=${REVISION}`, '-f', standInDockerfile(path.join(REPO_ROOT, 'Dockerfile'), image), REPO_ROOT]);
+  if (r.status !== 0) throw new Error(`the generated Dockerfile did not build for ${platforms}:\n${r.output.slice(-4000)}`);
   process.stdout.write(`registry suite: multi-arch build ${Math.round((Date.now() - started) / 100) / 10} s\n`);
 }
 

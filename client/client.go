@@ -111,7 +111,7 @@ func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- m
 			return err
 		}
 	}
-	s := &syncer{store: c.store, spec: c.spec, concurrency: c.spec.objectConcurrency(), rowLimit: maxRecordBytes, budget: newMemoryBudget(*c.spec.MemoryBudget), stats: stats, logger: logger}
+	s := &syncer{store: c.store, spec: c.spec, concurrency: c.spec.objectConcurrency(), rowLimit: maxRecordBytes, budget: newMemoryBudget(*c.spec.MemoryBudget), buffers: newPageBuffers(*c.spec.MemoryBudget), stats: stats, logger: logger}
 	if err := s.run(ctx, toRead, res); err != nil {
 		return err
 	}

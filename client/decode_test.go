@@ -15,7 +15,7 @@ import (
 // decodeBytes runs what discovery and a sync run on an object, from memory: open the footer,
 // map the schema, decode every row. sent counts the rows emitted before any error.
 func decodeBytes(data []byte, batchRows int64) (rows []parquetgen.Row, sent int64, err error) {
-	pf, err := openParquet(bytes.NewReader(data))
+	pf, err := openParquet(bytes.NewReader(data), newPageBuffers(64<<20))
 	if err != nil {
 		return nil, 0, err
 	}

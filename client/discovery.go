@@ -139,7 +139,7 @@ func (d *discovery) readFooters(ctx context.Context, objects []*parquetObject) (
 
 func (d *discovery) readFooter(ctx context.Context, obj *parquetObject) error {
 	src := newObjectReader(ctx, d.store, obj)
-	pf, err := openParquet(src)
+	pf, err := openParquet(src, nil)
 	if err == nil {
 		obj.Schema, err = arrowSchema(pf)
 		obj.plan = newReadPlan(pf.MetaData(), obj.Size, obj.Size <= d.wholeBytes)

@@ -22,8 +22,9 @@ import (
 // never a panic, never another kind of error. Its seeds are committed in
 // testdata/fuzz/FuzzDecodeObject (see TestFuzzSeedsAreCommitted).
 func FuzzDecodeObject(f *testing.F) {
+	buffers := newPageBuffers(64 << 20) // shared by the inputs, as a sync's objects share it
 	f.Fuzz(func(t *testing.T, data []byte) {
-		pf, err := openParquet(bytes.NewReader(data))
+		pf, err := openParquet(bytes.NewReader(data), buffers)
 		if err == nil {
 			_, err = arrowSchema(pf)
 		}

@@ -226,7 +226,7 @@ func TestDictionaryPagesAreReservedWhole(t *testing.T) {
 		data     []byte
 		min, max int64
 	}{"dictionary bomb": {bomb, 2 * 100 << 20, 2 * 117_100_000}, "ordinary file": {normal, 0, 0}} {
-		pf, err := openParquet(bytes.NewReader(c.data))
+		pf, err := openParquet(bytes.NewReader(c.data), nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -36,10 +36,11 @@ func recoverDecode(err *error) {
 	}
 }
 
-// openParquet parses an object's footer.
-func openParquet(src parquet.ReaderAtSeeker) (pf *file.Reader, err error) {
+// openParquet parses an object's footer; the reader's own buffers come from alloc (nil: the
+// Go allocator).
+func openParquet(src parquet.ReaderAtSeeker, alloc memory.Allocator) (pf *file.Reader, err error) {
 	defer recoverDecode(&err)
-	pf, err = file.NewParquetReader(src, file.WithReadProps(readerProperties()))
+	pf, err = file.NewParquetReader(src, file.WithReadProps(readerProperties(alloc)))
 	if err != nil {
 		return nil, skippable("not a readable Parquet file", err)
 	}
@@ -255,8 +256,8 @@ func (b *batchReader) release() {
 // readerProperties reads column chunks through small buffers (the bytes are already in
 // memory at Sync, see coalesced_reads.go), and decodes PLAIN pages larger than 1 MiB as a
 // stream instead of whole, so one huge page does not need its whole decompressed size.
-func readerProperties() *parquet.ReaderProperties {
-	props := parquet.NewReaderProperties(nil)
+func readerProperties(alloc memory.Allocator) *parquet.ReaderProperties {
+	props := parquet.NewReaderProperties(alloc)
 	props.BufferedStreamEnabled = true
 	props.BufferSize = readBufferBytes
 	props.PageStreamingEnabled = true

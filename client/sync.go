@@ -22,6 +22,7 @@ type syncer struct {
 	concurrency int
 	rowLimit    int64
 	budget      *memoryBudget
+	buffers     *pageBuffers // the Parquet reader's, recycled across objects (page_buffers.go)
 	stats       *syncStats
 	logger      zerolog.Logger
 }
@@ -91,7 +92,7 @@ func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, sc *arrow.S
 // decode parses the object's footer again (discovery kept only its read plan) and decodes it.
 // An object fetched whole first reserves what its dictionary pages really need (dictionary_pages.go).
 func (s *syncer) decode(ctx context.Context, src *objectReader, whole bool, batch batchSize, grow func(int64) error, out *recordSender) error {
-	pf, err := openParquet(src)
+	pf, err := openParquet(src, s.buffers)
 	if err != nil {
 		return err
 	}

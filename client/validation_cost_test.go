@@ -26,7 +26,7 @@ func benchObject(b *testing.B) []byte {
 }
 
 func decodeAll(b *testing.B, data []byte) {
-	pf, err := openParquet(bytes.NewReader(data))
+	pf, err := openParquet(bytes.NewReader(data), nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -41,6 +41,9 @@ func TestPageBuffersReuseZeroedBuffers(t *testing.T) {
 		a[i] = 7
 	}
 	p.Free(a)
+	if n := bytes.Count(a[:cap(a)], []byte{0xA5}); n != cap(a) {
+		t.Fatalf("a freed buffer is poisoned in %d of its %d bytes", n, cap(a))
+	}
 	b := p.Allocate(99_000) // same size class
 	if &b[0] != &a[0] || len(b) != 99_000 {
 		t.Fatalf("a freed buffer of the same size class was not reused")

@@ -46,6 +46,21 @@ func bombFile(t *testing.T, rows, width int) []byte {
 		parquet.WithDictionaryDefault(false), parquet.WithMaxRowGroupLength(int64(rows))), nil)
 }
 
+// dictionaryBombFile is 450 distinct 260 KB values written in one batch: one 117 MB dictionary
+// page (as pyarrow and arrow-go write it) in an object of about 20 KB.
+func dictionaryBombFile(t *testing.T) []byte {
+	t.Helper()
+	sc := arrow.NewSchema([]arrow.Field{{Name: "blob", Type: arrow.BinaryTypes.String}}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, sc)
+	defer b.Release()
+	for id := range int64(450) {
+		b.Field(0).(*array.StringBuilder).Append(bombValue(id, 260_000))
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	return encodeParquet(t, rec, parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithDictionaryDefault(true)), nil)
+}
+
 // heapPeak samples, until stopped, the largest live heap a garbage collection found
 // (/gc/heap/live) and the largest heap of live and not yet collected objects.
 type heapPeak struct {
@@ -212,15 +227,7 @@ func TestMemoryBudgetWaitsInOrder(t *testing.T) {
 // an object fetched whole reserves it, page and decoded dictionary, before decoding. A file
 // whose dictionaries stay under the writers' 1 MiB limit needs nothing more.
 func TestDictionaryPagesAreReservedWhole(t *testing.T) {
-	sc := arrow.NewSchema([]arrow.Field{{Name: "blob", Type: arrow.BinaryTypes.String}}, nil)
-	b := array.NewRecordBuilder(memory.DefaultAllocator, sc)
-	defer b.Release()
-	for id := range int64(450) {
-		b.Field(0).(*array.StringBuilder).Append(bombValue(id, 260_000))
-	}
-	rec := b.NewRecordBatch()
-	defer rec.Release()
-	bomb := encodeParquet(t, rec, parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithDictionaryDefault(true)), nil)
+	bomb := dictionaryBombFile(t)
 	normal := writeParquet(t, allTypesRecord(t, 0, 5_000), 5_000)
 	for name, c := range map[string]struct {
 		data     []byte

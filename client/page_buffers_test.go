@@ -7,9 +7,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/compress"
 )
 
 // Every test of this package reads through recycled buffers of every size, and a freed buffer
@@ -91,15 +88,7 @@ func TestPageBuffersKeepAtMostMaxIdle(t *testing.T) {
 // one sync's buffers allocates the page's buffer once: the later objects reuse it instead of
 // allocating another while the last one waits for the garbage collector.
 func TestDictionaryPageBufferIsReusedAcrossObjects(t *testing.T) {
-	sc := arrow.NewSchema([]arrow.Field{{Name: "blob", Type: arrow.BinaryTypes.String}}, nil)
-	b := array.NewRecordBuilder(memory.DefaultAllocator, sc)
-	defer b.Release()
-	for id := range int64(450) {
-		b.Field(0).(*array.StringBuilder).Append(bombValue(id, 260_000))
-	}
-	rec := b.NewRecordBatch()
-	defer rec.Release()
-	data := encodeParquet(t, rec, parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithDictionaryDefault(true)), nil)
+	data := dictionaryBombFile(t)
 	buffers := newPageBuffers(256 << 20)
 	var after []int64
 	for range 3 {

@@ -10,7 +10,7 @@ export function addPerformanceBench(project: typescript.TypeScriptProject): void
     exec: 'bash scripts/bench-setup.sh',
   });
   const perf = project.addTask('bench:perf', {
-    description: 'Memory, requests and throughput: the plugin (before/after) vs pyarrow over S3 (versitygw) and local disk, and the scaling table (env: RUNS, SETS, SCALING, BEFORE_REF)',
+    description: 'Memory, requests and throughput: the plugin (before/after) vs pyarrow over S3 (versitygw) and local disk and arrow-go from local disk, and the scaling table (env: RUNS, SETS, SCALING, READERS, BEFORE_REF)',
   });
   perf.spawn(setup);
   perf.exec('go run ./test/perf');

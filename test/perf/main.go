@@ -11,6 +11,9 @@
 //     this program (client and proxy) and the S3 server spent meanwhile on the same cores;
 //   - pyarrow's dataset scanner over the same objects through its S3 filesystem, and over the
 //     same files on local disk (bench/arrow_read.py);
+//   - arrow-go's Parquet reader, the plugin's, over the same files on local disk, decoding only
+//     and decoding plus the SDK's serialisation of every insert (arrowgoread/): the part of the
+//     plugin's CPU that no plugin built on arrow-go and the SDK can avoid;
 //
 // runs interleaved, and prints Markdown tables of medians with the same-run ratios.
 //
@@ -94,7 +97,7 @@ func run() error {
 		return err
 	}
 	runs, _ := strconv.Atoi(env("RUNS", "3"))
-	readers := strings.Split(env("READERS", "before,after,arrow-s3,arrow-local"), ",")
+	readers := strings.Split(env("READERS", "before,after,arrow-s3,arrow-local,arrowgo-local,arrowgo-ipc-local"), ",")
 	sets := strings.Split(env("SETS", "wide5,wide30,small,bomb,large"), ",")
 	scaling := strings.Split(env("SCALING", "rows100000,rows1000000,rows10000000,rows100000000,objects10,objects100,objects1000,objects10000"), ",")
 	data := env("DATA", filepath.Join(os.TempDir(), "cqbench-data"))
@@ -111,6 +114,11 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	ref := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(work, "arrowgoread"), "./test/perf/arrowgoread")
+	ref.Dir = root
+	if out, err := ref.CombinedOutput(); err != nil {
+		return fmt.Errorf("building test/perf/arrowgoread: %v\n%s", err, out)
+	}
 	gw, err := startVersity(filepath.Join(root, ".tools", "bin", "versitygw"), data)
 	if err != nil {
 		return err
@@ -124,7 +132,8 @@ func run() error {
 		return err
 	}
 	defer proxy.Close()
-	b := &bench{proxy: proxy, server: gw.cmd.Process.Pid, python: python, script: filepath.Join(root, "bench", "arrow_read.py"), data: data}
+	b := &bench{proxy: proxy, server: gw.cmd.Process.Pid, python: python, script: filepath.Join(root, "bench", "arrow_read.py"), data: data,
+		arrowgo: filepath.Join(work, "arrowgoread")}
 	machine()
 	fmt.Printf("before: %s; after: the work tree; %d interleaved runs; S3: versitygw %s (POSIX) behind the s3fault proxy\n\n", bins["before"].ref, runs, gw.version)
 
@@ -302,6 +311,7 @@ type bench struct {
 	server         int // the S3 server's process
 	python, script string
 	data           string
+	arrowgo        string // the arrowgoread binary
 }
 
 // result is one measured run.
@@ -334,13 +344,22 @@ func (b *bench) measure(who string, bins map[string]binary, ds dataset) (r resul
 		return b.arrow(ds, "s3", b.proxy.URL())
 	case "arrow-local":
 		return b.arrow(ds, "local", b.data)
+	case "arrowgo-local":
+		return b.reference(ds, "arrowgoread", exec.Command(b.arrowgo, "decode", filepath.Join(b.data, ds.bucket, ds.prefix)))
+	case "arrowgo-ipc-local":
+		return b.reference(ds, "arrowgoread", exec.Command(b.arrowgo, "ipc", filepath.Join(b.data, ds.bucket, ds.prefix)))
 	}
 	return b.plugin(bins[who].path, ds)
 }
 
 func (b *bench) arrow(ds dataset, where, at string) (result, error) {
+	return b.reference(ds, "arrow_read.py", exec.Command(b.python, b.script, "read", where, at, ds.bucket, ds.prefix))
+}
+
+// reference runs one reference reader, which prints rows, seconds, CPU and peak RSS as JSON.
+func (b *bench) reference(ds dataset, name string, cmd *exec.Cmd) (result, error) {
 	b.proxy.ResetStats()
-	out, err := exec.Command(b.python, b.script, "read", where, at, ds.bucket, ds.prefix).Output()
+	out, err := cmd.Output()
 	if err != nil {
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
@@ -355,10 +374,10 @@ func (b *bench) arrow(ds dataset, where, at string) (result, error) {
 		RSS     float64 `json:"rss_mib"`
 	}
 	if err := json.Unmarshal(out, &r); err != nil {
-		return result{}, fmt.Errorf("arrow_read.py said %q: %w", out, err)
+		return result{}, fmt.Errorf("%s said %q: %w", name, out, err)
 	}
 	if r.Rows != ds.rows {
-		return result{}, fmt.Errorf("pyarrow read %d rows, want %d", r.Rows, ds.rows)
+		return result{}, fmt.Errorf("%s read %d rows, want %d", name, r.Rows, ds.rows)
 	}
 	st := b.proxy.Stats()
 	return result{seconds: r.Seconds, syncSeconds: r.Seconds, cpu: r.CPU, rssMiB: r.RSS, rows: r.Rows, syncGets: st.ByOp[s3fault.OpGet], syncBytes: st.Bytes}, nil

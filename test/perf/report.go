@@ -23,6 +23,8 @@ var readers = []struct{ key, label string }{
 	{"after", "plugin, after"},
 	{"arrow-s3", "pyarrow, S3 (same server)"},
 	{"arrow-local", "pyarrow, local disk"},
+	{"arrowgo-local", "arrow-go, local disk, decoding only"},
+	{"arrowgo-ipc-local", "arrow-go, local disk, decoding + the SDK's insert serialisation"},
 }
 
 // compareRows is one dataset's lines of the comparison table, and its small-object line.
@@ -47,8 +49,8 @@ func (b *bench) compareRows(name string, ds dataset, res map[string][]result) []
 			rd.label,
 			fmt.Sprintf("%.2f (%s)", med(rs, func(r result) float64 { return r.seconds }), strings.Join(secs, ", ")),
 			commas(int64(rate(rd.key))),
-			fmt.Sprintf("%.2f×", rate(rd.key)/rate("arrow-s3")),
-			fmt.Sprintf("%.2f×", rate(rd.key)/rate("arrow-local")),
+			ratio(rate(rd.key), res, "arrow-s3", rate),
+			ratio(rate(rd.key), res, "arrow-local", rate),
 			fmt.Sprintf("%.2f", med(rs, func(r result) float64 { return r.cpu })),
 			fmt.Sprintf("%.2f", med(rs, func(r result) float64 { return r.sysCPU })),
 			fmt.Sprintf("%.2f + %.2f", med(rs, func(r result) float64 { return r.driverCPU }), med(rs, func(r result) float64 { return r.serverCPU })),
@@ -58,9 +60,9 @@ func (b *bench) compareRows(name string, ds dataset, res map[string][]result) []
 			insertBytes(rs),
 		}
 		if rd.key != "before" && rd.key != "after" {
-			row[7] = "—" // pyarrow reports user + system together
+			row[7] = "—" // the reference readers report user + system together
 		}
-		if rd.key == "arrow-local" {
+		if strings.HasSuffix(rd.key, "-local") {
 			row[10], row[11] = "—", "—"
 		}
 		out = append(out, row)
@@ -87,6 +89,14 @@ func (b *bench) compareRows(name string, ds dataset, res map[string][]result) []
 }
 
 var smallObjects [][]string
+
+// ratio is rows/s against a reference reader's, or — when that reader did not run.
+func ratio(rowsPerSecond float64, res map[string][]result, ref string, rate func(string) float64) string {
+	if len(res[ref]) == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f×", rowsPerSecond/rate(ref))
+}
 
 func insertBytes(rs []result) string {
 	if rs[0].inserts == 0 {

@@ -114,10 +114,12 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	ref := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(work, "arrowgoread"), "./test/perf/arrowgoread")
-	ref.Dir = root
-	if out, err := ref.CombinedOutput(); err != nil {
-		return fmt.Errorf("building test/perf/arrowgoread: %v\n%s", err, out)
+	if slices.ContainsFunc(readers, func(r string) bool { return strings.HasPrefix(r, "arrowgo-") }) {
+		ref := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(work, "arrowgoread"), "./test/perf/arrowgoread")
+		ref.Dir = root
+		if out, err := ref.CombinedOutput(); err != nil {
+			return fmt.Errorf("building test/perf/arrowgoread: %v\n%s", err, out)
+		}
 	}
 	gw, err := startVersity(filepath.Join(root, ".tools", "bin", "versitygw"), data)
 	if err != nil {
@@ -344,10 +346,9 @@ func (b *bench) measure(who string, bins map[string]binary, ds dataset) (r resul
 		return b.arrow(ds, "s3", b.proxy.URL())
 	case "arrow-local":
 		return b.arrow(ds, "local", b.data)
-	case "arrowgo-local":
-		return b.reference(ds, "arrowgoread", exec.Command(b.arrowgo, "decode", filepath.Join(b.data, ds.bucket, ds.prefix)))
-	case "arrowgo-ipc-local":
-		return b.reference(ds, "arrowgoread", exec.Command(b.arrowgo, "ipc", filepath.Join(b.data, ds.bucket, ds.prefix)))
+	case "arrowgo-local", "arrowgo-ipc-local":
+		mode := map[string]string{"arrowgo-local": "decode", "arrowgo-ipc-local": "ipc"}[who]
+		return b.reference(ds, "arrowgoread", exec.Command(b.arrowgo, mode, filepath.Join(b.data, ds.bucket, ds.prefix)))
 	}
 	return b.plugin(bins[who].path, ds)
 }

@@ -33,6 +33,13 @@ func (b *bench) compareRows(name string, ds dataset, res map[string][]result) []
 	rate := func(who string) float64 {
 		return float64(ds.rows) / med(res[who], func(r result) float64 { return r.seconds })
 	}
+	// ratio is who's rows/s against a reference reader's, or — when that reader did not run.
+	ratio := func(who, ref string) string {
+		if len(res[ref]) == 0 {
+			return "—"
+		}
+		return fmt.Sprintf("%.2f×", rate(who)/rate(ref))
+	}
 	var out [][]string
 	for _, rd := range readers {
 		rs := res[rd.key]
@@ -49,8 +56,8 @@ func (b *bench) compareRows(name string, ds dataset, res map[string][]result) []
 			rd.label,
 			fmt.Sprintf("%.2f (%s)", med(rs, func(r result) float64 { return r.seconds }), strings.Join(secs, ", ")),
 			commas(int64(rate(rd.key))),
-			ratio(rate(rd.key), res, "arrow-s3", rate),
-			ratio(rate(rd.key), res, "arrow-local", rate),
+			ratio(rd.key, "arrow-s3"),
+			ratio(rd.key, "arrow-local"),
 			fmt.Sprintf("%.2f", med(rs, func(r result) float64 { return r.cpu })),
 			fmt.Sprintf("%.2f", med(rs, func(r result) float64 { return r.sysCPU })),
 			fmt.Sprintf("%.2f + %.2f", med(rs, func(r result) float64 { return r.driverCPU }), med(rs, func(r result) float64 { return r.serverCPU })),
@@ -89,14 +96,6 @@ func (b *bench) compareRows(name string, ds dataset, res map[string][]result) []
 }
 
 var smallObjects [][]string
-
-// ratio is rows/s against a reference reader's, or — when that reader did not run.
-func ratio(rowsPerSecond float64, res map[string][]result, ref string, rate func(string) float64) string {
-	if len(res[ref]) == 0 {
-		return "—"
-	}
-	return fmt.Sprintf("%.2f×", rowsPerSecond/rate(ref))
-}
 
 func insertBytes(rs []result) string {
 	if rs[0].inserts == 0 {

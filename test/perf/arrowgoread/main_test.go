@@ -1,37 +1,27 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/cq-source-s3/cq-source-s3/test/parquetgen"
 )
 
-func writeFile(t *testing.T, path string, rows int) []byte {
+// writeFile writes rows of the fixture rows (every type the plugin maps) as a snappy file of
+// several row groups and dictionary pages, and returns its bytes.
+func writeFile(t *testing.T, path string, rows int64) []byte {
 	t.Helper()
-	sc := arrow.NewSchema([]arrow.Field{{Name: "id", Type: arrow.PrimitiveTypes.Int64}, {Name: "name", Type: arrow.BinaryTypes.String}}, nil)
-	b := array.NewRecordBuilder(memory.DefaultAllocator, sc)
-	defer b.Release()
-	for i := range rows {
-		b.Field(0).(*array.Int64Builder).Append(int64(i))
-		b.Field(1).(*array.StringBuilder).Append(strings.Repeat("x", i%7))
-	}
-	rec := b.NewRecordBatch()
-	defer rec.Release()
-	var buf bytes.Buffer
-	if err := pqarrow.WriteTable(array.NewTableFromRecords(sc, []arrow.RecordBatch{rec}), &buf, 1_000, nil, pqarrow.DefaultWriterProps()); err != nil {
+	data, err := parquetgen.Write(parquetgen.Rows(0, rows), parquetgen.Layout{Codec: compress.Codecs.Snappy, Dictionary: true, RowGroupRows: 1_000})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return buf.Bytes()
+	return data
 }
 
 // Every row of every file is counted, in both modes, and other files are not read.

@@ -49,6 +49,9 @@ func addCloudQueryColumns(t *discoveredTable) error {
 					t.Table.Name, t.Objects[0].Key, c.Name, renamed, c.Name, c.Name, renamed)
 			}
 			c.Name = renamed
+			if inheritedUUIDs[renamed] && c.Type.ID() == arrow.STRING {
+				c.Type = types.ExtensionTypes.UUID // CloudQuery's Parquet exports write its uuids as text
+			}
 			c.Description = strings.TrimSpace("The file's own " + strings.TrimPrefix(renamed, upstreamPrefix) + " column (CloudQuery reserves the name). " + c.Description)
 		}
 		cols = append(cols, c)
@@ -57,6 +60,9 @@ func addCloudQueryColumns(t *discoveredTable) error {
 	t.Table.IsIncremental = true
 	return nil
 }
+
+// inheritedUUIDs are the renamed CloudQuery columns that hold uuids.
+var inheritedUUIDs = map[string]bool{upstreamPrefix + "_cq_id": true, upstreamPrefix + "_cq_parent_id": true}
 
 // rowIDColumn is plugin-sdk's _cq_id (uuid, NOT NULL, unique), as the primary key.
 func rowIDColumn() schema.Column {

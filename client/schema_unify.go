@@ -5,6 +5,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/cloudquery/plugin-sdk/v4/schema"
+	"github.com/cloudquery/plugin-sdk/v4/types"
 )
 
 // unifyColumns derives a table's columns from the Arrow schemas of its objects (sorted by key).
@@ -149,6 +150,9 @@ func describeConversion(f arrow.Field) string {
 	}
 	if d, ok := durationUnits[from]; ok {
 		return fmt.Sprintf("Arrow %s in the Parquet files: the number of %s", from, d)
+	}
+	if arrow.TypeEqual(f.Type, types.ExtensionTypes.JSON) {
+		return "Arrow " + from + " in the Parquet files, delivered as JSON (one array per row): destinations' arrays cannot hold lists of lists"
 	}
 	return "Arrow " + from + " in the Parquet files"
 }

@@ -69,13 +69,14 @@ export async function startSuite(prefix: string): Promise<Suite> {
     },
     async stop() {
       await Promise.allSettled([s3.stop(), pg.stop()]);
+      fs.rmSync(work, { recursive: true, force: true });
     },
   };
   return suite;
 }
 
 /** Writes the types file and arrow-go's reading of it (test/pgtypes) into `dir`. */
-export function typesFile(dir: string): { parquet: Uint8Array; columns: { name: string; type: string; values: unknown[] }[] } {
+export function typesFile(dir: string): { parquet: Uint8Array; columns: { name: string; written: string; type: string; values: unknown[] }[] } {
   const r = spawnSync('go', ['run', './test/pgtypes/cmd/pgtypes', dir], { cwd: REPO_ROOT, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`go run ./test/pgtypes/cmd/pgtypes failed: ${r.stderr}`);
   return {

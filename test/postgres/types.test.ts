@@ -65,7 +65,7 @@ describe('every type through the README configuration (CLI v6.30.0, this plugin,
 
   it('every value in PostgreSQL is the file\'s (arrow-go\'s reading), exactly or by the documented loss', () => {
     const select = columns.map((c) => `"${c.name}"::text as "${c.name}"`).join(', ');
-    const rows = suite.pg.rows(db, `select ${select} from ${TABLE} order by id`);
+    const rows = suite.pg.rows(db, `select ${select} from ${TABLE} order by ${TABLE}.id`);
     expect(rows.length).toBe(columns[0].values.length);
     const mismatches: string[] = [];
     for (const c of columns) {

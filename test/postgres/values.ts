@@ -84,7 +84,7 @@ export const RULES = {
   float32: float(32),
   float64: float(64),
   /** NUL characters are dropped: PostgreSQL text cannot hold them. */
-  text: { expect: (v: Canonical) => (v === null ? null : String(v).replaceAll('\0', '')) } as ValueRule,
+  text: { expect: (v: Canonical) => (v === null ? null : String(v).split('\0').join('')) } as ValueRule,
   bytea: { expect: (v: Canonical) => (v === null ? null : `\\x${String(v)}`) } as ValueRule,
   /** The destination writes fixed_size_binary as base64 text. */
   base64: { expect: (v: Canonical) => (v === null ? null : Buffer.from(String(v), 'hex').toString('base64')) } as ValueRule,

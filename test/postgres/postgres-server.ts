@@ -9,6 +9,8 @@ export const PG_BIN = '/usr/lib/postgresql/15/bin';
 
 export interface PostgresServer {
   readonly port: number;
+  /** The postmaster's process id (its children are the backends). */
+  readonly pid: number;
   /** A connection string for database `db` (user postgres, no password, loopback only). */
   url(db: string): string;
   /** Runs SQL in database `db` and returns psql's unaligned, tuples-only output. */
@@ -66,6 +68,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   }, 200);
   const server: PostgresServer = {
     port,
+    pid: Number(fs.readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]),
     url: (db) => `postgresql://postgres@127.0.0.1:${port}/${db}?sslmode=disable`,
     sql(db, statement) {
       const r = psql(db, statement);

@@ -11,7 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/cq-source-s3/cq-source-s3/test/parquetgen"
 )
 
 // Record builds the types file's rows from Columns.
@@ -80,20 +80,6 @@ func Parquet(rec arrow.RecordBatch, rowGroupRows int64) ([]byte, error) {
 	if err := iw.Close(); err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
 	props := parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(rowGroupRows))
-	w, err := pqarrow.NewFileWriter(stored.Schema(), &buf, props, pqarrow.DefaultWriterProps())
-	if err != nil {
-		return nil, err
-	}
-	if err := w.AppendKeyValueMetadata("ARROW:schema", base64.StdEncoding.EncodeToString(hint.Bytes())); err != nil {
-		return nil, err
-	}
-	if err := w.Write(stored); err != nil {
-		return nil, err
-	}
-	if err := w.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return parquetgen.Encode(stored, props, map[string]string{"ARROW:schema": base64.StdEncoding.EncodeToString(hint.Bytes())})
 }

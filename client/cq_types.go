@@ -36,7 +36,7 @@ func cloudQueryFields(pq *pqschema.Schema, sc *arrow.Schema) *arrow.Schema {
 			break
 		}
 		if typ := cloudQueryType(pq.Root().Field(i), f.Type); typ != nil {
-			if isNestedList(f.Type) {
+			if isNestedList(f.Type) && f.Metadata.FindKey(convertedFromKey) < 0 { // (a large_list was converted already)
 				f.Metadata = withMetadata(f.Metadata, convertedFromKey, f.Type.String())
 			}
 			f.Type = typ

@@ -7,7 +7,7 @@
  * fresh database, without backend_options (full syncs). Reports the medians of wall time, rows/s
  * and the CPU seconds of the plugin, the CLI, the destination and PostgreSQL.
  *
- *   REPLACED=/tmp/infoblox-cq-source-s3 ROWS=1000000 FILE_ROWS=100000 RUNS=3 npx tsx bench/postgres.ts
+ *   REPLACED=/tmp/infoblox-cq-source-s3 ROWS=1000000 FILE_ROWS=100000 RUNS=3 [WRITE_MODE=append] npx tsx bench/postgres.ts
  *
  * CPU: the plugin's and the destination's from /proc, sampled every 100 ms until they exit (the
  * last sample is at most 100 ms old); the CLI's is /usr/bin/time's total for the CLI and its
@@ -28,6 +28,8 @@ const ROWS = Number(process.env.ROWS ?? 1_000_000);
 const FILE_ROWS = Number(process.env.FILE_ROWS ?? 100_000);
 const RUNS = Number(process.env.RUNS ?? 3);
 const REPLACED = process.env.REPLACED;
+/** The destination's write_mode (default: the README's). */
+const WRITE_MODE = process.env.WRITE_MODE;
 
 /** utime + stime + cutime + cstime of a process, in seconds. */
 function cpuWithChildren(pid: number): number {
@@ -69,6 +71,7 @@ async function main() {
   const ours = path.join(work, 'cq-source-s3');
   hostBuild('.', ours, 'v0.0.0-bench');
   const plugins: Record<string, string> = { 'cq-source-s3 (this)': ours };
+  const destination = fs.realpathSync(DESTINATION); // (/proc/PID/exe names the real path: .tools may be a symlink)
   if (REPLACED) plugins['infobloxopen/cq-source-s3'] = fs.realpathSync(REPLACED);
   const s3 = await startS3();
   const pg = await startPostgres();
@@ -89,7 +92,7 @@ async function main() {
           delete source.spec.backend_options;
         }));
         const pgBefore = cpuWithChildren(pg.pid);
-        const sampler = sampleCpu([plugins[name], DESTINATION]);
+        const sampler = sampleCpu([plugins[name], destination]);
         const timeFile = path.join(dir, 'time.txt');
         const started = process.hrtime.bigint();
         const child = spawn('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, CLOUDQUERY, 'sync', config, '--telemetry-level', 'none', '--cq-dir', path.join(dir, '.cq'), '--log-file-name', path.join(dir, 'cloudquery.log')],
@@ -97,16 +100,16 @@ async function main() {
         const code = await new Promise<number | null>((res) => child.on('close', res));
         const wall = Number(process.hrtime.bigint() - started) / 1e9;
         const cpu = sampler.stop();
-        if (code !== 0) throw new Error(`${name}: cloudquery sync exited ${code}; see ${dir}/cloudquery.log`);
+        if (code !== 0) throw new Error(`${name}: cloudquery sync exited ${code}:\n${fs.readFileSync(path.join(dir, 'cloudquery.log'), 'utf8').slice(-3000)}`);
         const tables = pg.sql(db, "select tablename from pg_tables where schemaname = 'public' and tablename not like 'cq_%'").trim().split('\n');
         const synced = tables.reduce((sum, t) => sum + Number(pg.sql(db, `select count(*) from "${t}"`).trim()), 0);
         if (synced !== ROWS) throw new Error(`${name}: PostgreSQL holds ${synced} rows in ${tables.join(', ')}, expected ${ROWS}`);
         const [user, sys] = fs.readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
         const plugin = cpu[plugins[name]] ?? 0;
-        const destination = cpu[DESTINATION] ?? 0;
-        const run = { wall, rowsPerSecond: ROWS / wall, plugin, destination, cli: user + sys - plugin - destination, postgres: cpuWithChildren(pg.pid) - pgBefore };
+        const destinationCpu = cpu[destination] ?? 0;
+        const run = { wall, rowsPerSecond: ROWS / wall, plugin, destination: destinationCpu, cli: user + sys - plugin - destinationCpu, postgres: cpuWithChildren(pg.pid) - pgBefore };
         runs[name].push(run);
-        console.log(`${name} run ${r + 1}: ${wall.toFixed(1)} s, ${Math.round(run.rowsPerSecond)} rows/s; CPU s: plugin ${plugin.toFixed(1)}, CLI ${run.cli.toFixed(1)}, destination ${destination.toFixed(1)}, PostgreSQL ${run.postgres.toFixed(1)}`);
+        console.log(`${name} run ${r + 1}: ${wall.toFixed(1)} s, ${Math.round(run.rowsPerSecond)} rows/s; CPU s: plugin ${plugin.toFixed(1)}, CLI ${run.cli.toFixed(1)}, destination ${destinationCpu.toFixed(1)}, PostgreSQL ${run.postgres.toFixed(1)}`);
         pg.sql('postgres', `drop database ${db}`);
       }
     }

@@ -11,7 +11,7 @@ step() { printf '\n==> %s\n' "$*"; }
 
 step "Debian package: postgresql"
 if compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
-  echo "already installed: $(ls -d /usr/lib/postgresql/*/bin | tr '\n' ' ')"
+  echo "already installed"
 else
   SUDO=""
   if [ "$(id -u)" -ne 0 ]; then

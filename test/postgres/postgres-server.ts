@@ -4,8 +4,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort, waitFor } from '../e2e/process';
 
-/** Debian's PostgreSQL 15 (`npx projen setup` installs the `postgresql` package). */
-export const PG_BIN = '/usr/lib/postgresql/15/bin';
+/** Debian's PostgreSQL (`npx projen setup` installs the `postgresql` package: 15 on Debian 12): the newest installed. */
+export const PG_BIN = (() => {
+  const root = '/usr/lib/postgresql';
+  const versions = fs.existsSync(root) ? fs.readdirSync(root).filter((v) => fs.existsSync(path.join(root, v, 'bin/initdb'))) : [];
+  return path.join(root, versions.sort((a, b) => Number(b) - Number(a))[0] ?? '15', 'bin');
+})();
 
 export interface PostgresServer {
   readonly port: number;

@@ -104,8 +104,8 @@ func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- m
 		return err
 	}
 	defer inc.close()
-	toRead, unchanged := inc.plan(selected)
-	stats.unchanged = unchanged
+	toRead, unchanged, tooLate := inc.plan(selected)
+	stats.unchanged, stats.tooLate = unchanged, tooLate
 	for _, t := range selected {
 		if err := send(ctx, res, &message.SyncMigrateTable{Table: t.Table}); err != nil {
 			return err

@@ -21,7 +21,8 @@ import (
 // exported by CloudQuery's file and S3 destinations has both, holding the exporting sync's
 // values, and overwrite-delete-stale's DELETESTALE (rows of this source older than this sync)
 // would then delete every imported row. So every inherited `_cq_*` column is renamed
-// `upstream_cq_*`, and the plugin adds its own `_cq_id`: the primary key, as plugin-sdk's
+// `upstream_cq_*` (in any case: `_CQ_ID` → `upstream_cq_id`, since destinations that fold case
+// see `_cq_id`), and the plugin adds its own `_cq_id`: the primary key, as plugin-sdk's
 // AddCqIDs makes it for tables without one, with a value derived from the row's object
 // version and position, so re-reading an object upserts the same rows.
 
@@ -37,18 +38,21 @@ const upstreamPrefix = "upstream"
 func addCloudQueryColumns(t *discoveredTable) error {
 	names := make(map[string]bool, len(t.Table.Columns))
 	for _, c := range t.Table.Columns {
-		names[c.Name] = true
+		names[strings.ToLower(c.Name)] = true
 	}
 	cols := make(schema.ColumnList, 0, len(t.Table.Columns)+1)
 	cols = append(cols, rowIDColumn())
 	for _, c := range t.Table.Columns {
-		if strings.HasPrefix(c.Name, cqPrefix) {
-			renamed := upstreamPrefix + c.Name
+		if strings.HasPrefix(strings.ToLower(c.Name), cqPrefix) {
+			renamed := upstreamPrefix + strings.ToLower(c.Name)
 			if names[renamed] {
 				return fmt.Errorf("table %s: %s has columns %q and %q: CloudQuery reserves %q, so this plugin renames the file's %q to %q, which is taken; rename one of them",
 					t.Table.Name, t.Objects[0].Key, c.Name, renamed, c.Name, c.Name, renamed)
 			}
 			c.Name = renamed
+			if inheritedUUIDs[renamed] && c.Type.ID() == arrow.STRING {
+				c.Type = types.ExtensionTypes.UUID // CloudQuery's Parquet exports write its uuids as text
+			}
 			c.Description = strings.TrimSpace("The file's own " + strings.TrimPrefix(renamed, upstreamPrefix) + " column (CloudQuery reserves the name). " + c.Description)
 		}
 		cols = append(cols, c)
@@ -57,6 +61,9 @@ func addCloudQueryColumns(t *discoveredTable) error {
 	t.Table.IsIncremental = true
 	return nil
 }
+
+// inheritedUUIDs are the renamed CloudQuery columns that hold uuids.
+var inheritedUUIDs = map[string]bool{upstreamPrefix + "_cq_id": true, upstreamPrefix + "_cq_parent_id": true}
 
 // rowIDColumn is plugin-sdk's _cq_id (uuid, NOT NULL, unique), as the primary key.
 func rowIDColumn() schema.Column {

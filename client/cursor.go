@@ -60,6 +60,10 @@ type tableCursor struct {
 	// Seen maps seenDigest(key, ETag) of each object delivered after WindowStart to its
 	// LastModified in Unix seconds.
 	Seen map[string]int64 `json:"seen"`
+	// Known is a Bloom filter of the objects listed at or before WindowStart when the cursor
+	// was written (known_objects.go); "" in cursors of earlier versions of this plugin.
+	Known string `json:"known,omitempty"`
+	known []byte // Known, decoded
 }
 
 // stateValue is the JSON a cursor is stored as.
@@ -110,6 +114,12 @@ func parseCursor(value string) (*tableCursor, error) {
 	if v.Seen == nil {
 		v.Seen = map[string]int64{}
 	}
+	if v.Known != "" {
+		var err error
+		if v.known, err = parseKnown(v.Known); err != nil {
+			return nil, err
+		}
+	}
 	return &v.tableCursor, nil
 }
 
@@ -140,6 +150,16 @@ func (c *tableCursor) wants(obj *parquetObject) bool {
 	}
 	_, seen := c.Seen[seenDigest(obj.Key, obj.ETag)]
 	return !seen
+}
+
+// late reports an object the cursor leaves out (wants is false) that no earlier sync saw: its
+// LastModified is at or before the window start, yet it was not listed when the cursor was
+// written. Cursors without a known filter (earlier versions) cannot tell: never late.
+func (c *tableCursor) late(obj *parquetObject) bool {
+	if c == nil || c.known == nil || lastModifiedSecond(obj).After(c.WindowStart) {
+		return false
+	}
+	return !knownContains(c.known, obj)
 }
 
 // advance is the cursor after a sync that delivered (or skipped, as the summary says) every

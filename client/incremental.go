@@ -34,6 +34,7 @@ type tableProgress struct {
 	cursor  *tableCursor // nil: no usable state, read every object
 	legacy  bool         // the cursor came from the replaced plugin's key
 	read    []*parquetObject
+	listed  []*parquetObject // every object of the table (this shard's part) in this sync
 	// shards is the table's shards value for this sync, storedShards the one it found
 	// (shard_state.go).
 	shards, storedShards string
@@ -117,21 +118,31 @@ func (inc *incremental) loadShards(ctx context.Context, p *tableProgress) error 
 }
 
 // plan returns the tables to sync with only the objects the cursors want (the same tables,
-// unchanged, for a full sync), and how many objects it left out. It never changes the tables
-// it is given.
-func (inc *incremental) plan(tables []*discoveredTable) (toRead []*discoveredTable, unchanged int) {
+// unchanged, for a full sync), and how many objects it left out: unchanged (an earlier sync
+// saw them) and tooLate (they appeared with a LastModified at or before the window start, so
+// no incremental sync reads them; each is warned about with its key, in this sync only). It
+// never changes the tables it is given.
+func (inc *incremental) plan(tables []*discoveredTable) (toRead []*discoveredTable, unchanged, tooLate int) {
 	if inc == nil {
-		return tables, 0
+		return tables, 0, 0
 	}
 	out := make([]*discoveredTable, len(tables))
 	for i, t := range tables {
 		p := inc.tables[i]
+		p.listed = t.Objects
+		late := 0
 		for _, obj := range t.Objects {
-			if p.cursor.wants(obj) {
+			switch {
+			case p.cursor.wants(obj):
 				p.read = append(p.read, obj)
+			case p.cursor.late(obj):
+				late++
+				inc.logger.Warn().Str("table", p.name).Str("key", obj.Key).Time("last_modified", obj.LastModified).Time("window_start", p.cursor.WindowStart).
+					Msg("object appeared with a LastModified at or before the table's window start: incremental syncs never read it (raise spec.incremental_lookback above your longest upload; delete the table's state row to read the table in full)")
 			}
 		}
-		unchanged += len(t.Objects) - len(p.read)
+		unchanged += len(t.Objects) - len(p.read) - late
+		tooLate += late
 		ev := inc.logger.Info().Str("table", p.name).Int("objects", len(t.Objects)).Int("objects_to_read", len(p.read))
 		if p.cursor != nil {
 			ev = ev.Time("window_start", p.cursor.WindowStart).Time("last_modified", p.cursor.LastModified).Bool("from_replaced_plugin", p.legacy)
@@ -139,7 +150,7 @@ func (inc *incremental) plan(tables []*discoveredTable) (toRead []*discoveredTab
 		ev.Msg("incremental sync")
 		out[i] = &discoveredTable{Source: t.Source, Table: t.Table, Objects: p.read}
 	}
-	return out, unchanged
+	return out, unchanged, tooLate
 }
 
 // commit stores every table's advanced cursor. Call it only after the Sync sent every row
@@ -160,6 +171,7 @@ func (inc *incremental) commit(ctx context.Context) error {
 				Msg("more objects than the cursor keeps were uploaded within spec.incremental_lookback: the window starts later than the lookback says (an object uploaded late before window_start would be missed)")
 		}
 		next.Shards = p.shards
+		next.Known = knownFilter(p.listed, next.WindowStart)
 		if err := inc.st.SetKey(ctx, inc.shard.cursorKey(inc.bucket, p.name), next.encode()); err != nil {
 			return fmt.Errorf("table %s: storing its cursor: %w", p.name, err)
 		}

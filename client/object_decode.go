@@ -49,7 +49,7 @@ func openParquet(src parquet.ReaderAtSeeker, alloc memory.Allocator) (pf *file.R
 
 // arrowSchema rewrites the opened file's footer to this plugin's canonical Arrow types
 // (canonicalizeArrowHints; the sync then decodes with the same footer) and returns its
-// Arrow schema, or a content error.
+// Arrow schema with CloudQuery's types (cloudQueryFields), or a content error.
 func arrowSchema(pf *file.Reader) (sc *arrow.Schema, err error) {
 	defer recoverDecode(&err)
 	md := pf.MetaData()
@@ -58,7 +58,7 @@ func arrowSchema(pf *file.Reader) (sc *arrow.Schema, err error) {
 	if err != nil {
 		return nil, skippable("unsupported Parquet schema", err)
 	}
-	return sc, nil
+	return cloudQueryFields(md.Schema, sc), nil
 }
 
 // canonicalFooter rewrites pf's footer to the canonical Arrow types as discovery did (the

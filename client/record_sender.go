@@ -45,6 +45,11 @@ func (s *recordSender) send(rec arrow.RecordBatch) error {
 			return err
 		}
 	}
+	rec, err := conformValues(dataSchema(s.schema), rec)
+	if err != nil {
+		return err
+	}
+	defer rec.Release()
 	n := rec.NumRows()
 	for start := int64(0); start < n; {
 		count := min(s.maxRows, n-start)
@@ -88,7 +93,7 @@ func sameColumnTypes(table, got *arrow.Schema) error {
 	}
 	for i, f := range table.Fields() {
 		// A null-typed column joins a column of any type (schema unification): conformRecord fills it.
-		if got.Field(i).Type.ID() != arrow.NULL && !arrow.TypeEqual(f.Type, got.Field(i).Type) {
+		if got.Field(i).Type.ID() != arrow.NULL && !conformable(got.Field(i).Type, f.Type) {
 			return skippable("schema differs from the table's", fmt.Errorf("column %q is %s, the table has %s", f.Name, got.Field(i).Type, f.Type))
 		}
 	}

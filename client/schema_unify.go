@@ -2,15 +2,17 @@ package client
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/cloudquery/plugin-sdk/v4/schema"
+	"github.com/cloudquery/plugin-sdk/v4/types"
 )
 
 // unifyColumns derives a table's columns from the Arrow schemas of its objects (sorted by key).
 // The rules (README, "Schema unification"):
 //
-//  1. No object has two columns with one name.
+//  1. No object has an unnamed column, or two columns whose names are equal up to case.
 //  2. Every object has the same column names in the same order.
 //  3. A column's type is the one type all objects agree on, where a null-typed column (what
 //     pandas writes for a column with no values) agrees with every type. A column that is
@@ -71,15 +73,24 @@ func unifyType(a, b arrow.DataType) (arrow.DataType, bool) {
 	return nil, false
 }
 
-// checkObjectColumns rejects what no table can hold: a column name twice, or a type the
-// Parquet reader cannot return (each named with the object, the column and the type).
+// checkObjectColumns rejects what no table can hold: an empty column name, two names equal up
+// to case (destinations that fold case see one column; PostgreSQL quotes identifiers and would
+// keep both, so a table's meaning would depend on its destination), or a type the Parquet
+// reader cannot return (each named with the object, the column and the type).
 func checkObjectColumns(obj *parquetObject) error {
-	seen := map[string]bool{}
-	for _, f := range obj.Schema.Fields() {
-		if seen[f.Name] {
-			return fmt.Errorf("%s has two columns named %q: rename one of them (a table cannot hold both)", obj.Key, f.Name)
+	seen := map[string]string{} // lower-cased name → the name
+	for i, f := range obj.Schema.Fields() {
+		if f.Name == "" {
+			return fmt.Errorf("%s: column %d (0-based) has an empty name, which no destination can hold: rename it", obj.Key, i)
 		}
-		seen[f.Name] = true
+		folded := strings.ToLower(f.Name)
+		if other, ok := seen[folded]; ok {
+			if other == f.Name {
+				return fmt.Errorf("%s has two columns named %q: rename one of them (a table cannot hold both)", obj.Key, f.Name)
+			}
+			return fmt.Errorf("%s has columns %q and %q, whose names differ only in case: destinations that fold case cannot hold both; rename one of them", obj.Key, other, f.Name)
+		}
+		seen[folded] = f.Name
 		if bad := unreadableType(f.Type); bad != nil {
 			return fmt.Errorf("%s: column %q has type %s, which cannot be read from Parquet (%s is not supported): convert the column or move the file out of the synced prefix", obj.Key, f.Name, f.Type, bad)
 		}
@@ -149,6 +160,9 @@ func describeConversion(f arrow.Field) string {
 	}
 	if d, ok := durationUnits[from]; ok {
 		return fmt.Sprintf("Arrow %s in the Parquet files: the number of %s", from, d)
+	}
+	if arrow.TypeEqual(f.Type, types.ExtensionTypes.JSON) {
+		return "Arrow " + from + " in the Parquet files, delivered as JSON (one array per row): destinations' arrays cannot hold lists of lists"
 	}
 	return "Arrow " + from + " in the Parquet files"
 }

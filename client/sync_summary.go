@@ -29,6 +29,9 @@ type syncStats struct {
 	objects int
 	// unchanged objects were not read: their table's cursor says an earlier sync delivered them.
 	unchanged int
+	// tooLate objects were not read either: they appeared with a LastModified at or before
+	// their table's window start (incremental.go), so no incremental sync delivers them.
+	tooLate int
 
 	synced, failed, rows atomic.Int64
 
@@ -74,6 +77,7 @@ func (s *syncStats) log(logger zerolog.Logger, bytes int64, err error) {
 		Int("objects", s.objects).
 		Int64("objects_synced", s.synced.Load()).
 		Int("objects_unchanged", s.unchanged).
+		Int("objects_too_late", s.tooLate).
 		Int("objects_skipped", skipped).
 		Int64("objects_failed", s.failed.Load()).
 		Int64("rows", s.rows.Load()).

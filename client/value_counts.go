@@ -53,7 +53,8 @@ func (c *valueCounter) check(md *metadata.FileMetaData) error {
 
 // levelEntries counts, for rows [from, to) of a, the Parquet level entries of each leaf
 // column under it: one per row for a flat column; for a list, one per null or empty list
-// plus the entries of its elements.
+// plus the entries of its non-null elements. A null row's child slots are not counted: a
+// fixed_size_list keeps its size in child slots for a null row, which Parquet does not store.
 func levelEntries(a arrow.Array, from, to int64) []int64 {
 	switch a := a.(type) {
 	case *array.Struct:
@@ -63,22 +64,40 @@ func levelEntries(a arrow.Array, from, to int64) []int64 {
 		}
 		return out
 	case array.ListLike:
-		var markers int64
-		for r := from; r < to; r++ {
-			if s, e := a.ValueOffsets(int(r)); a.IsNull(int(r)) || s == e {
-				markers++
-			}
-		}
-		var start, end int64
-		if to > from {
-			start, _ = a.ValueOffsets(int(from))
-			_, end = a.ValueOffsets(int(to - 1))
-		}
-		out := levelEntries(a.ListValues(), start, end)
-		for i := range out {
-			out[i] += markers
-		}
-		return out
+		return listLevelEntries(a, from, to)
 	}
 	return []int64{to - from}
+}
+
+// listLevelEntries counts a list's rows [from, to): runs of rows whose elements are stored
+// are counted together, each null or empty row adds one entry to every leaf.
+func listLevelEntries(a array.ListLike, from, to int64) []int64 {
+	out := levelEntries(a.ListValues(), 0, 0) // one zero per leaf
+	var markers int64
+	runStart, runEnd := int64(-1), int64(-1)
+	flush := func() {
+		if runStart < runEnd {
+			for i, n := range levelEntries(a.ListValues(), runStart, runEnd) {
+				out[i] += n
+			}
+		}
+		runStart, runEnd = -1, -1
+	}
+	for r := from; r < to; r++ {
+		s, e := a.ValueOffsets(int(r))
+		if a.IsNull(int(r)) || s == e {
+			markers++
+			continue
+		}
+		if s != runEnd {
+			flush()
+			runStart = s
+		}
+		runEnd = e
+	}
+	flush()
+	for i := range out {
+		out[i] += markers
+	}
+	return out
 }

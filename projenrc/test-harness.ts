@@ -3,7 +3,8 @@ import { CloudQueryGoPlugin } from '../src';
 
 /**
  * This repository's own harness (not part of the package): machine setup, the end-to-end suite
- * over an S3 emulator, the buildah image check, the CloudQuery CLI suite, benchmarks, the unit
+ * over an S3 emulator, the buildah image check, the CloudQuery CLI suite, the PostgreSQL suite,
+ * benchmarks, the unit
  * suite, the package test, and the order `npx projen test` runs them in.
  */
 export function addTestHarness(project: typescript.TypeScriptProject, plugin: CloudQueryGoPlugin): void {
@@ -29,6 +30,11 @@ export function addTestHarness(project: typescript.TypeScriptProject, plugin: Cl
   const cli = project.addTask('test:cli', {
     description: 'The real CloudQuery CLI (.tools/bin/cloudquery, built by setup) drives the plugin and the test destination (test/cqdest)',
     exec: 'vitest run --project cli',
+    receiveArgs: true,
+  });
+  const postgres = project.addTask('test:postgres', {
+    description: 'The README\'s configuration run for real: the CLI, the plugin, CloudQuery\'s PostgreSQL destination (.tools/bin, built by setup) and a throw-away PostgreSQL 15',
+    exec: 'vitest run --project postgres',
     receiveArgs: true,
   });
   project.addTask('bench', {
@@ -71,5 +77,5 @@ export function addTestHarness(project: typescript.TypeScriptProject, plugin: Cl
   test.spawn(unit);
   test.spawn(plugin.tasks.goTest);
   test.spawn(e2e);
-  test.exec(`node scripts/parallel.mjs ${images.name} ${cli.name}`);
+  test.exec(`node scripts/parallel.mjs ${images.name} ${cli.name} ${postgres.name}`);
 }

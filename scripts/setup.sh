@@ -126,4 +126,6 @@ failed=0
 for pid in "${building[@]}"; do wait "$pid" || failed=1; done
 [ "$failed" -eq 0 ] || exit 1
 
+scripts/setup-postgres.sh
+
 step "setup done"

@@ -163,8 +163,10 @@ describe('CloudQuery columns', () => {
     expect(new Set(rows.map((row) => row._cq_sync_time))).toEqual(new Set([new Date(Date.parse(stale.sync_time!)).toISOString()]));
     expect(new Set(rows.map((row) => row._cq_source_name))).toEqual(new Set(['s3']));
     // The file's own values are kept, under another name, and the data is intact.
-    const inheritedIds = rows.map((row) => Object.entries(row).find(([k, v]) => k !== '_cq_id' && typeof v === 'string' && v.startsWith('00000000-0000-4000-8000-'))?.[1]);
-    expect(inheritedIds.filter(Boolean).length, 'the exported _cq_id values are kept in a renamed column').toBe(CQ_EXPORT_ROWS);
+    // (upstream_cq_id is a uuid: the exports' text uuids, as 16 bytes)
+    const uuidText = (b: unknown) => Buffer.from(b as Uint8Array).toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+    expect(rows.map((row) => uuidText(row.upstream_cq_id)).sort(), 'the exported _cq_id values are kept in a renamed column')
+      .toEqual(Array.from({ length: CQ_EXPORT_ROWS }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`).sort());
     expect(rows.map((row) => row.name).sort()).toEqual(Array.from({ length: CQ_EXPORT_ROWS }, (_, i) => `name-${i}`).sort());
   });
 

@@ -1,0 +1,93 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cloudquery, CliResult, explain, requireCli, tempDir } from '../cli/harness';
+import { REPO_ROOT } from '../e2e/process';
+import { S3Endpoint, startS3 } from '../e2e/s3-emulator';
+import { hostBuild } from '../host-build';
+import { PostgresServer, startPostgres } from './postgres-server';
+import { localReadmeConfig, readmeConfig, Spec } from './readme-config';
+
+/** CloudQuery's PostgreSQL destination, built by `npx projen setup` (scripts/setup-postgres.sh). */
+export const DESTINATION = path.join(REPO_ROOT, '.tools/bin/cq-destination-postgresql');
+
+/** Fails loudly (never skips) when the destination is missing. */
+export function requireDestination(): void {
+  if (!fs.existsSync(DESTINATION)) {
+    throw new Error(`CloudQuery's PostgreSQL destination not found at ${DESTINATION}: run "npx projen setup" (scripts/setup-postgres.sh builds it from shared/third_party)`);
+  }
+}
+
+export interface Suite {
+  readonly work: string;
+  readonly plugin: string;
+  readonly s3: S3Endpoint;
+  readonly pg: PostgresServer;
+  /** The README's bucket. */
+  readonly bucket: string;
+  /** The README's path_prefix. */
+  readonly prefix: string;
+  /** A fresh database for one test. */
+  database(name: string): string;
+  /** Runs the CLI on the README's configuration (changed by `change`) against database `db`. */
+  cli(db: string, command: 'sync' | 'tables' | 'migrate' | 'test-connection', change?: (source: Spec, destination: Spec) => void, extra?: string[]): Promise<CliResult>;
+  /** As cli('sync'), failing with everything the CLI said unless it exits 0. */
+  sync(db: string, change?: (source: Spec, destination: Spec) => void, extra?: string[]): Promise<CliResult>;
+  stop(): Promise<void>;
+}
+
+/** The CLI, the destination and PostgreSQL checked; the plugin built; moto and PostgreSQL started. */
+export async function startSuite(prefix: string): Promise<Suite> {
+  requireCli();
+  requireDestination();
+  const work = tempDir(prefix);
+  const plugin = path.join(work, 'cq-source-s3');
+  hostBuild('.', plugin, 'v0.0.0-postgres');
+  const s3 = await startS3();
+  const pg = await startPostgres();
+  const { source } = readmeConfig();
+  let runs = 0;
+  const suite: Suite = {
+    work, plugin, s3, pg,
+    bucket: source.spec.spec.bucket,
+    prefix: source.spec.spec.path_prefix,
+    database(name) {
+      pg.sql('postgres', `create database ${name}`);
+      return name;
+    },
+    async cli(db, command, change, extra = []) {
+      const dir = path.join(work, `run-${++runs}`);
+      fs.mkdirSync(dir);
+      const config = path.join(dir, 'config.yml');
+      fs.writeFileSync(config, localReadmeConfig({ plugin, destination: DESTINATION, endpoint: s3.pluginUrl, connection: pg.url(db) }, change));
+      return cloudquery(dir, [command, config, ...extra]);
+    },
+    async sync(db, change, extra) {
+      const r = await suite.cli(db, 'sync', change, extra);
+      if (r.status !== 0) throw new Error(`cloudquery sync failed\n${explain(r)}`);
+      return r;
+    },
+    async stop() {
+      await Promise.allSettled([s3.stop(), pg.stop()]);
+      fs.rmSync(work, { recursive: true, force: true });
+    },
+  };
+  return suite;
+}
+
+/** Writes the types file and arrow-go's reading of it (test/pgtypes) into `dir`. */
+export function typesFile(dir: string): { parquet: Uint8Array; columns: { name: string; written: string; type: string; values: unknown[] }[] } {
+  const r = spawnSync('go', ['run', './test/pgtypes/cmd/pgtypes', dir], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`go run ./test/pgtypes/cmd/pgtypes failed: ${r.stderr}`);
+  return {
+    parquet: fs.readFileSync(path.join(dir, 'types.parquet')),
+    columns: JSON.parse(fs.readFileSync(path.join(dir, 'types.json'), 'utf8')),
+  };
+}
+
+/** The plugin's summary line from a CLI run's log (the CLI copies a local plugin's JSON log). */
+export function pluginSummary(r: CliResult): Record<string, unknown> {
+  const line = r.log.split('\n').find((l) => l.includes('"message":"sync summary"') && l.includes('"module":"cq-source-s3-source"'));
+  if (!line) throw new Error(`the plugin logged no "sync summary" line\n${explain(r)}`);
+  return JSON.parse(line);
+}

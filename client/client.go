@@ -25,7 +25,8 @@ type Client struct {
 // New validates the spec, connects to S3 and runs discovery once. NoConnection (how the CLI
 // initialises a source for `cloudquery tables` and `migrate`) changes nothing: this plugin's
 // tables are the bucket's directories, so listing them needs the bucket (see noConnectionError).
-func New(ctx context.Context, logger zerolog.Logger, specBytes []byte, opts plugin.NewClientOptions) (plugin.Client, error) {
+func New(ctx context.Context, logger zerolog.Logger, specBytes []byte, opts plugin.NewClientOptions) (_ plugin.Client, err error) {
+	defer func() { err = boundError(err) }()
 	spec, err := ParseSpec(specBytes)
 	if err != nil {
 		return nil, err
@@ -79,6 +80,7 @@ func (c *Client) allTables() schema.Tables {
 // With a shard (`cloudquery sync --shard NUM/TOTAL`) it sends every selected table and only
 // the rows of the objects that shard owns (shard.go).
 func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- message.SyncMessage) (err error) {
+	defer func() { err = boundError(err) }()
 	sh, err := parseShard(opts.Shard)
 	if err != nil {
 		return err
@@ -98,7 +100,7 @@ func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- m
 	}
 	stats := newSyncStats(selected, sh.skipped(c.skippedIn(opts)))
 	bytesBefore := c.store.bytesRead.Load()
-	defer func() { stats.log(logger, c.store.bytesRead.Load()-bytesBefore, err) }()
+	defer func() { stats.log(logger, c.store.bytesRead.Load()-bytesBefore, boundError(err)) }()
 	inc, err := openIncremental(ctx, opts.BackendOptions, c.spec, selected, sh, logger)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/cloudquery/plugin-sdk/v4/message"
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
@@ -20,6 +21,9 @@ type Client struct {
 	tables []*discoveredTable
 	// skipped are the objects discovery could not read; every sync's summary lists them.
 	skipped []skippedObject
+
+	finishMu sync.Mutex
+	pending  *pendingSummary // the last sync's summary, until the SDK has sent all (sync_finish.go)
 }
 
 // New validates the spec, connects to S3 and runs discovery once. NoConnection (how the CLI
@@ -100,7 +104,14 @@ func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- m
 	}
 	stats := newSyncStats(selected, sh.skipped(c.skippedIn(opts)))
 	bytesBefore := c.store.bytesRead.Load()
-	defer func() { stats.log(logger, c.store.bytesRead.Load()-bytesBefore, boundError(err)) }()
+	defer func() {
+		bytes := c.store.bytesRead.Load() - bytesBefore
+		if err == nil {
+			c.awaitFinish(ctx, func(err error) { stats.log(logger, bytes, err) })
+			return
+		}
+		stats.log(logger, bytes, boundError(err))
+	}()
 	inc, err := openIncremental(ctx, opts.BackendOptions, c.spec, selected, sh, logger)
 	if err != nil {
 		return err
@@ -109,7 +120,7 @@ func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- m
 	toRead, unchanged := inc.plan(selected)
 	stats.unchanged = unchanged
 	for _, t := range selected {
-		if err := send(ctx, res, &message.SyncMigrateTable{Table: t.Table}); err != nil {
+		if err := send(ctx, res, &message.SyncMigrateTable{Table: t.Table}, c.spec.sendTimeout); err != nil {
 			return err
 		}
 	}

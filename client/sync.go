@@ -48,7 +48,7 @@ func (s *syncer) run(ctx context.Context, tables []*discoveredTable, res chan<- 
 
 func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, sc *arrow.Schema, obj *parquetObject, res chan<- message.SyncMessage) (err error) {
 	out := &recordSender{
-		ctx: ctx, res: res, schema: sc,
+		ctx: ctx, res: res, timeout: s.spec.sendTimeout, schema: sc,
 		maxRows: int64(*s.spec.RowsPerRecord), maxBytes: *s.spec.MaxRecordBytes, rowLimit: s.rowLimit,
 		ids: newRowIDs(s.store.bucket, obj),
 	}

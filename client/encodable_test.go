@@ -24,9 +24,11 @@ func nested(n int, wrap func(arrow.DataType) arrow.DataType) arrow.DataType {
 }
 
 var wrappers = map[string]func(arrow.DataType) arrow.DataType{
-	"list":   func(dt arrow.DataType) arrow.DataType { return arrow.ListOf(dt) },
-	"struct": func(dt arrow.DataType) arrow.DataType { return arrow.StructOf(arrow.Field{Name: "f", Type: dt, Nullable: true}) },
-	"fixed":  func(dt arrow.DataType) arrow.DataType { return arrow.FixedSizeListOf(1, dt) },
+	"list": func(dt arrow.DataType) arrow.DataType { return arrow.ListOf(dt) },
+	"struct": func(dt arrow.DataType) arrow.DataType {
+		return arrow.StructOf(arrow.Field{Name: "f", Type: dt, Nullable: true})
+	},
+	"fixed": func(dt arrow.DataType) arrow.DataType { return arrow.FixedSizeListOf(1, dt) },
 }
 
 // checkEncodable agrees with what the SDK's encoder really does, on both sides of its limit.

@@ -83,4 +83,3 @@ func parseDuration(add func(format string, args ...any), d durationOption) time.
 	}
 	return v
 }
-

@@ -208,7 +208,6 @@ func planObjectRead(obj *parquetObject, spec *Spec) objectRead {
 		segment := min(max(budget/4/cols, minSegmentBytes), segmentBytes)
 		r.ranges, r.ahead = p.segments(segment), min(2*cols*segment, obj.Size)
 	}
-	output := batchCopies * min(r.batch.bytes, min(r.batch.rows, max(p.numRows, 1))*max(p.rowBytes, 1))
-	r.reserve = r.ahead + p.decodeBytes + output
+	r.reserve = r.ahead + p.decodeBytes + r.batch.outputBytes(p.rowBytes)
 	return r
 }

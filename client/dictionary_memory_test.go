@@ -1,0 +1,113 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/cloudquery/plugin-sdk/v4/message"
+	"github.com/cloudquery/plugin-sdk/v4/plugin"
+)
+
+const repeatedWidth, repeatedRows = 260_000, 450
+
+// outsideBudget is what the live heap may hold beyond the budget: the records handed to the
+// consumer and not yet collected, and the decoded dictionaries (README, "Memory").
+const outsideBudget = 16 << 20
+
+// repeatedValueFile is issue #28's case: one 260,000-byte string repeated on 450 rows through
+// the dictionary (one dictionary entry, data pages of indices), snappy, one row group: about
+// 15 KB that decode to 117 MB.
+func repeatedValueFile(t *testing.T) []byte {
+	t.Helper()
+	sc := arrow.NewSchema([]arrow.Field{{Name: "id", Type: arrow.PrimitiveTypes.Int64}, {Name: "payload", Type: arrow.BinaryTypes.String}}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, sc)
+	defer b.Release()
+	value := strings.Repeat("y", repeatedWidth)
+	for id := range int64(repeatedRows) {
+		b.Field(0).(*array.Int64Builder).Append(id)
+		b.Field(1).(*array.StringBuilder).Append(value)
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	return encodeParquet(t, rec, parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy),
+		parquet.WithDictionaryDefault(true), parquet.WithMaxRowGroupLength(repeatedRows)), nil)
+}
+
+// Values expanded from a dictionary count against the budget: 16 such objects sync exactly,
+// and the live heap grows by no more than the budget + outsideBudget, at the default budget
+// and at 16 MiB.
+// Before, each object was decoded in one 117 MB batch, up to 50 at once (2.2 GB peak RSS).
+func TestMemoryBudgetCountsDictionaryValues(t *testing.T) {
+	const objects = 16
+	body := repeatedValueFile(t)
+	if len(body) > 32<<10 {
+		t.Fatalf("the file is %d bytes: not the case of the issue", len(body))
+	}
+	s3 := startS3(t)
+	s3.createBucket("dict")
+	for i := range objects {
+		s3.put("dict", fmt.Sprintf("wide/part-%02d.parquet", i), body)
+	}
+	for _, budget := range []int64{defaultMemoryBudget, minMemoryBudget} {
+		t.Run(fmt.Sprintf("budget %d MiB", budget>>20), func(t *testing.T) {
+			before := debug.SetMemoryLimit(-1)
+			defer debug.SetMemoryLimit(before)
+			p, err := initPlugin(t, s3.specJSON("dict", fmt.Sprintf(`,"memory_budget":%d`, budget)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if os.Getenv("GOMEMLIMIT") != "" {
+				t.Log("GOMEMLIMIT is set: the Go memory limit is the environment's, not budget + overhead")
+			}
+			runtime.GC()
+			base := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+			metrics.Read(base)
+			watch := watchHeap()
+			res := make(chan message.SyncMessage)
+			var rows int64
+			var bad error
+			drained := make(chan struct{})
+			go func() {
+				defer close(drained)
+				for m := range res {
+					if ins, ok := m.(*message.SyncInsert); ok {
+						payload := ins.Record.Column(2).(*array.String) // after _cq_id and id
+						for i := range payload.Len() {
+							if len(payload.Value(i)) != repeatedWidth && bad == nil {
+								bad = fmt.Errorf("a payload of %d bytes", len(payload.Value(i)))
+							}
+						}
+						rows += ins.Record.NumRows()
+					}
+				}
+			}()
+			err = p.Sync(context.Background(), plugin.SyncOptions{Tables: []string{"*"}}, res)
+			close(res)
+			<-drained
+			live, withGarbage := watch.done()
+			if err != nil || bad != nil {
+				t.Fatal(err, bad)
+			}
+			if rows != objects*repeatedRows {
+				t.Fatalf("got %d rows, want %d", rows, objects*repeatedRows)
+			}
+			grew := int64(live) - int64(base[0].Value.Uint64())
+			t.Logf("%d objects of %d bytes (%d MiB decoded): live heap grew by at most %d MiB (with garbage %d MiB) under a %d MiB budget",
+				objects, len(body), int64(objects*repeatedRows*repeatedWidth)>>20, grew>>20, withGarbage>>20, budget>>20)
+			if grew > budget+outsideBudget {
+				t.Fatalf("the live heap grew by %d MiB during the sync, more than the %d MiB budget + %d MiB", grew>>20, budget>>20, outsideBudget>>20)
+			}
+		})
+	}
+}

@@ -7,16 +7,12 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
-	"strings"
 	"testing"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/cloudquery/plugin-sdk/v4/message"
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
+	"github.com/cq-source-s3/cq-source-s3/test/parquetgen"
 )
 
 const repeatedWidth, repeatedRows = 260_000, 450
@@ -25,23 +21,13 @@ const repeatedWidth, repeatedRows = 260_000, 450
 // consumer and not yet collected, and the decoded dictionaries (README, "Memory").
 const outsideBudget = 16 << 20
 
-// repeatedValueFile is issue #28's case: one 260,000-byte string repeated on 450 rows through
-// the dictionary (one dictionary entry, data pages of indices), snappy, one row group: about
-// 15 KB that decode to 117 MB.
 func repeatedValueFile(t *testing.T) []byte {
 	t.Helper()
-	sc := arrow.NewSchema([]arrow.Field{{Name: "id", Type: arrow.PrimitiveTypes.Int64}, {Name: "payload", Type: arrow.BinaryTypes.String}}, nil)
-	b := array.NewRecordBuilder(memory.DefaultAllocator, sc)
-	defer b.Release()
-	value := strings.Repeat("y", repeatedWidth)
-	for id := range int64(repeatedRows) {
-		b.Field(0).(*array.Int64Builder).Append(id)
-		b.Field(1).(*array.StringBuilder).Append(value)
+	data, err := parquetgen.RepeatedValue(repeatedRows, repeatedWidth)
+	if err != nil {
+		t.Fatal(err)
 	}
-	rec := b.NewRecordBatch()
-	defer rec.Release()
-	return encodeParquet(t, rec, parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy),
-		parquet.WithDictionaryDefault(true), parquet.WithMaxRowGroupLength(repeatedRows)), nil)
+	return data
 }
 
 // Values expanded from a dictionary count against the budget: 16 such objects sync exactly,

@@ -99,6 +99,9 @@ func (s *syncer) decode(ctx context.Context, src *objectReader, whole bool, batc
 	}
 	defer pf.Close()
 	if whole {
+		if err := verifyPageChecksums(pf, src.peek); err != nil {
+			return err
+		}
 		extra := dictionaryExtraBytes(pf, src.peek)
 		if floor := dictionaryRowBytes(pf, src.peek, src.obj.Size, s.buffers); floor > batch.firstRowBytes {
 			extra += batch.outputBytes(floor) - batch.outputBytes(batch.firstRowBytes)

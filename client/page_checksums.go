@@ -47,8 +47,15 @@ func verifyChunkPages(peek func(p []byte, off int64) int, start, end int64) erro
 	header := make([]byte, maxPageHeaderBytes)
 	piece := make([]byte, 64<<10)
 	for pos := start; pos < end; {
-		h := header[:peek(header[:min(int64(len(header)), end-pos)], pos)]
-		size, crc, hasCRC, n, ok := parsePageHeader(h)
+		var size, crc int32
+		var hasCRC, ok bool
+		var n int
+		for _, try := range []int64{512, maxPageHeaderBytes} { // most headers are a few dozen bytes
+			h := header[:peek(header[:min(try, end-pos)], pos)]
+			if size, crc, hasCRC, n, ok = parsePageHeader(h); ok {
+				break
+			}
+		}
 		if !ok || size < 0 {
 			return nil
 		}

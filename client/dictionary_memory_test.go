@@ -1,17 +1,13 @@
 package client
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/cloudquery/plugin-sdk/v4/message"
-	"github.com/cloudquery/plugin-sdk/v4/plugin"
 	"github.com/cq-source-s3/cq-source-s3/test/parquetgen"
 )
 
@@ -56,39 +52,18 @@ func TestMemoryBudgetCountsDictionaryValues(t *testing.T) {
 			if os.Getenv("GOMEMLIMIT") != "" {
 				t.Log("GOMEMLIMIT is set: the Go memory limit is the environment's, not budget + overhead")
 			}
-			runtime.GC()
-			base := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-			metrics.Read(base)
-			watch := watchHeap()
-			res := make(chan message.SyncMessage)
-			var rows int64
-			var bad error
-			drained := make(chan struct{})
-			go func() {
-				defer close(drained)
-				for m := range res {
-					if ins, ok := m.(*message.SyncInsert); ok {
-						payload := ins.Record.Column(2).(*array.String) // after _cq_id and id
-						for i := range payload.Len() {
-							if len(payload.Value(i)) != repeatedWidth && bad == nil {
-								bad = fmt.Errorf("a payload of %d bytes", len(payload.Value(i)))
-							}
-						}
-						rows += ins.Record.NumRows()
+			rows, grew, withGarbage := syncMeasuringHeap(t, p, func(rec arrow.RecordBatch) error {
+				payload := rec.Column(2).(*array.String) // after _cq_id and id
+				for i := range payload.Len() {
+					if len(payload.Value(i)) != repeatedWidth {
+						return fmt.Errorf("a payload of %d bytes", len(payload.Value(i)))
 					}
 				}
-			}()
-			err = p.Sync(context.Background(), plugin.SyncOptions{Tables: []string{"*"}}, res)
-			close(res)
-			<-drained
-			live, withGarbage := watch.done()
-			if err != nil || bad != nil {
-				t.Fatal(err, bad)
-			}
+				return nil
+			})
 			if rows != objects*repeatedRows {
 				t.Fatalf("got %d rows, want %d", rows, objects*repeatedRows)
 			}
-			grew := int64(live) - int64(base[0].Value.Uint64())
 			t.Logf("%d objects of %d bytes (%d MiB decoded): live heap grew by at most %d MiB (with garbage %d MiB) under a %d MiB budget",
 				objects, len(body), int64(objects*repeatedRows*repeatedWidth)>>20, grew>>20, withGarbage>>20, budget>>20)
 			if grew > budget+outsideBudget {

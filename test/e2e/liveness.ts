@@ -59,14 +59,12 @@ export function livenessChecks(start: () => Promise<RunningPlugin>): void {
     const stalled = new PluginClient(plugin.client.address);
     try {
       const call = stalled.openSync();
-      const failed = new Promise<string>((resolve) => call.on('error', (e) => resolve(String(e))));
+      call.on('error', () => {}); // the stream ends when the channel closes
       await new Promise<void>((resolve) => call.once('data', () => { call.pause(); resolve(); }));
       const next = await syncOnNewChannel(plugin.client.address);
       process.stdout.write(`stalled client: next Sync got in after ${next.waitedMs} ms\n`);
       expect(next.rows).toBe(ALL_ROWS);
       if (plugin.logs() !== '') expect(plugin.logs()).toMatch(/spec\.send_timeout/);
-      stalled.close();
-      void failed;
     } finally {
       stalled.close();
     }

@@ -12,15 +12,16 @@ const READY_BUDGET_MS = 10_000;
 /** Rows of every fixture table: what a complete Sync delivers. */
 const ALL_ROWS = FIXTURE_FILES.filter((f) => TABLE_OF_KEY[f.key] !== undefined).reduce((n, f) => n + f.rows, 0);
 
-/** Syncs everything on a new channel, retrying while the plugin says it is in use; returns the ms it took to get in. */
+/** Syncs everything on a new channel, retrying while the plugin says it is in use; returns the ms until the attempt that got in. */
 async function syncOnNewChannel(address: string): Promise<{ waitedMs: number; rows: number }> {
   const client = new PluginClient(address);
   const started = Date.now();
   try {
     for (;;) {
+      const attempt = Date.now();
       try {
         const r = await client.sync(['*'], { keepRecords: false });
-        return { waitedMs: Date.now() - started, rows: [...r.rows.values()].reduce((a, b) => a + b, 0) };
+        return { waitedMs: attempt - started, rows: [...r.rows.values()].reduce((a, b) => a + b, 0) };
       } catch (e) {
         if (!/already in use/.test(String(e)) || Date.now() - started > READY_BUDGET_MS) throw e;
         await new Promise((r) => setTimeout(r, 20));

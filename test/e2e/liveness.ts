@@ -44,13 +44,16 @@ export function livenessChecks(start: () => Promise<RunningPlugin>): void {
 
   it('a Sync cancelled in the same tick it is opened leaves the plugin ready for the next Sync from another channel', async () => {
     await plugin.client.init(fixtureSpec());
-    for (let i = 0; i < 5; i++) {
-      const call = plugin.client.openSync();
+    for (let i = 0; i < 6; i++) {
+      // Half on the connected channel, half on a new one still connecting; the canceller stays connected.
+      const canceller = i % 2 === 0 ? plugin.client : new PluginClient(plugin.client.address);
+      const call = canceller.openSync();
       call.on('error', () => {}); // CANCELLED, as asked
       call.cancel();
       const next = await syncOnNewChannel(plugin.client.address);
-      process.stdout.write(`same-tick cancel ${i}: next Sync got in after ${next.waitedMs} ms\n`);
+      process.stdout.write(`same-tick cancel ${i} (${i % 2 === 0 ? 'connected' : 'new'} channel): next Sync got in after ${next.waitedMs} ms\n`);
       expect(next.rows).toBe(ALL_ROWS);
+      if (canceller !== plugin.client) canceller.close();
     }
   });
 

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"runtime"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/cloudquery/plugin-sdk/v4/message"
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
+	"github.com/rs/zerolog"
 )
 
 // A client that takes one message and then stops reading, without cancelling, fails the sync
@@ -57,25 +59,41 @@ func TestSyncSummaryWaitsForTheSDK(t *testing.T) {
 	s3 := startS3(t)
 	s3.createBucket("lake")
 	s3.put("lake", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1, 2, 3), 10))
-	p, logs, err := loggedPlugin(t, s3.specJSON("lake", ""))
+	var logs bytes.Buffer
+	pc, err := New(context.Background(), zerolog.New(&logs), s3.specJSON("lake", ""), plugin.NewClientOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	c := pc.(*Client)
 	ctx, cancel := context.WithCancel(context.Background())
-	if _, err := p.SyncAll(ctx, plugin.SyncOptions{Tables: []string{"*"}}); err != nil {
+	res := make(chan message.SyncMessage)
+	go func() {
+		for range res { // the SDK takes every message, then its stream ends before it sent them
+		}
+	}()
+	err = c.Sync(ctx, plugin.SyncOptions{Tables: []string{"*"}}, res)
+	close(res)
+	if err != nil {
 		t.Fatal(err)
 	}
-	cancel() // the stream ends: the SDK never called OnSyncFinish
-	deadline := time.Now().Add(10 * time.Second)
-	for len(logLines(logs, "sync summary")) == 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
+	if lines := logLines(&logs, "sync summary"); len(lines) != 0 {
+		t.Fatalf("the summary must wait for the SDK, got %v", lines)
 	}
-	lines := logLines(logs, "sync summary")
+	c.finishMu.Lock()
+	pending := c.pending
+	c.finishMu.Unlock()
+	cancel() // the stream ends: the SDK never called OnSyncFinish
+	select {
+	case <-pending.done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no summary 30 s after the stream ended")
+	}
+	lines := logLines(&logs, "sync summary")
 	if len(lines) != 1 || lines[0]["result"] == "ok" || !strings.Contains(fmt.Sprint(lines[0]["error"]), "before plugin-sdk sent every message") {
 		t.Fatalf("want one summary that is not ok, got %v", lines)
 	}
-	_ = p.OnSyncFinish(context.Background()) // too late: nothing more is logged
-	if n := len(logLines(logs, "sync summary")); n != 1 {
+	_ = c.OnSyncFinish(context.Background()) // too late: nothing more is logged
+	if n := len(logLines(&logs, "sync summary")); n != 1 {
 		t.Fatalf("%d summary lines", n)
 	}
 }

@@ -29,10 +29,7 @@ func verifyPageChecksums(pf *file.Reader, peek func(p []byte, off int64) int) er
 			if err != nil {
 				continue
 			}
-			start := cc.DataPageOffset()
-			if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 && cc.DictionaryPageOffset() < start {
-				start = cc.DictionaryPageOffset()
-			}
+			start := chunkStart(cc)
 			if err := verifyChunkPages(peek, start, start+cc.TotalCompressedSize()); err != nil {
 				return skippable("page checksum mismatch", fmt.Errorf("row group %d, column %s: %w", rg, quoted(cc.PathInSchema().String()), err))
 			}

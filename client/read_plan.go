@@ -87,10 +87,7 @@ func newReadPlan(md *metadata.FileMetaData, size int64, whole bool) *readPlan {
 			if err != nil {
 				continue // the decoder reports it; the plan only loses this chunk's prefetch
 			}
-			start := cc.DataPageOffset()
-			if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 && cc.DictionaryPageOffset() < start {
-				start = cc.DictionaryPageOffset()
-			}
+			start := chunkStart(cc)
 			r := byteRange{off: max(start, 0), end: min(start+max(cc.TotalCompressedSize(), 0), size)}
 			if r.end > r.off && !whole {
 				p.chunks = append(p.chunks, columnChunk{byteRange: r, rowGroup: rg})
@@ -104,6 +101,16 @@ func newReadPlan(md *metadata.FileMetaData, size int64, whole bool) *readPlan {
 		p.rowBytes = max(uncompressed/md.NumRows, 1)
 	}
 	return p
+}
+
+// chunkStart is where a column chunk's first page starts: its dictionary page, if it has one
+// before its data pages.
+func chunkStart(cc *metadata.ColumnChunkMetaData) int64 {
+	start := cc.DataPageOffset()
+	if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 && cc.DictionaryPageOffset() < start {
+		start = cc.DictionaryPageOffset()
+	}
+	return start
 }
 
 // chunkDecodeBytes estimates what decoding one column chunk holds (measured with arrow-go's

@@ -4,6 +4,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/cloudquery/plugin-sdk/v4/message"
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
@@ -20,12 +21,16 @@ type Client struct {
 	tables []*discoveredTable
 	// skipped are the objects discovery could not read; every sync's summary lists them.
 	skipped []skippedObject
+
+	finishMu sync.Mutex
+	pending  *pendingSummary // the last sync's summary, until the SDK has sent all (sync_finish.go)
 }
 
 // New validates the spec, connects to S3 and runs discovery once. NoConnection (how the CLI
 // initialises a source for `cloudquery tables` and `migrate`) changes nothing: this plugin's
 // tables are the bucket's directories, so listing them needs the bucket (see noConnectionError).
-func New(ctx context.Context, logger zerolog.Logger, specBytes []byte, opts plugin.NewClientOptions) (plugin.Client, error) {
+func New(ctx context.Context, logger zerolog.Logger, specBytes []byte, opts plugin.NewClientOptions) (_ plugin.Client, err error) {
+	defer func() { err = boundError(err) }()
 	spec, err := ParseSpec(specBytes)
 	if err != nil {
 		return nil, err
@@ -79,6 +84,7 @@ func (c *Client) allTables() schema.Tables {
 // With a shard (`cloudquery sync --shard NUM/TOTAL`) it sends every selected table and only
 // the rows of the objects that shard owns (shard.go).
 func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- message.SyncMessage) (err error) {
+	defer func() { err = boundError(err) }()
 	sh, err := parseShard(opts.Shard)
 	if err != nil {
 		return err
@@ -98,7 +104,14 @@ func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- m
 	}
 	stats := newSyncStats(selected, sh.skipped(c.skippedIn(opts)))
 	bytesBefore := c.store.bytesRead.Load()
-	defer func() { stats.log(logger, c.store.bytesRead.Load()-bytesBefore, err) }()
+	defer func() {
+		bytes := c.store.bytesRead.Load() - bytesBefore
+		if err == nil {
+			c.awaitFinish(ctx, func(err error) { stats.log(logger, bytes, err) })
+			return
+		}
+		stats.log(logger, bytes, boundError(err))
+	}()
 	inc, err := openIncremental(ctx, opts.BackendOptions, c.spec, selected, sh, logger)
 	if err != nil {
 		return err
@@ -107,7 +120,7 @@ func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- m
 	toRead, unchanged, tooLate := inc.plan(selected)
 	stats.unchanged, stats.tooLate = unchanged, tooLate
 	for _, t := range selected {
-		if err := send(ctx, res, &message.SyncMigrateTable{Table: t.Table}); err != nil {
+		if err := send(ctx, res, &message.SyncMigrateTable{Table: t.Table}, c.spec.sendTimeout); err != nil {
 			return err
 		}
 	}

@@ -142,6 +142,9 @@ func (d *discovery) readFooter(ctx context.Context, obj *parquetObject) error {
 	pf, err := openParquet(src, nil)
 	if err == nil {
 		obj.Schema, err = arrowSchema(pf)
+		if err == nil {
+			err = checkEncodable(obj.Schema)
+		}
 		obj.plan = newReadPlan(pf.MetaData(), obj.Size, obj.Size <= d.wholeBytes)
 	}
 	if f := src.failure(); f != nil {

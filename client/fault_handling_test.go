@@ -116,6 +116,10 @@ func TestSyncSummaryLine(t *testing.T) {
 	if _, err := p.SyncAll(context.Background(), plugin.SyncOptions{Tables: []string{"t"}}); err != nil {
 		t.Fatal(err)
 	}
+	if lines := logLines(logs, "sync summary"); len(lines) != 0 {
+		t.Fatalf("the summary must wait for the SDK to send every message, got %v", lines)
+	}
+	_ = p.OnSyncFinish(context.Background()) // what the SDK's server calls once it sent them
 	lines := logLines(logs, "sync summary")
 	if len(lines) != 1 {
 		t.Fatalf("want one summary line, got %d:\n%s", len(lines), logs)
@@ -197,7 +201,7 @@ func TestSendGivesUpWhenTheSyncIsCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	blocked := make(chan message.SyncMessage) // nobody reads: a client that went away
 	done := make(chan error)
-	go func() { done <- send(ctx, blocked, &message.SyncMigrateTable{}) }()
+	go func() { done <- send(ctx, blocked, &message.SyncMigrateTable{}, time.Hour) }()
 	cancel()
 	select {
 	case err := <-done:

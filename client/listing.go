@@ -345,7 +345,7 @@ func (l *lister) pages(ctx context.Context, in *s3.ListObjectsV2Input, each func
 		}
 		next := aws.ToString(page.NextContinuationToken)
 		if next == "" || next == aws.ToString(in.ContinuationToken) {
-			return describeS3Error(l.store.bucket, l.what(), fmt.Errorf("the server answered a truncated page without a new continuation token (%q)", next))
+			return describeS3Error(l.store.bucket, l.what(), fmt.Errorf("the server answered a truncated page without a new continuation token (%s)", quoted(next)))
 		}
 		in.ContinuationToken = aws.String(next)
 	}
@@ -366,4 +366,4 @@ func (l *lister) page(ctx context.Context, in *s3.ListObjectsV2Input) (*s3.ListO
 	return out, nil
 }
 
-func (l *lister) what() string { return fmt.Sprintf("listing objects under %q", l.prefix) }
+func (l *lister) what() string { return "listing objects under " + quoted(l.prefix) }

@@ -101,6 +101,39 @@ func (h *heapPeak) done() (live, objects uint64) {
 	return h.live.Load(), h.objects.Load()
 }
 
+// syncMeasuringHeap syncs every table of p, passing each insert to check, and returns the rows
+// received, how much the live heap grew at most during the sync (as the garbage collector
+// measured it) and the largest heap of live and not yet collected objects.
+func syncMeasuringHeap(t *testing.T, p *plugin.Plugin, check func(arrow.RecordBatch) error) (rows, grew int64, withGarbage uint64) {
+	t.Helper()
+	runtime.GC()
+	base := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(base)
+	watch := watchHeap()
+	res := make(chan message.SyncMessage)
+	var bad error
+	drained := make(chan struct{})
+	go func() {
+		defer close(drained)
+		for m := range res {
+			if ins, ok := m.(*message.SyncInsert); ok {
+				if err := check(ins.Record); err != nil && bad == nil {
+					bad = err
+				}
+				rows += ins.Record.NumRows()
+			}
+		}
+	}()
+	err := p.Sync(context.Background(), plugin.SyncOptions{Tables: []string{"*"}}, res)
+	close(res)
+	<-drained
+	live, withGarbage := watch.done()
+	if err != nil || bad != nil {
+		t.Fatal(err, bad)
+	}
+	return rows, int64(live) - int64(base[0].Value.Uint64()), withGarbage
+}
+
 // TestMemoryBudgetBoundsADecompressionBomb: 16 objects of about 18 KB that each decode to
 // 117 MB (1.8 GB in all) sync exactly under a 48 MiB budget, Init sets the Go memory limit
 // from it, and the live heap (as the garbage collector measures it) grows by no more than the
@@ -128,41 +161,18 @@ func TestMemoryBudgetBoundsADecompressionBomb(t *testing.T) {
 	if os.Getenv("GOMEMLIMIT") == "" && limit != budget+memoryLimitOverhead {
 		t.Fatalf("Init set the Go memory limit to %d, want the budget + %d = %d", limit, memoryLimitOverhead, budget+memoryLimitOverhead)
 	}
-	runtime.GC()
-	base := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(base)
-	watch := watchHeap()
-	res := make(chan message.SyncMessage)
-	var got int64
-	var bad error
-	drained := make(chan struct{})
-	go func() {
-		defer close(drained)
-		for m := range res {
-			ins, ok := m.(*message.SyncInsert)
-			if !ok {
-				continue
+	got, grew, objs := syncMeasuringHeap(t, p, func(rec arrow.RecordBatch) error {
+		ids, blobs := rec.Column(1).(*array.Int64), rec.Column(2).(*array.String) // after _cq_id
+		for i := range ids.Len() {
+			if blobs.Value(i) != bombValue(ids.Value(i), width) {
+				return fmt.Errorf("row %d changed", ids.Value(i))
 			}
-			ids, blobs := ins.Record.Column(1).(*array.Int64), ins.Record.Column(2).(*array.String) // after _cq_id
-			for i := range ids.Len() {
-				if blobs.Value(i) != bombValue(ids.Value(i), width) && bad == nil {
-					bad = fmt.Errorf("row %d changed", ids.Value(i))
-				}
-			}
-			got += ins.Record.NumRows()
 		}
-	}()
-	err = p.Sync(context.Background(), plugin.SyncOptions{Tables: []string{"*"}}, res)
-	close(res)
-	<-drained
-	live, objs := watch.done()
-	if err != nil || bad != nil {
-		t.Fatal(err, bad)
-	}
+		return nil
+	})
 	if got != objects*rows {
 		t.Fatalf("got %d rows, want %d", got, objects*rows)
 	}
-	grew := int64(live) - int64(base[0].Value.Uint64())
 	t.Logf("%d objects of %d bytes, %d MiB decoded: live heap grew by at most %d MiB (heap with garbage: %d MiB) under a %d MiB budget",
 		objects, len(body), int64(objects*rows*width)>>20, grew>>20, objs>>20, budget>>20)
 	if grew > budget {

@@ -80,16 +80,24 @@ type batchSize struct {
 	firstRows     int64
 	bytes         int64
 	firstRowBytes int64
-	record        int64
-	total         int64
+	// rowFloor is the least a row is counted for: what its dictionary-encoded values can decode
+	// to (dictionaryRowBytes), however small the rows measured so far.
+	rowFloor int64
+	record   int64
+	total    int64
+}
+
+// outputBytes is what decoding batches of rows of rowBytes bytes holds (batchCopies of one).
+func (b batchSize) outputBytes(rowBytes int64) int64 {
+	return batchCopies * min(b.bytes, min(b.rows, max(b.total, 1))*max(rowBytes, 1))
 }
 
 // next is the row count of the batch after one of n rows that weighed size bytes, when done
 // rows were decoded.
 func (b batchSize) next(n, size, done int64) int64 {
-	perRow, most := b.firstRowBytes, b.rows
+	perRow, most := max(b.firstRowBytes, b.rowFloor), b.rows
 	if n > 0 && size > 0 {
-		perRow = max(size/n, 1)
+		perRow = max(size/n, b.rowFloor, 1)
 	} else if b.firstRows > 0 {
 		most = min(most, b.firstRows)
 	}

@@ -168,6 +168,8 @@ func (r *objectReader) describe(err error, from, to int64) error {
 		return r.ctx.Err()
 	case isNotFound(err):
 		return skippable("deleted since listing", err)
+	case errors.Is(err, errObjectMismatch):
+		return skippable("bytes differ from the listed object", err)
 	case isChanged(err) || errors.Is(err, errObjectSizeChanged):
 		return skippable(fmt.Sprintf("changed since listing (ETag %s, %d bytes)", r.obj.ETag, r.obj.Size), err)
 	}

@@ -2,15 +2,19 @@ package client
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
 // objectStore is the plugin's access to the objects of one bucket. Each ranged read is one
@@ -36,6 +40,9 @@ func (s *objectStore) readRange(ctx context.Context, obj *parquetObject, buf []b
 	opCtx, cancel := context.WithTimeout(ctx, s.operationTimeout)
 	defer cancel()
 	n, err := s.readRangeWithin(opCtx, obj, buf, off)
+	if err == nil && off == 0 && n == int(obj.Size) {
+		err = verifyWholeObject(obj, buf[:n])
+	}
 	switch {
 	case err == nil || ctx.Err() != nil:
 	case opCtx.Err() != nil:
@@ -82,6 +89,25 @@ func (s *objectStore) readRangeWithin(ctx context.Context, obj *parquetObject, b
 	return got, nil
 }
 
+// errObjectMismatch: the bytes received are not the listed object's (README, "Integrity").
+var errObjectMismatch = errors.New("the bytes received are not the listed object's")
+
+// verifyWholeObject checks an object read whole against its listed ETag, which S3 makes the
+// MD5 of the bytes for an object not uploaded in parts ("<32 hex digits>"; a multipart ETag
+// has "-<parts>" and an SSE-KMS one is not an MD5: neither can be checked). Ranged reads have no
+// such check: S3's checksums cover whole objects (or whole parts), never an arbitrary range.
+func verifyWholeObject(obj *parquetObject, data []byte) error {
+	want := strings.Trim(obj.ETag, `"`)
+	if len(want) != 2*md5.Size || strings.Trim(want, "0123456789abcdef") != "" {
+		return nil
+	}
+	sum := md5.Sum(data)
+	if got := hex.EncodeToString(sum[:]); got != want {
+		return fmt.Errorf("%w: MD5 %s, the listed ETag %s", errObjectMismatch, got, want)
+	}
+	return nil
+}
+
 // bodyError is a failure while reading a response body: the bytes before it are good and
 // the read can resume after them.
 type bodyError struct{ err error }
@@ -100,11 +126,17 @@ func (s *objectStore) getOnce(ctx context.Context, obj *parquetObject, buf []byt
 	if obj.ETag != "" {
 		in.IfMatch = aws.String(obj.ETag) // a replaced object answers 412 instead of other bytes
 	}
+	if off == 0 && end == obj.Size-1 {
+		in.ChecksumMode = types.ChecksumModeEnabled // the SDK verifies the whole object's checksum, if S3 has one
+	}
 	out, err := s.api.GetObject(ctx, in)
 	if err != nil {
 		return 0, err
 	}
 	defer out.Body.Close()
+	if etag := aws.ToString(out.ETag); etag != "" && obj.ETag != "" && etag != obj.ETag {
+		return 0, fmt.Errorf("%w: the answer has ETag %s, the listing %s (the server ignored If-Match)", errObjectMismatch, quoted(etag), quoted(obj.ETag))
+	}
 	if err := checkContentRange(aws.ToString(out.ContentRange), off, end, obj.Size); err != nil {
 		if errors.Is(err, errObjectSizeChanged) {
 			return 0, err

@@ -87,10 +87,7 @@ func newReadPlan(md *metadata.FileMetaData, size int64, whole bool) *readPlan {
 			if err != nil {
 				continue // the decoder reports it; the plan only loses this chunk's prefetch
 			}
-			start := cc.DataPageOffset()
-			if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 && cc.DictionaryPageOffset() < start {
-				start = cc.DictionaryPageOffset()
-			}
+			start := chunkStart(cc)
 			r := byteRange{off: max(start, 0), end: min(start+max(cc.TotalCompressedSize(), 0), size)}
 			if r.end > r.off && !whole {
 				p.chunks = append(p.chunks, columnChunk{byteRange: r, rowGroup: rg})
@@ -104,6 +101,16 @@ func newReadPlan(md *metadata.FileMetaData, size int64, whole bool) *readPlan {
 		p.rowBytes = max(uncompressed/md.NumRows, 1)
 	}
 	return p
+}
+
+// chunkStart is where a column chunk's first page starts: its dictionary page, if it has one
+// before its data pages.
+func chunkStart(cc *metadata.ColumnChunkMetaData) int64 {
+	start := cc.DataPageOffset()
+	if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 && cc.DictionaryPageOffset() < start {
+		start = cc.DictionaryPageOffset()
+	}
+	return start
 }
 
 // chunkDecodeBytes estimates what decoding one column chunk holds (measured with arrow-go's
@@ -208,7 +215,6 @@ func planObjectRead(obj *parquetObject, spec *Spec) objectRead {
 		segment := min(max(budget/4/cols, minSegmentBytes), segmentBytes)
 		r.ranges, r.ahead = p.segments(segment), min(2*cols*segment, obj.Size)
 	}
-	output := batchCopies * min(r.batch.bytes, min(r.batch.rows, max(p.numRows, 1))*max(p.rowBytes, 1))
-	r.reserve = r.ahead + p.decodeBytes + output
+	r.reserve = r.ahead + p.decodeBytes + r.batch.outputBytes(p.rowBytes)
 	return r
 }

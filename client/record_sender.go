@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/cloudquery/plugin-sdk/v4/message"
@@ -12,15 +13,36 @@ import (
 // the SDK logs and drops any larger message, so a record must never come near it.
 const sdkMessageLimit = 100 << 20
 
-// send hands one message to the SDK unless the sync is cancelled first, so a client that went
-// away never leaves a sync goroutine blocked on the channel (and the plugin's lock held).
-func send(ctx context.Context, res chan<- message.SyncMessage, m message.SyncMessage) error {
+// send hands one message to the SDK unless the sync is cancelled first or the SDK does not take
+// it within timeout (spec.send_timeout). The SDK takes the next message only once the client
+// took the previous one (its gRPC stream.Send has no deadline, and a client that stops reading
+// without cancelling blocks it for as long as it stays connected): the deadline ends the sync,
+// and so releases the plugin's lock, instead of leaving every later Sync "already in use".
+func send(ctx context.Context, res chan<- message.SyncMessage, m message.SyncMessage, timeout time.Duration) error {
 	select {
 	case res <- m:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
+	default:
 	}
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case res <- m:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return &sendTimeoutError{timeout: timeout}
+	}
+}
+
+// sendTimeoutError is a message the client did not take within spec.send_timeout.
+type sendTimeoutError struct{ timeout time.Duration }
+
+func (e *sendTimeoutError) Error() string {
+	return fmt.Sprintf("the client took no message for %s (spec.send_timeout): it stopped reading the sync's stream, so the sync fails", e.timeout)
 }
 
 // recordSender sends one object's decoded records as inserts of its table, in records of at
@@ -29,6 +51,7 @@ func send(ctx context.Context, res chan<- message.SyncMessage, m message.SyncMes
 type recordSender struct {
 	ctx      context.Context
 	res      chan<- message.SyncMessage
+	timeout  time.Duration // spec.send_timeout
 	schema   *arrow.Schema // the table's
 	maxRows  int64
 	maxBytes int64
@@ -67,7 +90,7 @@ func (s *recordSender) send(rec arrow.RecordBatch) error {
 		}
 		out := conformRecord(s.schema, part, s.ids, s.rows)
 		part.Release()
-		if err := send(s.ctx, s.res, &message.SyncInsert{Record: out}); err != nil {
+		if err := send(s.ctx, s.res, &message.SyncInsert{Record: out}, s.timeout); err != nil {
 			out.Release()
 			return err
 		}

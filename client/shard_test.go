@@ -162,6 +162,7 @@ func runShard(t *testing.T, spec []byte, opts plugin.SyncOptions) shardRun {
 	if err != nil {
 		t.Fatal(err)
 	}
+	_ = p.OnSyncFinish(context.Background())
 	var run shardRun
 	for _, m := range msgs {
 		if mt, ok := m.(*message.SyncMigrateTable); ok {

@@ -21,7 +21,6 @@ const (
 	// defaultIncrementalLookback: how long after its LastModified an object may still appear
 	// in listings and be picked up by an incremental sync (README, "Incremental sync").
 	defaultIncrementalLookback = "1h"
-	minIncrementalLookback     = time.Second
 
 	// maxConcurrency is the hard cap on objects read at once, and so on open S3 connections
 	// (one per object in flight). A negative spec.concurrency means this cap.
@@ -55,6 +54,9 @@ type Spec struct {
 
 	IncrementalLookback string `json:"incremental_lookback"`
 
+	// SendTimeout bounds how long one message may wait for the client to take it (record_sender.go).
+	SendTimeout string `json:"send_timeout"`
+
 	// MemoryBudget bounds the bytes of object data and decoding buffers in flight (memory_budget.go).
 	MemoryBudget *int64 `json:"memory_budget"`
 
@@ -64,6 +66,7 @@ type Spec struct {
 	operationTimeout time.Duration
 
 	incrementalLookback time.Duration
+	sendTimeout         time.Duration
 }
 
 // ParseSpec decodes a JSON spec strictly (see decodeSpec), then applies defaults and validates it.
@@ -88,7 +91,7 @@ func (s *Spec) SetDefaults() {
 	setDefault(&s.Concurrency, defaultConcurrency)
 	setDefault(&s.MaxAttempts, defaultMaxAttempts)
 	s.setMemoryDefaults()
-	for field, def := range map[*string]string{&s.MaxBackoff: defaultMaxBackoff, &s.RequestTimeout: defaultRequestTimeout, &s.OperationTimeout: defaultOperationTimeout, &s.IncrementalLookback: defaultIncrementalLookback} {
+	for field, def := range map[*string]string{&s.MaxBackoff: defaultMaxBackoff, &s.RequestTimeout: defaultRequestTimeout, &s.OperationTimeout: defaultOperationTimeout, &s.IncrementalLookback: defaultIncrementalLookback, &s.SendTimeout: defaultSendTimeout} {
 		if *field == "" {
 			*field = def
 		}
@@ -105,6 +108,7 @@ func setDefault[T any](field **T, v T) {
 func (s *Spec) Validate() error {
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	s.validateLengths(add)
 	if strings.TrimSpace(s.Bucket) == "" {
 		add("spec.bucket is required")
 	}
@@ -112,7 +116,7 @@ func (s *Spec) Validate() error {
 		add("spec.region is required")
 	}
 	if !slices.Contains(supportedFileTypes, s.FileType) {
-		add("spec.filetype %q is not supported (supported: %s)", s.FileType, strings.Join(supportedFileTypes, ", "))
+		add("spec.filetype %s is not supported (supported: %s)", quoted(s.FileType), strings.Join(supportedFileTypes, ", "))
 	}
 	if s.RowsPerRecord != nil && *s.RowsPerRecord < 1 {
 		add("spec.rows_per_record must be >= 1, got %d", *s.RowsPerRecord)
@@ -130,12 +134,8 @@ func (s *Spec) Validate() error {
 		add("spec.max_attempts must be from 1 to %d, got %d", maxMaxAttempts, *s.MaxAttempts)
 	}
 	s.validateMemory(add)
-	s.maxBackoff = parseDuration(&errs, "max_backoff", s.MaxBackoff)
-	s.requestTimeout = parseDuration(&errs, "request_timeout", s.RequestTimeout)
-	s.operationTimeout = parseDuration(&errs, "operation_timeout", s.OperationTimeout)
-	s.incrementalLookback = parseDuration(&errs, "incremental_lookback", s.IncrementalLookback)
-	if s.incrementalLookback > 0 && s.incrementalLookback < minIncrementalLookback {
-		add("spec.incremental_lookback must be at least 1s (S3's LastModified has one-second resolution), got %q", s.IncrementalLookback)
+	for _, d := range s.durations() {
+		*d.parsed = parseDuration(add, d)
 	}
 	if s.requestTimeout > 0 && s.operationTimeout > 0 && s.operationTimeout < s.requestTimeout {
 		add("spec.operation_timeout (%s) must not be shorter than spec.request_timeout (%s)", s.OperationTimeout, s.RequestTimeout)
@@ -146,19 +146,6 @@ func (s *Spec) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// parseDuration parses a Go duration ("30s", "1m30s") that must be positive; empty means unset.
-func parseDuration(errs *[]error, field, value string) time.Duration {
-	if value == "" {
-		return 0
-	}
-	d, err := time.ParseDuration(value)
-	if err != nil || d <= 0 {
-		*errs = append(*errs, fmt.Errorf("spec.%s must be a positive duration such as \"30s\" or \"2m\", got %q", field, value))
-		return 0
-	}
-	return d
 }
 
 // objectConcurrency is how many objects are read at once: the spec's value, capped.
@@ -172,7 +159,7 @@ func (s *Spec) objectConcurrency() int {
 func validateEndpoint(endpoint string) error {
 	u, err := url.Parse(endpoint)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("spec.endpoint %q must be an absolute http:// or https:// URL", endpoint)
+		return fmt.Errorf("spec.endpoint %s must be an absolute http:// or https:// URL", quoted(endpoint))
 	}
 	return nil
 }

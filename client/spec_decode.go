@@ -57,10 +57,10 @@ func checkFieldName(key string) error {
 	}
 	for name := range specFields {
 		if strings.EqualFold(name, key) {
-			return fmt.Errorf("invalid spec: unknown field %q (field names are case-sensitive: did you mean %q?)", key, name)
+			return fmt.Errorf("invalid spec: unknown field %s (field names are case-sensitive: did you mean %q?)", quoted(key), name)
 		}
 	}
-	return fmt.Errorf("invalid spec: unknown field %q", key)
+	return fmt.Errorf("invalid spec: unknown field %s", quoted(key))
 }
 
 func walkJSON(dec *json.Decoder, path string) error {
@@ -83,7 +83,7 @@ func walkJSON(dec *json.Decoder, path string) error {
 				}
 			}
 			if seen[key] {
-				return fmt.Errorf("invalid spec: duplicate field %s", path+"."+key)
+				return fmt.Errorf("invalid spec: duplicate field %s", clip(path+"."+key, maxQuotedBytes))
 			}
 			seen[key] = true
 			if err := walkJSON(dec, path+"."+key); err != nil {

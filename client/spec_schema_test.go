@@ -12,9 +12,14 @@ import (
 
 type schemaDoc struct {
 	Properties map[string]struct {
-		Default any `json:"default"`
-		Maximum any `json:"maximum"`
+		Default   any    `json:"default"`
+		Maximum   any    `json:"maximum"`
+		MaxLength *int   `json:"maxLength"`
+		Ref       string `json:"$ref"`
 	} `json:"properties"`
+	Defs map[string]struct {
+		MaxLength *int `json:"maxLength"`
+	} `json:"$defs"`
 }
 
 // The schema published by GetSpecSchema names exactly Spec's fields, with SetDefaults' defaults.
@@ -51,6 +56,17 @@ func TestSpecSchemaMirrorsSpec(t *testing.T) {
 	}
 	if doc.Properties["max_record_bytes"].Maximum != float64(maxRecordBytes) || doc.Properties["concurrency"].Maximum != float64(maxConcurrency) {
 		t.Errorf("schema maxima differ from the code's limits")
+	}
+	var s2 Spec
+	for _, l := range s2.stringLimits() {
+		p := doc.Properties[l.name]
+		got := p.MaxLength
+		if p.Ref == "#/$defs/duration" {
+			got = doc.Defs["duration"].MaxLength
+		}
+		if got == nil || *got != l.max {
+			t.Errorf("%s: schema maxLength %v, the code's limit %d", l.name, got, l.max)
+		}
 	}
 }
 

@@ -48,7 +48,7 @@ func (s *syncer) run(ctx context.Context, tables []*discoveredTable, res chan<- 
 
 func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, sc *arrow.Schema, obj *parquetObject, res chan<- message.SyncMessage) (err error) {
 	out := &recordSender{
-		ctx: ctx, res: res, schema: sc,
+		ctx: ctx, res: res, timeout: s.spec.sendTimeout, schema: sc,
 		maxRows: int64(*s.spec.RowsPerRecord), maxBytes: *s.spec.MaxRecordBytes, rowLimit: s.rowLimit,
 		ids: newRowIDs(s.store.bucket, obj),
 	}
@@ -90,7 +90,8 @@ func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, sc *arrow.S
 }
 
 // decode parses the object's footer again (discovery kept only its read plan) and decodes it.
-// An object fetched whole first reserves what its dictionary pages really need (dictionary_pages.go).
+// An object fetched whole first reserves what its dictionary pages really need, and what its
+// dictionary-encoded values can decode to (dictionary_pages.go).
 func (s *syncer) decode(ctx context.Context, src *objectReader, whole bool, batch batchSize, grow func(int64) error, out *recordSender) error {
 	pf, err := openParquet(src, s.buffers)
 	if err != nil {
@@ -98,7 +99,15 @@ func (s *syncer) decode(ctx context.Context, src *objectReader, whole bool, batc
 	}
 	defer pf.Close()
 	if whole {
-		if extra := dictionaryExtraBytes(pf, src.peek); extra > 0 {
+		if err := verifyPageChecksums(pf, src.peek); err != nil {
+			return err
+		}
+		extra := dictionaryExtraBytes(pf, src.peek)
+		if floor := dictionaryRowBytes(pf, src.peek, src.obj.Size, s.buffers); floor > batch.firstRowBytes {
+			extra += batch.outputBytes(floor) - batch.outputBytes(batch.firstRowBytes)
+			batch.rowFloor = floor
+		}
+		if extra > 0 {
 			if err := grow(extra); err != nil {
 				return err
 			}

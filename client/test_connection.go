@@ -35,6 +35,15 @@ const testConnectionTimeout = 30 * time.Second
 // path_prefix) proves everything a sync needs before it reads a byte: the endpoint answers,
 // the credentials are valid, the bucket exists in spec.region, and they may list it.
 func TestConnection(ctx context.Context, _ zerolog.Logger, specBytes []byte) error {
+	err := checkConnection(ctx, specBytes)
+	var tc *plugin.TestConnError
+	if errors.As(err, &tc) {
+		tc.Message = boundError(tc.Message)
+	}
+	return err
+}
+
+func checkConnection(ctx context.Context, specBytes []byte) error {
 	spec, err := ParseSpec(specBytes)
 	if err != nil {
 		return plugin.NewTestConnError(CodeInvalidSpec, err)

@@ -13,6 +13,9 @@ let s3: S3Endpoint;
 const bucket = `cq-e2e-${process.pid}-${Date.now()}`;
 const spec = () => ({ bucket, region: 'us-east-1', endpoint: s3.pluginUrl, path_style: true });
 
+/** The spec of the fixture bucket (set up by useFixtureBucket), with extra options. */
+export const fixtureSpec = (extra: object = {}): object => ({ ...spec(), ...extra });
+
 /**
  * Registers the suite-level setup: an S3 endpoint with the fixture bucket, and (unless the
  * plugin runs elsewhere, or `buildPlugin` is false) the binaries built with the Dockerfile's flags.

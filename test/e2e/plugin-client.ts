@@ -60,6 +60,11 @@ export class PluginClient {
     return res.tables.map((bytes) => tableName(tableFromIPC(bytes))).sort();
   }
 
+  /** Opens a Sync stream and returns it as it is: the caller reads, pauses or cancels it. */
+  openSync(tables: string[] = ['*']): grpc.ClientReadableStream<V3.Sync.Response> {
+    return this.client.Sync(new v3.Sync.Request({ tables }));
+  }
+
   /**
    * Runs a Sync; with `keepRecords: false` only row counts are kept (for large benchmark syncs);
    * `shard` is what `cloudquery sync --shard NUM/TOTAL` sends.

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { EXTERNAL, pluginChecks, useFixtureBucket } from './checks';
+import { livenessChecks } from './liveness';
 import { binaryPath, startPlugin } from './plugin-process';
 import { which } from './process';
 
@@ -11,6 +12,10 @@ useFixtureBucket({ buildPlugin: true });
 
 describe(EXTERNAL ? `plugin at ${process.env.PLUGIN_ADDRESS}` : 'native plugin (linux/amd64)', () => {
   pluginChecks(EXTERNAL ? 'external' : 'native amd64', () => startPlugin({ arch: 'amd64' }), !SMOKE_ONLY);
+});
+
+describe.skipIf(SMOKE_ONLY)('liveness against @grpc/grpc-js clients that cancel at once or stop reading', () => {
+  livenessChecks(() => startPlugin({ arch: 'amd64' }));
 });
 
 const arm64Skip = EXTERNAL ? 'PLUGIN_ADDRESS is set (the external plugin is tested instead)' : !QEMU ? 'qemu-aarch64-static not found (install Debian qemu-user-static, or run "npx projen setup")' : undefined;

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -37,6 +38,8 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case FaultStall:
 		wait(r.Context(), a.stopped, 24*time.Hour)
 		panic(http.ErrAbortHandler)
+	case FaultSwap:
+		p.forwardSwapped(w, r, key, f.SwapKey)
 	default:
 		p.forwardBroken(w, r, key, f, a.stopped)
 	}
@@ -72,6 +75,29 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, key string, rewr
 	copyHeader(w.Header(), resp.Header)
 	w.WriteHeader(resp.StatusCode)
 	n, _ := io.Copy(w, body)
+	p.countBytes(key, n)
+}
+
+// forwardSwapped answers with the same range of object other, without the headers that name it.
+func (p *Proxy) forwardSwapped(w http.ResponseWriter, r *http.Request, key, other string) {
+	out := r.Clone(r.Context())
+	out.URL.Path = strings.TrimSuffix(r.URL.Path, key) + other
+	out.URL.RawPath = ""
+	out.Header.Del("If-Match")
+	resp, err := p.roundTrip(out)
+	if err != nil {
+		writeS3Error(w, http.StatusBadGateway, "BadGateway", key)
+		return
+	}
+	defer resp.Body.Close()
+	copyHeader(w.Header(), resp.Header)
+	for h := range w.Header() {
+		if h == "Etag" || strings.HasPrefix(strings.ToLower(h), "x-amz-checksum-") {
+			w.Header().Del(h)
+		}
+	}
+	w.WriteHeader(resp.StatusCode)
+	n, _ := io.Copy(w, resp.Body)
 	p.countBytes(key, n)
 }
 

@@ -34,6 +34,9 @@ const (
 	// FaultLastModified rewrites <LastModified> of the listed keys matching Key in
 	// ListObjects responses to LastModified (RFC 3339); it combines with other rules.
 	FaultLastModified = "last_modified"
+	// FaultSwap answers a GET with the same range of object SwapKey, as a server that ignores
+	// If-Match might: without ETag or checksum headers, so only the bytes can tell.
+	FaultSwap = "swap"
 )
 
 // The operations a rule can match.
@@ -48,7 +51,7 @@ const (
 )
 
 var (
-	allFaults = []string{FaultStatus, FaultNotFound, FaultReset, FaultResetBody, FaultStall, FaultStallBody, FaultWrongLength, FaultDelay, FaultLastModified}
+	allFaults = []string{FaultStatus, FaultNotFound, FaultReset, FaultResetBody, FaultStall, FaultStallBody, FaultWrongLength, FaultDelay, FaultLastModified, FaultSwap}
 	allOps    = []string{OpAny, "any", OpList, OpGet, OpHead, OpPut, OpDelete, OpOther}
 )
 
@@ -72,6 +75,7 @@ type Rule struct {
 	LengthDelta  int64  `json:"length_delta,omitempty"`
 	DelayMS      int    `json:"delay_ms,omitempty"`
 	LastModified string `json:"last_modified,omitempty"`
+	SwapKey      string `json:"swap_key,omitempty"`
 }
 
 // Validate names the first invalid field.
@@ -87,6 +91,8 @@ func (r Rule) Validate() error {
 		return errors.New("rule.after_bytes and rule.delay_ms must not be negative")
 	case r.Fault == FaultStatus && r.Status != 0 && (r.Status < 400 || r.Status > 599):
 		return fmt.Errorf("rule.status %d is not an HTTP error status", r.Status)
+	case r.Fault == FaultSwap && r.SwapKey == "":
+		return errors.New("rule.swap_key is required by the swap fault")
 	case r.Fault == FaultLastModified:
 		if _, err := time.Parse(time.RFC3339, r.LastModified); err != nil {
 			return fmt.Errorf("rule.last_modified %q must be an RFC 3339 time", r.LastModified)

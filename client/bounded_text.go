@@ -1,0 +1,60 @@
+package client
+
+import (
+	"fmt"
+	"strconv"
+	"unicode/utf8"
+)
+
+// Values in errors come from the spec, the bucket's keys, Parquet footers and S3's answers,
+// any of which can be huge: an error must never carry them whole (a gRPC client may not even
+// receive a status of ~100 KB). quoted bounds one value; boundError bounds the whole text of
+// what Init, Sync and TestConnection return, for the values no message quoted through quoted.
+const (
+	// maxQuotedBytes is the most of one value an error quotes.
+	maxQuotedBytes = 200
+	// maxErrorBytes is the most text of one error the plugin returns.
+	maxErrorBytes = 4 << 10
+)
+
+// quoted is v as a Go string literal, cut after maxQuotedBytes bytes with its full length.
+func quoted(v string) string {
+	cut := clip(v, maxQuotedBytes)
+	if len(cut) == len(v) {
+		return strconv.Quote(v)
+	}
+	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(cut), len(v))
+}
+
+// clip is the longest prefix of s of at most n bytes that does not split a UTF-8 character.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// boundedError keeps err for errors.Is and errors.As, with its text cut to maxErrorBytes.
+type boundedError struct {
+	err  error
+	text string
+}
+
+func (e *boundedError) Error() string { return e.text }
+func (e *boundedError) Unwrap() error { return e.err }
+
+// boundError returns err unchanged if its text is short enough, else the same error with
+// its text cut to maxErrorBytes and its full length stated.
+func boundError(err error) error {
+	if err == nil {
+		return nil
+	}
+	text := err.Error()
+	if len(text) <= maxErrorBytes {
+		return err
+	}
+	return &boundedError{err: err, text: fmt.Sprintf("%s… (error text cut: %d bytes)", clip(text, maxErrorBytes), len(text))}
+}

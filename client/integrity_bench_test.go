@@ -1,0 +1,53 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/cq-source-s3/cq-source-s3/test/parquetgen"
+)
+
+// BenchmarkIntegrity compares, on one object fetched whole (300,000 rows, snappy, dictionary,
+// 3.3 MB), what the integrity checks cost (the MD5 of the object against its ETag, and the walk
+// of its page headers for CRCs) with decoding it (go test -run '^$' -bench Integrity ./client).
+func BenchmarkIntegrity(b *testing.B) {
+	data, err := parquetgen.Write(parquetgen.Rows(0, 300_000), parquetgen.Layout{Codec: compress.Codecs.Snappy, Dictionary: true, RowGroupRows: 100_000, PageBytes: 1 << 20})
+	if err != nil {
+		b.Fatal(err)
+	}
+	sum := md5.Sum(data)
+	obj := &parquetObject{Key: "k", Size: int64(len(data)), ETag: `"` + hex.EncodeToString(sum[:]) + `"`}
+	peek := func(p []byte, off int64) int { return copy(p, data[min(off, int64(len(data))):]) }
+	b.Run("checks", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		pf, err := openParquet(bytes.NewReader(data), nil) // the sync has it open anyway
+		if err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			if err := verifyWholeObject(obj, data); err != nil {
+				b.Fatal(err)
+			}
+			if err := verifyPageChecksums(pf, peek); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("decode", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			pf, err := openParquet(bytes.NewReader(data), newPageBuffers(64<<20))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := decodeRecords(context.Background(), pf, batchSize{rows: decodeBatchRows}, func(arrow.RecordBatch) error { return nil }); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -1,0 +1,98 @@
+package faults
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	pb "github.com/cloudquery/plugin-pb-go/pb/plugin/v3"
+	"github.com/cq-source-s3/cq-source-s3/test/parquetgen"
+)
+
+// Issue #28's case through the real binary: 16 objects of ~16 KB whose payload is one 260,000-
+// byte string repeated on 450 rows through the dictionary (1.8 GB decoded). Peak RSS (VmHWM)
+// must stay under 256 MiB at the default settings, and under the budget + the Go memory
+// limit's overhead (64 MiB) + 48 MiB of runtime, binary and SDK for a 16 MiB budget. It was 2.2 GB and
+// 1.6 GB. RSS does not depend on the machine's speed.
+func TestDictionaryValuesStayWithinMemory(t *testing.T) {
+	t.Parallel()
+	const objects, rows, width = 16, 450, 260_000
+	body, err := parquetgen.RepeatedValue(rows, width)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := newDataset()
+	for i := range objects {
+		key := fmt.Sprintf("wide/part-%02d.parquet", i)
+		ds.objects[key], ds.table[key] = body, "wide"
+	}
+	for _, c := range []struct {
+		name  string
+		extra map[string]any
+		limit int64
+	}{
+		{"defaults", nil, 256 << 20},
+		{"memory_budget 16 MiB", map[string]any{"memory_budget": 16 << 20}, (16 + 64 + 48) << 20},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := newEnv(t, ds)
+			e.mustInit(c.extra)
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+			defer cancel()
+			stream, err := e.plugin.client.Sync(ctx, &pb.Sync_Request{Tables: []string{"*"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got int64
+			for {
+				msg, err := stream.Recv()
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if ins := msg.GetInsert(); ins != nil {
+					rec, err := pb.NewRecordFromBytes(ins.Record)
+					if err != nil {
+						t.Fatal(err)
+					}
+					got += rec.NumRows()
+				}
+			}
+			if got != objects*rows {
+				t.Fatalf("got %d rows, want %d", got, objects*rows)
+			}
+			peak := peakRSS(t, e.plugin.cmd.Process.Pid)
+			t.Logf("%s: peak RSS %d MiB (limit %d MiB)", c.name, peak>>20, c.limit>>20)
+			if peak > c.limit {
+				t.Fatalf("peak RSS %d MiB, more than %d MiB", peak>>20, c.limit>>20)
+			}
+		})
+	}
+}
+
+// peakRSS is a process's VmHWM.
+func peakRSS(t *testing.T, pid int) int64 {
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return kb << 10
+		}
+	}
+	t.Fatal("no VmHWM in /proc/pid/status")
+	return 0
+}

@@ -120,6 +120,8 @@ export function badOptionCases(lib: typeof Lib, projen: typeof Projen): BadOptio
     c('empty defaultBranch', plugin(() => ({ defaultBranch: '' })), `${P} "defaultBranch" is invalid: "" must be a git branch name (no spaces or ~^:?*[\\, no "..")`),
     c('defaultBranch with ..', plugin(() => ({ defaultBranch: 'release..x' })), `${P} "defaultBranch" is invalid: "release..x" must be a git branch name (no spaces or ~^:?*[\\, no "..")`),
     c('runsOn [""]', plugin(() => ({ runsOn: [''] })), `${P} "runsOn" is invalid: "" must be runner labels such as ubuntu-24.04 (letters, digits, ., _ and -)`),
+    c('runsOn "" (a string)', plugin(() => ({ runsOn: '' as never })), `${P} "runsOn" is invalid: "" must be a list of runner labels such as ["ubuntu-24.04"], not a string`),
+    c('runsOn "ubuntu-24.04" (a string)', plugin(() => ({ runsOn: 'ubuntu-24.04' as never })), `${P} "runsOn" is invalid: "ubuntu-24.04" must be a list of runner labels such as ["ubuntu-24.04"], not a string`),
     c('runsOn []', plugin(() => ({ runsOn: [] })), `${P} "runsOn" is invalid: [] must list at least 1`),
     c('a project runner label with a space', plugin(() => ({}), { githubOptions: { mergify: false, pullRequestLint: false, workflowRunsOn: ['ubuntu latest'] } }), `${P} "runsOn (from the project's workflowRunsOn)" is invalid: "ubuntu latest" must be runner labels such as ubuntu-24.04 (letters, digits, ., _ and -)`),
     c('a project without GitHub', plugin(() => ({}), { github: false }), `${P} "project" is invalid: "cq-source-hello" has no GitHub component: the workflows need one (projen option github: true)`),

@@ -107,6 +107,8 @@ export class WorkflowSettings {
     const branchOption = options.defaultBranch !== undefined ? 'defaultBranch' : 'defaultBranch (from the project\'s release branch)';
     const defaultBranch = check.match(branchOption, options.defaultBranch ?? release.Release.of(project)?.branches[0] ?? 'main', BRANCH, 'must be a git branch name (no spaces or ~^:?*[\\, no "..")');
 
+    // A string would be spread into one label per character by `runs-on`, or dropped when empty.
+    if (options.runsOn !== undefined && !Array.isArray(options.runsOn)) check.fail('runsOn', options.runsOn, 'must be a list of runner labels such as ["ubuntu-24.04"], not a string');
     const runsOn = gh.runsOnConfig(options.runsOn !== undefined ? { runsOn: options.runsOn } : undefined);
     const runsOnOption = options.runsOn !== undefined ? 'runsOn' : 'runsOn (from the project\'s workflowRunsOn)';
     if (runsOn.runsOn) {

@@ -1,20 +1,22 @@
-#!/usr/bin/env node
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { UsageError } from './command';
+import { githubOutputText } from './github-output';
+import { cosignOptions, runCosign } from './sign-image-command';
+import { cosignVerifyCommands } from '../release/cosign';
 import { Crane } from '../release/crane';
 import { checkPromoteInput, DEFAULT_PLATFORMS, promote, PromoteOptions } from '../release/promote';
 import { readRemoteTags } from '../release/remote-tags';
 
 const USAGE = 'usage: promote --source <repo> --digest sha256:<hex> --tag vX.Y.Z --sha <commit> --image <repo> [--image <repo>...] '
+  + '(--identity <certificate identity> [--issuer <oidc issuer>] | --public-key <cosign.pub> | --unsigned) [--sbom] '
   + '[--remote <git remote or URL> (default origin) | --existing <tag,tag,...>] [--platforms linux/amd64,linux/arm64] [--insecure] [--github-output]';
 
-/** Input errors: exit 2 before any registry or remote is contacted. */
-class UsageError extends Error {}
+type Values = ReturnType<typeof parse>;
 
-function options(argv: string[]): { opts: Omit<PromoteOptions, 'client' | 'releaseTags' | 'log'>; remote?: string; existing?: string[]; insecure: boolean; githubOutput?: string } | undefined {
-  let values;
+function parse(argv: string[]) {
   try {
-    ({ values } = parseArgs({
+    return parseArgs({
       args: argv,
       options: {
         'source': { type: 'string' },
@@ -25,19 +27,40 @@ function options(argv: string[]): { opts: Omit<PromoteOptions, 'client' | 'relea
         'remote': { type: 'string' },
         'existing': { type: 'string' },
         'platforms': { type: 'string' },
+        'identity': { type: 'string' },
+        'issuer': { type: 'string' },
+        'public-key': { type: 'string' },
+        'sbom': { type: 'boolean', default: false },
+        'unsigned': { type: 'boolean', default: false },
         'insecure': { type: 'boolean', default: false },
         'github-output': { type: 'boolean', default: false },
         'help': { type: 'boolean', default: false },
       },
       strict: true,
       allowPositionals: false,
-    }));
+    }).values;
   } catch (e) {
     throw new UsageError(`${(e as Error).message.split('\n')[0]} (${USAGE})`);
   }
+}
+
+/** The signature check: cosign verify (and verify-attestation of the SBOM) by digest, keyless or with a public key. */
+function signatureCheck(values: Values): PromoteOptions['verifySignatures'] {
+  const signed = values.identity !== undefined || values['public-key'] !== undefined;
+  if (signed === values.unsigned) throw new UsageError('give --identity (keyless) or --public-key to verify the signatures before anything is tagged, or --unsigned to promote without');
+  if (!signed) return undefined;
+  return async (image) => {
+    const o = cosignOptions({ ...values, 'image': [image], 'insecure-registry': values.insecure, 'sbom': values.sbom ? 'spdxjson' : undefined });
+    runCosign(cosignVerifyCommands(o), (line) => process.stdout.write(`      ${line}\n`));
+  };
+}
+
+/** `promote`: copy a built, signed index by digest to every registry, verify, then tag (see {@link promote}). */
+export async function promoteCommand(argv: string[]): Promise<void> {
+  const values = parse(argv);
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
-    return undefined;
+    return;
   }
   for (const name of ['source', 'digest', 'tag', 'sha'] as const) {
     if (!values[name]) throw new UsageError(`--${name} is required (${USAGE})`);
@@ -58,35 +81,28 @@ function options(argv: string[]): { opts: Omit<PromoteOptions, 'client' | 'relea
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  const verifySignatures = signatureCheck(values);
   const existing = values.existing?.split(',').map((t) => t.trim()).filter(Boolean);
-  return { opts, remote: existing ? undefined : (values.remote ?? 'origin'), existing, insecure: values.insecure, githubOutput };
-}
-
-async function main(argv: string[]): Promise<void> {
-  const o = options(argv);
-  if (!o) return;
+  const remote = values.remote ?? 'origin';
   const result = await promote({
-    ...o.opts,
-    client: new Crane({ bin: process.env.CRANE || 'crane', insecure: o.insecure }),
-    releaseTags: o.existing ? async () => ({ tags: o.existing! }) : () => readRemoteTags(o.remote!),
+    ...opts,
+    verifySignatures,
+    client: new Crane({ bin: process.env.CRANE || 'crane', insecure: values.insecure }),
+    releaseTags: existing ? async () => ({ tags: existing }) : () => readRemoteTags(remote),
     log: (line) => process.stdout.write(`${line}\n`),
   });
-  process.stdout.write(`digest=${result.digest}\nlatest=${result.latest}\n`);
-  if (o.githubOutput) {
-    const multiline = (name: string, lines: string[]) => `${name}<<__PROMOTE__\n${lines.join('\n')}\n__PROMOTE__\n`;
-    fs.appendFileSync(o.githubOutput, [
-      `digest=${result.digest}\n`,
-      `version=${result.version}\n`,
-      `prerelease=${result.prerelease}\n`,
-      `latest=${result.latest}\n`,
-      multiline('tags', [...result.immutableTags, ...result.floatingTags]),
-      multiline('floating_tags', result.floatingTags),
-      multiline('refs', result.refs),
-    ].join(''));
+  process.stdout.write(`digest=${result.digest}\nlatest=${result.latest}\nlatest_release=${result.latestRelease ?? ''}\n`);
+  if (githubOutput) {
+    fs.appendFileSync(githubOutput, githubOutputText({
+      digest: result.digest,
+      version: result.version,
+      prerelease: String(result.prerelease),
+      latest: String(result.latest),
+      latest_release: result.latestRelease ?? '',
+      tags: [...result.immutableTags, ...result.floatingTags],
+      floating_tags: result.floatingTags,
+      unpublished: result.unpublished,
+      refs: result.refs,
+    }));
   }
 }
-
-main(process.argv.slice(2)).catch((e: unknown) => {
-  process.stderr.write(`promote: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(e instanceof UsageError ? 2 : 1);
-});

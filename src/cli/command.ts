@@ -1,0 +1,29 @@
+/** Bad input: the command exits 2 before it contacts anything (any other error exits 1). */
+export class UsageError extends Error {}
+
+/** One program of the release tools: takes its arguments, returns when done, throws on failure. */
+export type Command = (argv: string[]) => Promise<void>;
+
+/** Escapes control characters so a message is exactly one line. */
+export function oneLineMessage(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/[\x00-\x1f\x7f]/g, (c) => JSON.stringify(c).slice(1, -1));
+}
+
+/** Runs `command` as the program `name`: `<name>: <message>` on one line and exit 2 (usage) or 1 on failure. */
+export async function runCommand(name: string, command: Command, argv: string[]): Promise<number> {
+  try {
+    await command(argv);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`${name}: ${oneLineMessage(e)}\n`);
+    return e instanceof UsageError ? 2 : 1;
+  }
+}
+
+/** The body of a bin file: runs `command` on the process's arguments and sets the exit code. */
+export function runBin(name: string, command: Command): void {
+  void runCommand(name, command, process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -66,7 +66,7 @@ export function reproduceJob(c: ReleaseContext): WorkflowJob {
           'echo "built:   $BUILT"',
           'echo "rebuilt: $REBUILT"',
           'if [ -z "$REBUILT" ] || [ "$REBUILT" != "$BUILT" ]; then echo "::error::the independent rebuild gave ${REBUILT:-no digest}, not $BUILT: the build is not reproducible, nothing is signed or promoted"; exit 1; fi',
-          'echo "### Reproduced: \`$BUILT\`" >> "$GITHUB_STEP_SUMMARY"',
+          'echo "### Reproduced: \\`$BUILT\\`" >> "$GITHUB_STEP_SUMMARY"',
         ].join('\n'),
       },
     ],

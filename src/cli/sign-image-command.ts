@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { UsageError } from './command';
+import { requireDigest, requireRepository } from '../release/refs';
 import { cosignSignCommands, cosignVerifyCommands, CosignCommandOptions, GITHUB_OIDC_ISSUER } from '../release/cosign';
 
 const USAGE = 'usage: sign-image --digest sha256:<hex> --image <repo> [--image <repo>...] '
@@ -43,6 +44,8 @@ export function cosignOptions(values: { 'digest'?: string; 'image'?: string[]; '
   const keyless = values.identity !== undefined;
   if (keyless === (values.key !== undefined || values['public-key'] !== undefined)) throw new UsageError('give either --identity (keyless) or --key/--public-key (a key pair)');
   try {
+    requireDigest(values.digest);
+    values.image.forEach((i) => requireRepository(i));
     return {
       digest: values.digest,
       images: values.image,

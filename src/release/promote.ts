@@ -167,7 +167,7 @@ export async function promote(o: PromoteOptions): Promise<PromotionResult> {
   let final: TagPlan;
   let published: string[];
   try {
-    published = await publishedEverywhere(client, o.images);
+    published = await publishedAnywhere(client, o.images);
     final = planTags(o.gitTag, o.sha, published);
     if (final.prerelease) log('      none: a prerelease never floats');
     for (const tag of final.prerelease ? [] : floatingCandidates(o.gitTag)) {
@@ -203,10 +203,10 @@ export async function promote(o: PromoteOptions): Promise<PromotionResult> {
   return { digest, version: final.version, prerelease: final.prerelease, immutableTags: final.immutable, floatingTags: final.floating, latest: final.latest, latestRelease, unpublished, refs };
 }
 
-/** Release versions that every image shows as a tag. */
-async function publishedEverywhere(client: RegistryClient, images: readonly string[]): Promise<string[]> {
-  const each = await Promise.all(images.map(async (i) => new Set(publishedReleases(await client.listTags(i)))));
-  return [...each[0]].filter((t) => each.every((s) => s.has(t))).sort();
+/** Release versions any of the images shows as a tag (one registry is enough: a release half-published still counts, so latest never moves back in the registry that has it). */
+async function publishedAnywhere(client: RegistryClient, images: readonly string[]): Promise<string[]> {
+  const each = await Promise.all(images.map(async (i) => publishedReleases(await client.listTags(i))));
+  return [...new Set(each.flat())].sort();
 }
 
 /** Release tags of the remote that are not published: a run that was cancelled or failed. */

@@ -86,3 +86,13 @@ describe('release.yml: no shared cache', () => {
     expect(cacheProblems(broken).join('\n')).toContain(message);
   });
 });
+
+describe('release.yml: nothing is built from images nobody could fetch again', () => {
+  const doc = parse(synthRepository().read('.github/workflows/release.yml'));
+
+  it('prepare checks that every base image, the frontend and every service image is pinned by digest, before any build', () => {
+    const step = doc.jobs.prepare.steps.find((s: any) => /check-pins/.test(s.run ?? ''));
+    expect(step.run).toBe('npx --no -- check-pins --dockerfile=Dockerfile --workflow=.github/workflows/release.yml');
+    for (const id of ['test', 'bundle', 'build']) expect([doc.jobs[id].needs].flat()).toContain('prepare');
+  });
+});

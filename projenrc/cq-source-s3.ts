@@ -59,6 +59,6 @@ export function cqSourceS3(options: RepositoryOptions = {}) {
   });
   addTestHarness(project, plugin);
   addPerformanceBench(project);
-  addReleaseChainTasks(project);
+  addReleaseChainTasks(project, plugin);
   return { project, plugin };
 }

@@ -8,7 +8,7 @@ import { withoutPins } from './pins';
 import { runStep } from './run-step';
 import { REPO_ROOT, synthRepository, tempDir } from './synth';
 import { buildProblems, imageJobProblems, pinningProblems, ReleaseExpectations, releaseProblems, selfMutationProblems } from './workflow-policy';
-import { COSIGN_VERSION, cosignVerifyCommands, CRANE, githubWorkflowIdentity, PROMOTION_CONCURRENCY_GROUP, ReleaseWorkflow } from '../src';
+import { COSIGN_VERSION, CRANE, githubWorkflowIdentity, PROMOTION_CONCURRENCY_GROUP, ReleaseWorkflow } from '../src';
 
 const ACTIONLINT = path.join(REPO_ROOT, '.tools/bin/actionlint');
 const SHELLCHECK = which('shellcheck');

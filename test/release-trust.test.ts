@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { synthRepository } from './synth';
-import { cacheProblems, PACKAGE_MANAGER, packageManagerProblems } from './workflow-policy';
+import { cacheProblems, packageManagerProblems } from './workflow-policy';
+import { PACKAGE_MANAGER } from '../src/release/pipeline-review';
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
 

@@ -1,3 +1,5 @@
+import { PACKAGE_MANAGER } from '../src/release/pipeline-review';
+
 /* Release-safety properties of the generated workflows, checked on parsed YAML. Each returns the broken properties in words. */
 
 type Doc = Record<string, any>;
@@ -8,8 +10,6 @@ const BINS = ['image-tags', 'tag-release', 'promote', 'sign-image'];
 const TAGGING = /\b(?:crane\s+(?:tag|copy|cp|push|mutate|append)|docker\s+(?:tag|push|buildx\s+imagetools)|regctl|cosign\s+(?:sign|attest|copy)|gh\s+release|npx --no -- (?:promote|sign-image|release-notes)|release-tools\.cjs" (?:promote|sign-image|release-notes))\b/;
 /** What moves a public pointer (a registry tag, the GitHub Release and its Latest badge): only inside the promotion lane. */
 const MOVES_PUBLIC_POINTER = /\b(?:crane\s+(?:tag|copy|cp|push|mutate)|docker\s+(?:tag|push|buildx\s+imagetools)|regctl|gh\s+release\s+(?:create|edit|delete)|gh\s+api\b[^\n]*releases)\b|\b(?:promote|release-notes) --/;
-/** A package manager or installer: none may run in a job that holds a write permission or an OIDC token. */
-export const PACKAGE_MANAGER = /(?:^|[\s;&|(`])(?:npm|npx|pnpm|pnpx|yarn|corepack|bun|bunx|deno|pip|pip3|pipx|uv|uvx|poetry|conda|gem|bundle|cargo|composer|brew|apt|apt-get|dnf|yum|apk|snap|nix)\s|\bgo\s+(?:install|get|run|build|generate|mod\s+download)\b|\bpython3?\s+-m\s+pip\b|\bcurl\b[^\n]*\|\s*(?:ba)?sh\b|(?:^|[\s;&|("'])(?:\.\/)?node_modules\//m;
 /** `if:` conditions that let a job run although a job it needs failed or was cancelled. */
 const RUNS_ANYWAY = /always\(\)|failure\(\)|cancelled\(\)|!\s*success\(\)/;
 /** A run step that compiles Go (directly or through the project's checks). */

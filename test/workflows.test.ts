@@ -502,11 +502,24 @@ describe('build.yml', () => {
   });
 
   it('every job has a timeout and a commented permissions block', () => {
-    expect(Object.fromEntries(Object.entries<any>(doc.jobs).map(([id, j]) => [id, j['timeout-minutes']]))).toEqual({ 'build': 45, 'image': 30, 'synth': 15, 'self-mutation': 15 });
+    expect(Object.fromEntries(Object.entries<any>(doc.jobs).map(([id, j]) => [id, j['timeout-minutes']]))).toEqual({ 'build': 45, 'image': 30, 'pipeline-review': 10, 'synth': 15, 'self-mutation': 15 });
     expect(text.split('\n').filter((l) => /^ {6}contents: read/.test(l))).toEqual([
-      '      contents: read # check out the change', '      contents: read # check out the change',
+      '      contents: read # check out the change', '      contents: read # check out the change', '      contents: read # check out the change and its base',
       '      contents: read # check out the pull request\'s head', '      contents: read # check out the pull request\'s head (the push uses the environment\'s token)',
     ]);
+  });
+
+  it('pull requests get the pipeline review in the job summary, read-only', () => {
+    const job = doc.jobs['pipeline-review'];
+    expect(job.if).toBe("github.event_name == 'pull_request'");
+    expect(job.permissions).toEqual({ contents: 'read' });
+    const s = step(job, /^Review the generated pipeline/);
+    expect(s.env).toEqual({ BASE_SHA: '${{ github.event.pull_request.base.sha }}' });
+    const r = runStep(s, { BASE_SHA: 'abc', GITHUB_STEP_SUMMARY: 'summary.md' }, { npx: `${recorder('npx')}\necho '- widens: x'` });
+    expect(r.status, r.stderr).toBe(0);
+    expect(calls(r.read('npx-args'))).toEqual([['--no', '--', 'review-pipeline', '--base=abc']]);
+    expect(r.read('summary.md')).toBe('- widens: x\n');
+    expect(runStep(s, { BASE_SHA: 'abc', GITHUB_STEP_SUMMARY: 'summary.md' }, { npx: 'exit 2' }).status).not.toBe(0);
   });
 
   it('sets up Node 24, the current LTS, from the project\'s workflowNodeVersion', () => {

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { javascript, JsonFile, typescript } from 'projen';
-import { ESBUILD_VERSION } from '../src/release/bundle';
 
 /** Where this repository's sources are, whatever directory a project is synthesised into. */
 export const REPO_ROOT = path.resolve(__dirname, '..');
@@ -58,8 +57,8 @@ export function libraryProject(options: LibraryProjectOptions = {}): typescript.
       '@aws-sdk/client-s3@^3', 'parquet-wasm@0.7.1', 'ajv@^8', 'typedoc@0.28.20', 'typedoc-plugin-markdown@4.14.1',
       // RE2 as WebAssembly: the test compiles renovate.json5's regexes with the engine Renovate uses.
       're2-wasm@1.0.2',
-      // Bundles the release tools into the one file the privileged release jobs run with node alone (src/release/bundle.ts checks the version).
-      `esbuild@${ESBUILD_VERSION}`,
+      // Bundles the release tools into the one file the privileged release jobs run with node alone (bundle-release-tools refuses any other version than this exact pin).
+      'esbuild@0.28.2',
     ],
     tsconfig: { compilerOptions: { skipLibCheck: true } },
     tsconfigDev: {

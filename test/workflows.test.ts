@@ -8,7 +8,7 @@ import { withoutPins } from './pins';
 import { runStep } from './run-step';
 import { REPO_ROOT, synthRepository, tempDir } from './synth';
 import { buildProblems, imageJobProblems, pinningProblems, ReleaseExpectations, releaseProblems, selfMutationProblems } from './workflow-policy';
-import { COSIGN_VERSION, CRANE, githubWorkflowIdentity, PROMOTION_CONCURRENCY_GROUP, ReleaseWorkflow } from '../src';
+import { COSIGN_VERSION, CRANE, SYFT, githubWorkflowIdentity, PROMOTION_CONCURRENCY_GROUP, ReleaseWorkflow } from '../src';
 
 const ACTIONLINT = path.join(REPO_ROOT, '.tools/bin/actionlint');
 const SHELLCHECK = which('shellcheck');
@@ -77,7 +77,7 @@ describe('release.yml', () => {
       build: { needs: ['prepare', 'test'], permissions: { contents: 'read', packages: 'write' }, environment: undefined, concurrency: undefined, timeout: 30 },
       reproduce: { needs: ['prepare', 'build'], permissions: { contents: 'read' }, environment: undefined, concurrency: undefined, timeout: 30 },
       e2e: { needs: 'build', permissions: { contents: 'read', packages: 'read' }, environment: undefined, concurrency: undefined, timeout: 20 },
-      sbom: { needs: 'build', permissions: { packages: 'read' }, environment: undefined, concurrency: undefined, timeout: 15 },
+      sbom: { needs: ['bundle', 'build'], permissions: { packages: 'read' }, environment: undefined, concurrency: undefined, timeout: 15 },
       sign: { needs: ['bundle', 'build', 'e2e', 'reproduce', 'sbom'], permissions: { 'id-token': 'write', 'attestations': 'write', 'packages': 'write' }, environment: 'release', concurrency: undefined, timeout: 15 },
       promote: {
         needs: ['bundle', 'build', 'sign'], permissions: { 'contents': 'write', 'packages': 'write', 'id-token': 'write' }, environment: 'release',
@@ -106,9 +106,9 @@ describe('release.yml', () => {
     expect(setup).toMatch(new RegExp(`"cosign \\S+ ${COSIGN_VERSION.replace(/\./g, '\\.')}"`));
   });
 
-  it('no job restores a cache (this workflow publishes), and only test, bundle (crane) and sbom (syft) set up Go', () => {
+  it('no job restores a cache (this workflow publishes), and only test and bundle (crane, syft) set up Go', () => {
     const setupGo = Object.entries<any>(doc.jobs).filter(([, j]) => j.steps.some((s: any) => s.uses?.startsWith('actions/setup-go@'))).map(([id]) => id);
-    expect(setupGo).toEqual(['test', 'bundle', 'sbom']);
+    expect(setupGo).toEqual(['test', 'bundle']);
     for (const j of Object.values<any>(doc.jobs)) {
       for (const s of j.steps.filter((x: any) => x.uses?.startsWith('actions/setup-'))) {
         expect(s.with.cache === false || s.with['package-manager-cache'] === false, s.name).toBe(true);
@@ -225,26 +225,31 @@ describe('release.yml', () => {
       const dir = tempDir('release-tools-');
       fs.writeFileSync(path.join(dir, 'release-tools.cjs'), 'console.log("tools")\n');
       fs.writeFileSync(path.join(dir, 'crane'), '#!/bin/sh\n');
+      fs.writeFileSync(path.join(dir, 'syft'), '#!/bin/sh\necho syft\n');
       const sha = (f: string) => spawnSync('sha256sum', [path.join(dir, f)], { encoding: 'utf8' }).stdout.split(' ')[0];
-      return { dir, bundle: sha('release-tools.cjs'), crane: sha('crane') };
+      return { dir, env: { DIR: dir, BUNDLE_SHA256: sha('release-tools.cjs'), CRANE_SHA256: sha('crane'), SYFT_SHA256: sha('syft') } };
     };
 
-    it.each(['sign', 'promote'])('%s checks both files against the bundle job\'s SHA-256 before running anything', (job) => {
+    it.each(['sbom', 'sign', 'promote'])('%s checks every file against the bundle job\'s SHA-256 before running anything', (job) => {
       const a = artifact();
-      const ok = runStep(verify(job), { DIR: a.dir, BUNDLE_SHA256: a.bundle, CRANE_SHA256: a.crane });
+      const ok = runStep(verify(job), a.env);
       expect(ok.status, ok.stderr).toBe(0);
-      expect(fs.statSync(path.join(a.dir, 'crane')).mode & 0o111).not.toBe(0);
+      for (const f of ['crane', 'syft']) expect(fs.statSync(path.join(a.dir, f)).mode & 0o111).not.toBe(0);
       fs.appendFileSync(path.join(a.dir, 'release-tools.cjs'), 'require("child_process").exec("curl evil")\n');
-      const tampered = runStep(verify(job), { DIR: a.dir, BUNDLE_SHA256: a.bundle, CRANE_SHA256: a.crane });
+      const tampered = runStep(verify(job), a.env);
       expect(tampered.status).not.toBe(0);
       expect(tampered.stdout + tampered.stderr).toMatch(/release-tools\.cjs: FAILED/);
-      const missing = runStep(verify(job), { DIR: artifact().dir, BUNDLE_SHA256: '', CRANE_SHA256: '' });
+      const b = artifact();
+      fs.appendFileSync(path.join(b.dir, 'syft'), 'curl evil\n');
+      expect(runStep(verify(job), b.env).status).not.toBe(0);
+      const missing = runStep(verify(job), { DIR: artifact().dir, BUNDLE_SHA256: '', CRANE_SHA256: '', SYFT_SHA256: '' });
       expect(missing.status).not.toBe(0);
     });
 
-    it('the bundle job bundles with the pinned esbuild and builds crane, and outputs both hashes', () => {
+    it('the bundle job bundles with the pinned esbuild and builds crane and syft, and outputs every hash', () => {
       const bundle = doc.jobs.bundle;
-      expect(bundle.outputs).toEqual({ bundle_sha256: '${{ steps.bundle.outputs.sha256 }}', crane_sha256: '${{ steps.crane.outputs.sha256 }}' });
+      expect(bundle.outputs).toEqual({ bundle_sha256: '${{ steps.bundle.outputs.sha256 }}', crane_sha256: '${{ steps.crane.outputs.sha256 }}', syft_sha256: '${{ steps.syft.outputs.sha256 }}' });
+      expect(step(bundle, /^Build syft/).run.split('\n')[0]).toBe(`go install -trimpath ${SYFT.package}@${SYFT.version}`);
       expect(step(bundle, /^Bundle the release tools/).run).toBe('npx --no -- bundle-release-tools --out="$OUT" --github-output');
       expect(step(bundle, /^Build crane/).run.split('\n')[0]).toBe(`go install -trimpath ${CRANE.package}@${CRANE.version}`);
       expect(step(bundle, /^Upload the release tools/).with).toMatchObject({ 'name': 'release-tools', 'if-no-files-found': 'error' });
@@ -342,11 +347,13 @@ describe('release.yml', () => {
       expect(runStep(check, { DIR: dir, SBOM_SHA256: sha }).status).not.toBe(0);
     });
 
-    it('the sbom job runs syft on the staged digest with read access only', () => {
+    it('the sbom job runs the bundle job\'s syft (hash-checked) on the staged digest, with read access only', () => {
       const sbom = doc.jobs.sbom;
       expect(sbom.permissions).toEqual({ packages: 'read' });
       const s = step(sbom, /^SPDX SBOM/);
       expect(s.env.IMAGE).toBe(`${STAGING}@\${{ needs.build.outputs.digest }}`);
+      expect(s.env.SYFT).toBe('${{ runner.temp }}/release-tools/syft');
+      expect(sbom.steps.indexOf(step(sbom, /^The release tools are the files/))).toBeLessThan(sbom.steps.indexOf(s));
       const r = runStep(s, { IMAGE: `${STAGING}@${DIGEST}`, SYFT: 'syft', OUT: 'out/sbom.spdx.json', PLATFORM: 'linux/amd64', GITHUB_OUTPUT: 'o' }, { syft: `${recorder('syft')}\nmkdir -p out; echo '{}' > out/sbom.spdx.json` });
       expect(r.status, r.stderr).toBe(0);
       expect(calls(r.read('syft-args'))).toEqual([['scan', `registry:${STAGING}@${DIGEST}`, '--platform', 'linux/amd64', '--output', 'spdx-json=out/sbom.spdx.json']]);

@@ -2,9 +2,6 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** The esbuild the bundle is made with: a devDependency of this package at exactly this version. */
-export const ESBUILD_VERSION = '0.28.2';
-
 /** What {@link bundleReleaseTools} wrote. */
 export interface ReleaseToolsBundle {
   /** The bundle's path. */
@@ -15,20 +12,29 @@ export interface ReleaseToolsBundle {
   readonly bytes: number;
 }
 
-interface Esbuild {
+/** The part of esbuild's API the bundle uses. */
+export interface Esbuild {
   version: string;
   buildSync(options: Record<string, unknown>): { errors: unknown[] };
 }
 
-function loadEsbuild(): Esbuild {
+/**
+ * The esbuild of the project in `projectDir`: its package.json must pin it exactly
+ * (`"esbuild": "0.28.2"`, no range), and that version must be the one installed.
+ */
+export function pinnedEsbuild(projectDir: string): Esbuild {
+  const manifest = path.join(projectDir, 'package.json');
+  const pkg = JSON.parse(fs.readFileSync(manifest, 'utf8')) as Record<string, Record<string, string> | undefined>;
+  const spec = pkg.devDependencies?.esbuild ?? pkg.dependencies?.esbuild;
+  if (spec === undefined) throw new Error(`${manifest} has no esbuild: add it as a devDependency pinned to one version (it bundles the release tools)`);
+  if (!/^\d+\.\d+\.\d+$/.test(spec)) throw new Error(`${manifest} asks for esbuild "${spec}": pin one exact version (the bundle must be made by the version reviewed)`);
   let esbuild: Esbuild;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    esbuild = require('esbuild') as Esbuild;
+    esbuild = require(require.resolve('esbuild', { paths: [projectDir] })) as Esbuild;
   } catch {
-    throw new Error(`esbuild is not installed: add esbuild@${ESBUILD_VERSION} to the devDependencies (it bundles the release tools)`);
+    throw new Error(`esbuild ${spec} is not installed in ${projectDir}: run npm ci`);
   }
-  if (esbuild.version !== ESBUILD_VERSION) throw new Error(`esbuild ${esbuild.version} is installed, not ${ESBUILD_VERSION}: pin esbuild@${ESBUILD_VERSION} (the bundle must be made by the version reviewed)`);
+  if (esbuild.version !== spec) throw new Error(`esbuild ${esbuild.version} is installed, not ${spec} as package.json pins: run npm ci`);
   return esbuild;
 }
 
@@ -40,12 +46,13 @@ export function sha256File(file: string): string {
 /**
  * Bundles the `release-tools` program (promote, sign-image, release-notes) and everything it
  * imports into one self-contained CommonJS file that runs with `node` alone: no node_modules,
- * no install step. `entry` is `release-tools.js` beside the calling bin (or its `.ts` source).
+ * no install step. `entry` is `release-tools.js` beside the calling bin (or its `.ts` source);
+ * esbuild comes from `projectDir`, pinned exactly in its package.json.
  */
-export function bundleReleaseTools(entry: string, outfile: string): ReleaseToolsBundle {
+export function bundleReleaseTools(entry: string, outfile: string, projectDir = process.cwd()): ReleaseToolsBundle {
   if (!fs.existsSync(entry)) throw new Error(`${entry} does not exist: compile the package first (npx projen compile)`);
   fs.mkdirSync(path.dirname(outfile), { recursive: true });
-  loadEsbuild().buildSync({
+  pinnedEsbuild(projectDir).buildSync({
     entryPoints: [entry],
     outfile,
     bundle: true,

@@ -4,10 +4,10 @@ import { Grants } from './grants';
 import { WorkflowJob } from './pinned-workflow';
 import { grantRegistryAccess, registryLoginSteps } from './registry-access';
 import { BUILD_DIGEST } from './release-build';
-import { imageArgs, imageEnv, publishingRegistries, ReleaseContext, stagingRegistry } from './release-context';
-import { CRANE_FROM_TOOLS, goInstallStep, releaseTool, releaseToolsSteps } from './release-tools';
-import { gitTokenAuth, setupGo } from './steps';
-import { COSIGN_VERSION, SYFT } from './tools';
+import { environmentFor, imageArgs, imageEnv, publishingRegistries, ReleaseContext, stagingRegistry } from './release-context';
+import { CRANE_FROM_TOOLS, downloadReleaseTools, releaseTool, releaseToolsSteps, SYFT_FROM_TOOLS } from './release-tools';
+import { gitTokenAuth } from './steps';
+import { COSIGN_VERSION } from './tools';
 
 const { JobPermission } = github.workflows;
 
@@ -30,26 +30,26 @@ function installCosign(): github.workflows.JobStep {
 }
 
 /**
- * sbom: an SPDX SBOM of the staged image, written by syft (built from the Go module proxy) in a
- * job that can only read the staging repository; its SHA-256 goes to the sign job with it.
+ * sbom: an SPDX SBOM of the staged image, written by the syft the bundle job built (hash-checked),
+ * in a job that can only read the staging repository; its SHA-256 goes to the sign job with it.
  */
 export function sbomJob(c: ReleaseContext): WorkflowJob {
   const staging = [stagingRegistry(c, 'pull')];
   return {
     name: 'SBOM of the staged image (syft, no write permission)',
-    needs: ['build'],
+    needs: ['bundle', 'build'],
     ...c.settings.runsOn,
+    ...environmentFor(c, staging),
     grants: grantRegistryAccess(new Grants(), staging),
     timeoutMinutes: c.settings.timeouts.sign,
     outputs: { sha256: { stepId: 'sbom', outputName: 'sha256' } },
     steps: [
-      setupGo({ cache: false }),
-      goInstallStep(SYFT, 'syft', '${{ runner.temp }}/bin'),
+      ...downloadReleaseTools(),
       ...registryLoginSteps(c.check, staging),
       {
         name: 'SPDX SBOM of the staged digest',
         id: 'sbom',
-        env: { IMAGE: `${c.release.stagingImage}@${BUILD_DIGEST}`, SYFT: '${{ runner.temp }}/bin/syft', OUT: `${SBOM_DIR}/${SBOM_FILE}`, PLATFORM: c.image.platforms[0] },
+        env: { IMAGE: `${c.release.stagingImage}@${BUILD_DIGEST}`, SYFT: SYFT_FROM_TOOLS, OUT: `${SBOM_DIR}/${SBOM_FILE}`, PLATFORM: c.image.platforms[0] },
         run: [
           'mkdir -p "$(dirname "$OUT")"',
           '"$SYFT" scan "registry:$IMAGE" --platform "$PLATFORM" --output "spdx-json=$OUT"',

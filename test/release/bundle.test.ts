@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { builtinModules } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sha256File } from '../../src/release/bundle';
+import { pinnedEsbuild, sha256File } from '../../src/release/bundle';
 import { REPO_ROOT, tempDir } from '../synth';
 
 const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
@@ -76,5 +76,29 @@ describe('the release tools bundle (one file, run with node alone)', () => {
     const again = path.join(tempDir('bundle-again-'), 'release-tools.cjs');
     expect(bundle(again).status).toBe(0);
     expect(sha256File(again)).toBe(sha256File(file));
+  });
+});
+
+describe('the bundle is made only by the esbuild package.json pins exactly', () => {
+  const project = (spec: string | undefined) => {
+    const dir = tempDir('esbuild-pin-');
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ devDependencies: spec === undefined ? {} : { esbuild: spec } }));
+    fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+    return dir;
+  };
+  const installed = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules/esbuild/package.json'), 'utf8')).version as string;
+
+  it('this repository pins it exactly, and that is the version installed', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+    expect(pkg.devDependencies.esbuild).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(pinnedEsbuild(REPO_ROOT).version).toBe(pkg.devDependencies.esbuild);
+  });
+
+  it.each([
+    [undefined, 'has no esbuild: add it as a devDependency pinned to one version'],
+    ['^0.28.0', 'asks for esbuild "^0.28.0": pin one exact version'],
+    ['0.0.1', `esbuild ${installed} is installed, not 0.0.1 as package.json pins: run npm ci`],
+  ])('refuses %j', (spec, message) => {
+    expect(() => pinnedEsbuild(project(spec))).toThrow(message);
   });
 });

@@ -137,7 +137,7 @@ describe('release-notes: creates or edits the GitHub Release with a stub gh that
       }
       expect(w.latest(), order.join(' → ')).toEqual([[...order].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).pop()]);
     }
-  });
+  }, 600_000); // eleven runs of the program: generous on a busy machine
 
   it('a re-run of an old tag puts a backwards badge back on the highest release', () => {
     const w = world([rel('v1.0.0', true), rel('v1.1.0')]);

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { runBin, UsageError } from './command';
+import { commandOptions, runBin, UsageError } from './command';
 import { githubOutputText } from './github-output';
 import { bundleReleaseTools } from '../release/bundle';
 
@@ -10,16 +9,8 @@ const USAGE = 'usage: bundle-release-tools --out <file.cjs> [--github-output]';
 
 /** `bundle-release-tools`: one self-contained file of the release tools, its SHA-256 printed (and written to $GITHUB_OUTPUT as sha256). */
 runBin('bundle-release-tools', async (argv) => {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { 'out': { type: 'string' }, 'github-output': { type: 'boolean', default: false }, 'help': { type: 'boolean', default: false } }, strict: true }));
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message.split('\n')[0]} (${USAGE})`);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+  const values = commandOptions(argv, { 'out': { type: 'string' }, 'github-output': { type: 'boolean', default: false } }, USAGE);
+  if (!values) return;
   if (!values.out) throw new UsageError(`--out is required (${USAGE})`);
   const githubOutput = values['github-output'] ? process.env.GITHUB_OUTPUT : undefined;
   if (values['github-output'] && !githubOutput) throw new UsageError('--github-output needs the GITHUB_OUTPUT environment variable (set by GitHub Actions)');

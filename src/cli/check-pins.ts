@@ -1,23 +1,14 @@
 #!/usr/bin/env node
 import * as fs from 'node:fs';
-import { parseArgs } from 'node:util';
-import { runBin, UsageError } from './command';
+import { commandOptions, runBin, UsageError } from './command';
 import { dockerfileImages, unpinnedMessage, workflowImages } from '../release/pins';
 
 const USAGE = 'usage: check-pins --dockerfile <Dockerfile> [--workflow <.github/workflows/x.yml>...]';
 
 /** `check-pins`: fails, naming each one, unless every base image, the Dockerfile frontend and every workflow service image is pinned by digest. */
 runBin('check-pins', async (argv) => {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { dockerfile: { type: 'string' }, workflow: { type: 'string', multiple: true }, help: { type: 'boolean', default: false } }, strict: true }));
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message.split('\n')[0]} (${USAGE})`);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+  const values = commandOptions(argv, { dockerfile: { type: 'string' }, workflow: { type: 'string', multiple: true } }, USAGE);
+  if (!values) return;
   if (!values.dockerfile) throw new UsageError(`--dockerfile is required (${USAGE})`);
   const read = (f: string) => {
     try {

@@ -1,3 +1,5 @@
+import { parseArgs, ParseArgsConfig } from 'node:util';
+
 /** Bad input: the command exits 2 before it contacts anything (any other error exits 1). */
 export class UsageError extends Error {}
 
@@ -26,4 +28,24 @@ export function runBin(name: string, command: Command): void {
   void runCommand(name, command, process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
+}
+
+type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+/** The parsed option values of `T`. */
+export type ParsedValues<T extends OptionSpec> = ReturnType<typeof parseArgs<{ options: T; strict: true; allowPositionals: false }>>['values'];
+
+/**
+ * The command's options (`parseArgs`, strict, no positionals); a parse error is a UsageError
+ * naming the usage. `--help` anywhere prints the usage and returns undefined: nothing runs.
+ */
+export function commandOptions<const T extends OptionSpec>(argv: string[], options: T, usage: string): ParsedValues<T> | undefined {
+  if (argv.includes('--help')) {
+    process.stdout.write(`${usage}\n`);
+    return undefined;
+  }
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.split('\n')[0]} (${usage})`);
+  }
 }

@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
-import { parseArgs } from 'node:util';
-import { UsageError } from './command';
+import { commandOptions, ParsedValues, UsageError } from './command';
 import { githubOutputText } from './github-output';
 import { cosignOptions, runCosign } from './sign-image-command';
 import { cosignVerifyCommands } from '../release/cosign';
@@ -12,37 +11,25 @@ const USAGE = 'usage: promote --source <repo> --digest sha256:<hex> --tag vX.Y.Z
   + '(--identity <certificate identity> [--issuer <oidc issuer>] | --public-key <cosign.pub> | --unsigned) [--sbom] '
   + '[--remote <git remote or URL> (default origin) | --existing <tag,tag,...>] [--platforms linux/amd64,linux/arm64] [--insecure] [--github-output]';
 
-type Values = ReturnType<typeof parse>;
+const OPTIONS = {
+  'source': { type: 'string' },
+  'digest': { type: 'string' },
+  'tag': { type: 'string' },
+  'sha': { type: 'string' },
+  'image': { type: 'string', multiple: true },
+  'remote': { type: 'string' },
+  'existing': { type: 'string' },
+  'platforms': { type: 'string' },
+  'identity': { type: 'string' },
+  'issuer': { type: 'string' },
+  'public-key': { type: 'string' },
+  'sbom': { type: 'boolean', default: false },
+  'unsigned': { type: 'boolean', default: false },
+  'insecure': { type: 'boolean', default: false },
+  'github-output': { type: 'boolean', default: false },
+} as const;
 
-function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      options: {
-        'source': { type: 'string' },
-        'digest': { type: 'string' },
-        'tag': { type: 'string' },
-        'sha': { type: 'string' },
-        'image': { type: 'string', multiple: true },
-        'remote': { type: 'string' },
-        'existing': { type: 'string' },
-        'platforms': { type: 'string' },
-        'identity': { type: 'string' },
-        'issuer': { type: 'string' },
-        'public-key': { type: 'string' },
-        'sbom': { type: 'boolean', default: false },
-        'unsigned': { type: 'boolean', default: false },
-        'insecure': { type: 'boolean', default: false },
-        'github-output': { type: 'boolean', default: false },
-        'help': { type: 'boolean', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message.split('\n')[0]} (${USAGE})`);
-  }
-}
+type Values = ParsedValues<typeof OPTIONS>;
 
 /** The signature check: cosign verify (and verify-attestation of the SBOM) by digest, keyless or with a public key. */
 function signatureCheck(values: Values): PromoteOptions['verifySignatures'] {
@@ -57,11 +44,8 @@ function signatureCheck(values: Values): PromoteOptions['verifySignatures'] {
 
 /** `promote`: copy a built, signed index by digest to every registry, verify, then tag (see {@link promote}). */
 export async function promoteCommand(argv: string[]): Promise<void> {
-  const values = parse(argv);
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+  const values = commandOptions(argv, OPTIONS, USAGE);
+  if (!values) return;
   for (const name of ['source', 'digest', 'tag', 'sha'] as const) {
     if (!values[name]) throw new UsageError(`--${name} is required (${USAGE})`);
   }

@@ -2,39 +2,13 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { UsageError } from './command';
+import { commandOptions, UsageError } from './command';
 import { requireReleaseTag } from '../image-tags';
 import { GitHubReleaseEntry, planGitHubRelease } from '../release/github-release';
 import { releaseNotes } from '../release/release-notes';
 
 const USAGE = 'usage: release-notes --tag vX.Y.Z --digest sha256:<hex> --image <repo> [--image <repo>...] --tags <tag,tag|newline-separated> '
   + '--platforms linux/amd64,linux/arm64 --prerelease true|false [--latest-release vX.Y.Z] --identity <certificate identity> --repository OWNER/REPO [--sbom] [--print]';
-
-function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      options: {
-        'tag': { type: 'string' },
-        'digest': { type: 'string' },
-        'image': { type: 'string', multiple: true },
-        'tags': { type: 'string' },
-        'platforms': { type: 'string' },
-        'prerelease': { type: 'string' },
-        'latest-release': { type: 'string' },
-        'identity': { type: 'string' },
-        'repository': { type: 'string' },
-        'sbom': { type: 'boolean', default: false },
-        'print': { type: 'boolean', default: false },
-        'help': { type: 'boolean', default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message.split('\n')[0]} (${USAGE})`);
-  }
-}
 
 const list = (v: string | undefined) => (v ?? '').split(/[,\n]/).map((s) => s.trim()).filter(Boolean);
 
@@ -59,11 +33,20 @@ function releases(repository: string): GitHubReleaseEntry[] {
  * promotion lane right after promote, so it decides from what GitHub and the registries show now.
  */
 export async function releaseNotesCommand(argv: string[]): Promise<void> {
-  const v = parse(argv);
-  if (v.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+  const v = commandOptions(argv, {
+    'tag': { type: 'string' },
+    'digest': { type: 'string' },
+    'image': { type: 'string', multiple: true },
+    'tags': { type: 'string' },
+    'platforms': { type: 'string' },
+    'prerelease': { type: 'string' },
+    'latest-release': { type: 'string' },
+    'identity': { type: 'string' },
+    'repository': { type: 'string' },
+    'sbom': { type: 'boolean', default: false },
+    'print': { type: 'boolean', default: false },
+  }, USAGE);
+  if (!v) return;
   for (const name of ['tag', 'digest', 'tags', 'platforms', 'prerelease', 'identity', 'repository'] as const) {
     if (!v[name]) throw new UsageError(`--${name} is required (${USAGE})`);
   }

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { spawnSync } from 'node:child_process';
-import { parseArgs } from 'node:util';
-import { runBin, UsageError } from './command';
+import { commandOptions, runBin, UsageError } from './command';
 import { checkReleaseSetup, setupReport } from '../release/setup-check';
 import { releaseSetupNames, releaseSetupScript, ReleaseSetupOptions } from '../release/setup';
 
@@ -9,24 +8,11 @@ const USAGE = 'usage: release-setup --repository OWNER/REPO --plugin <name> [--p
 
 /** `release-setup`: prints the one-time gcloud and gh commands for this repository's release, or (--check) what is missing. */
 runBin('release-setup', async (argv) => {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        'repository': { type: 'string' }, 'plugin': { type: 'string' }, 'project': { type: 'string' }, 'gcr-host': { type: 'string' },
-        'environment': { type: 'string' }, 'tag-pattern': { type: 'string' }, 'pool': { type: 'string' },
-        'check': { type: 'boolean', default: false }, 'help': { type: 'boolean', default: false },
-      },
-      strict: true,
-    }));
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message.split('\n')[0]} (${USAGE})`);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+  const values = commandOptions(argv, {
+    'repository': { type: 'string' }, 'plugin': { type: 'string' }, 'project': { type: 'string' }, 'gcr-host': { type: 'string' },
+    'environment': { type: 'string' }, 'tag-pattern': { type: 'string' }, 'pool': { type: 'string' }, 'check': { type: 'boolean', default: false },
+  }, USAGE);
+  if (!values) return;
   if (!values.repository || !values.plugin) throw new UsageError(`--repository and --plugin are required (${USAGE})`);
   const o: ReleaseSetupOptions = {
     repository: values.repository, plugin: values.plugin, project: values.project || process.env.GCP_PROJECT_ID || undefined,

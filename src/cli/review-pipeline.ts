@@ -2,8 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { runBin, UsageError } from './command';
+import { commandOptions, runBin, UsageError } from './command';
 import { git } from './git';
 import { PipelineFiles, reviewMarkdown, reviewPipeline } from '../release/pipeline-review';
 
@@ -39,16 +38,8 @@ function workingTree(dir: string): PipelineFiles {
 
 /** `review-pipeline`: the generated workflows and Dockerfile at a git ref against the working tree, as Markdown; each widening is a `- widens:` line. */
 runBin('review-pipeline', async (argv) => {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { base: { type: 'string' }, dir: { type: 'string' }, help: { type: 'boolean', default: false } }, strict: true }));
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message.split('\n')[0]} (${USAGE})`);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+  const values = commandOptions(argv, { base: { type: 'string' }, dir: { type: 'string' } }, USAGE);
+  if (!values) return;
   if (!values.base) throw new UsageError(`--base is required (${USAGE})`);
   const dir = values.dir ?? '.';
   try {

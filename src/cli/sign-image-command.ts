@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { parseArgs } from 'node:util';
-import { UsageError } from './command';
+import { commandOptions, UsageError } from './command';
 import { requireDigest, requireRepository } from '../release/refs';
 import { cosignSignCommands, cosignVerifyCommands, CosignCommandOptions, GITHUB_OIDC_ISSUER } from '../release/cosign';
 
@@ -11,30 +10,6 @@ const USAGE = 'usage: sign-image --digest sha256:<hex> --image <repo> [--image <
 /** Shell-quotes one argument for display (`--print`); the commands themselves never go through a shell. */
 function quote(arg: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
-function parseOptions(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      options: {
-        'digest': { type: 'string' },
-        'image': { type: 'string', multiple: true },
-        'identity': { type: 'string' },
-        'issuer': { type: 'string' },
-        'key': { type: 'string' },
-        'public-key': { type: 'string' },
-        'sbom': { type: 'string' },
-        'insecure-registry': { type: 'boolean', default: false },
-        'verify-only': { type: 'boolean', default: false },
-        'print': { type: 'boolean', default: false },
-        'help': { type: 'boolean', default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message.split('\n')[0]} (${USAGE})`);
-  }
 }
 
 /** The cosign options of `sign-image`'s and `promote`'s signature flags; throws a UsageError naming the flag. */
@@ -80,11 +55,19 @@ export function runCosign(commands: string[][], log: (line: string) => void): vo
 
 /** `sign-image`: cosign sign (and attest the SBOM) unless --verify-only, then verify, `image@digest` in every image. */
 export async function signImageCommand(argv: string[]): Promise<void> {
-  const values = parseOptions(argv);
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+  const values = commandOptions(argv, {
+    'digest': { type: 'string' },
+    'image': { type: 'string', multiple: true },
+    'identity': { type: 'string' },
+    'issuer': { type: 'string' },
+    'key': { type: 'string' },
+    'public-key': { type: 'string' },
+    'sbom': { type: 'string' },
+    'insecure-registry': { type: 'boolean', default: false },
+    'verify-only': { type: 'boolean', default: false },
+    'print': { type: 'boolean', default: false },
+  }, USAGE);
+  if (!values) return;
   const o = cosignOptions(values);
   if (!values['verify-only'] && o.identity.kind === 'key' && !o.identity.privateKey) throw new UsageError('--public-key needs --key to sign with (or give --verify-only)');
   if (o.identity.kind === 'key' && !o.identity.publicKey) throw new UsageError('--key needs --public-key to verify with');

@@ -34,7 +34,7 @@ export function goInstallStep(tool: GoTool, id: string, gobin: string): github.w
  * bundle: the only job that installs packages for the publishing jobs, and it holds no
  * credential. It bundles the release tools (promote, sign-image, release-notes) into one file
  * with the pinned esbuild, builds crane and syft from the Go module proxy, and outputs the SHA-256 of each:
- * the privileged jobs download the artifact, check both hashes, and run the bundle with `node`
+ * the jobs that use them download the artifact, check every hash, and run the bundle with `node`
  * alone — no npm, no npx, no install scripts, no node_modules beside a credential.
  */
 export function bundleJob(c: ReleaseContext): WorkflowJob {

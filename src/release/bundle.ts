@@ -14,7 +14,9 @@ export interface ReleaseToolsBundle {
 
 /** The part of esbuild's API the bundle uses. */
 export interface Esbuild {
-  version: string;
+  /** The installed version. */
+  readonly version: string;
+  /** Builds synchronously. */
   buildSync(options: Record<string, unknown>): { errors: unknown[] };
 }
 

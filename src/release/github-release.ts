@@ -2,9 +2,13 @@ import { publishedReleases } from './promotion-plan';
 
 /** One release as `gh release list --json tagName,isLatest,isDraft,isPrerelease` shows it. */
 export interface GitHubReleaseEntry {
+  /** The release's tag. */
   readonly tagName: string;
+  /** Whether GitHub shows it as Latest. */
   readonly isLatest: boolean;
+  /** Whether it is a draft (never made Latest). */
   readonly isDraft: boolean;
+  /** Whether it is marked a prerelease (never made Latest). */
   readonly isPrerelease: boolean;
 }
 

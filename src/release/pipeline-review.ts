@@ -6,7 +6,12 @@ export const PACKAGE_MANAGER = /(?:^|[\s;&|(`])(?:npm|npx|pnpm|pnpx|yarn|corepac
 
 /** The generated pipeline at one point: workflow file name → YAML text, and the Dockerfile. */
 export interface PipelineFiles {
+  /** Workflow file name (`release.yml`) → its YAML. */
   readonly workflows: Readonly<Record<string, string>>;
+  /**
+   * The Dockerfile's text.
+   * @default - no Dockerfile
+   */
   readonly dockerfile?: string;
 }
 

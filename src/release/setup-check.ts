@@ -5,12 +5,16 @@ export type CliRunner = (tool: 'gcloud' | 'gh', args: string[]) => { status: num
 
 /** One thing the release needs, and whether it is there. */
 export interface SetupFinding {
+  /** The CLI that checked it. */
   readonly tool: 'gcloud' | 'gh';
   /** What was checked, one line. */
   readonly item: string;
   /** `ok`, `missing` (with the command that sets it up), `warn` (works, with a caveat), or `skipped` (the CLI is not installed). */
   readonly state: 'ok' | 'missing' | 'warn' | 'skipped';
-  /** What to run, or what to know. */
+  /**
+   * What to run, or what to know.
+   * @default - nothing to add
+   */
   readonly note?: string;
 }
 

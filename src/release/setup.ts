@@ -14,21 +14,35 @@ export interface ReleaseSetupOptions {
    * @default 'gcr.io'
    */
   readonly gcrHost?: string;
-  /** The GitHub environment of the publishing jobs. @default 'release' */
+  /**
+   * The GitHub environment of the publishing jobs.
+   * @default 'release'
+   */
   readonly environment?: string;
-  /** The tag pattern of releases (the environment's deployment rule and the tag ruleset). @default 'v*' */
+  /**
+   * The tag pattern of releases (the environment's deployment rule and the tag ruleset).
+   * @default 'v*'
+   */
   readonly tagPattern?: string;
-  /** The workload identity pool. @default 'github' */
+  /**
+   * The workload identity pool.
+   * @default 'github'
+   */
   readonly pool?: string;
 }
 
 /** One command of the setup, as an argument vector, with what it is for. */
 export interface SetupCommand {
+  /** The program. */
   readonly tool: 'gcloud' | 'gh';
+  /** Its arguments (`$PROJECT_ID` and `$PROJECT_NUMBER` are set by the script). */
   readonly args: readonly string[];
   /** What it sets up, one line. */
   readonly why: string;
-  /** JSON for `--input -` (gh api), when the request needs typed fields. */
+  /**
+   * JSON for `--input -` (gh api), when the request needs typed fields.
+   * @default - no input
+   */
   readonly input?: unknown;
 }
 
@@ -40,17 +54,29 @@ export const RELEASE_VARIABLES = ['GCP_PROJECT_ID', 'GCP_WORKLOAD_IDENTITY_PROVI
 
 /** Every derived name, validated. */
 export interface ReleaseSetupNames {
+  /** `OWNER/REPO`. */
   readonly repository: string;
+  /** The project id, or `$PROJECT_ID` (set by the script). */
   readonly project: string;
+  /** The Artifact Registry location of the gcr.io host (`us` for gcr.io). */
   readonly location: string;
+  /** The Artifact Registry repository: the gcr.io host's name. */
   readonly arRepository: string;
+  /** The service account's email. */
   readonly serviceAccount: string;
+  /** The workload identity pool id. */
   readonly pool: string;
+  /** The OIDC provider id. */
   readonly provider: string;
+  /** The provider's resource name, for GCP_WORKLOAD_IDENTITY_PROVIDER. */
   readonly providerResource: string;
+  /** The GitHub environment. */
   readonly environment: string;
+  /** The release tag pattern. */
   readonly tagPattern: string;
+  /** The provider's attribute condition: this repository's environment only. */
   readonly attributeCondition: string;
+  /** The principal set that may act as the service account. */
   readonly principalSet: string;
 }
 

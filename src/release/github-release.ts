@@ -17,7 +17,10 @@ export interface GitHubReleasePlan {
   readonly exists: boolean;
   /** `--latest=true` for this release; false never takes the badge from another. */
   readonly latest: boolean;
-  /** Another release to mark Latest afterwards (the badge is elsewhere, e.g. moved back by an old run). */
+  /**
+   * Another release to mark Latest afterwards (the badge is elsewhere, e.g. moved back by an old run).
+   * @default - the badge stays where it is
+   */
   readonly moveLatestTo?: string;
   /** What the maintainer must know, one line each. */
   readonly warnings: string[];

@@ -67,7 +67,10 @@ export interface PromotionResult {
   readonly floatingTags: string[];
   /** Whether this release holds `latest`: the value for `gh release create --latest=…`. */
   readonly latest: boolean;
-  /** The highest stable release the registries show after this promotion: the GitHub Release that should be "Latest". */
+  /**
+   * The highest stable release the registries show after this promotion: the GitHub Release that should be "Latest".
+   * @default - none: only prereleases are published
+   */
   readonly latestRelease?: string;
   /** Release tags of the remote that no registry shows (their runs were cancelled or failed), lowest first. */
   readonly unpublished: string[];

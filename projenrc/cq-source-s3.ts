@@ -1,5 +1,6 @@
 import { libraryProject, LibraryProjectOptions } from './library-project';
 import { addPerformanceBench } from './perf-bench';
+import { addReleaseChainTasks } from './release-chain';
 import { S3EndToEnd } from './s3-end-to-end';
 import { addTestHarness } from './test-harness';
 import { renovateOptions } from './upkeep';
@@ -58,5 +59,6 @@ export function cqSourceS3(options: RepositoryOptions = {}) {
   });
   addTestHarness(project, plugin);
   addPerformanceBench(project);
+  addReleaseChainTasks(project, plugin);
   return { project, plugin };
 }

@@ -48,14 +48,17 @@ export function libraryProject(options: LibraryProjectOptions = {}): typescript.
     pullRequestTemplate: false,
     githubOptions: { mergify: false, pullRequestLint: false, workflowRunsOn: ['ubuntu-24.04'] },
     sampleCode: false,
-    deps: ['semver@^7'],
+    // yaml: review-pipeline reads the generated workflows.
+    deps: ['semver@^7', 'yaml@^2'],
     peerDeps: ['projen@^0.103.25', 'constructs@^10.8.1'],
     devDeps: [
-      '@types/semver@^7', 'tsx@^4', 'vitest@4.1.12', 'dockerfile-ast@0.7.1', 'yaml@^2',
+      '@types/semver@^7', 'tsx@^4', 'vitest@4.1.12', 'dockerfile-ast@0.7.1',
       '@grpc/grpc-js@^1', '@cloudquery/plugin-pb-javascript@0.0.39', 'google-protobuf@^3', 'apache-arrow@^21',
       '@aws-sdk/client-s3@^3', 'parquet-wasm@0.7.1', 'ajv@^8', 'typedoc@0.28.20', 'typedoc-plugin-markdown@4.14.1',
       // RE2 as WebAssembly: the test compiles renovate.json5's regexes with the engine Renovate uses.
       're2-wasm@1.0.2',
+      // Bundles the release tools into the one file the privileged release jobs run with node alone (bundle-release-tools refuses any other version than this exact pin).
+      'esbuild@0.28.2',
     ],
     tsconfig: { compilerOptions: { skipLibCheck: true } },
     tsconfigDev: {

@@ -8,7 +8,11 @@ export interface ImageTagsInput {
   readonly gitTag: string;
   /** Commit SHA the tag points to (7–40 hex digits). */
   readonly sha: string;
-  /** The repository's release tags; others (non-semver) are ignored. The tag itself may be among them. */
+  /**
+   * The repository's release tags; tags that are not release-shaped (`v<digits>.<digits>.<digits>…`)
+   * are ignored. A release-shaped tag that is not a valid version is an error (see {@link unparsableReleaseTags}).
+   * The tag itself may be among them.
+   */
   readonly existingTags: readonly string[];
 }
 
@@ -28,6 +32,18 @@ export function parseReleaseTag(tag: string): semver.SemVer | undefined {
   if (!tag.startsWith('v')) return undefined;
   const v = semver.parse(tag.slice(1));
   return v && v.version === tag.slice(1) ? v : undefined;
+}
+
+/** Tags the release workflow's trigger matches (`v1.2.3`, `v1.2.3-…`): each must be a valid release tag. */
+const RELEASE_SHAPED = /^v[0-9]+\.[0-9]+\.[0-9]+(?:-|$)/;
+
+/**
+ * Existing tags that look like releases but are not valid versions (`v99999999999999999999.0.0`:
+ * a number beyond 2^53; `v01.2.3`: a leading zero). Choosing `latest` while ignoring them could
+ * be wrong, so the release refuses until they are deleted.
+ */
+export function unparsableReleaseTags(tags: readonly string[]): string[] {
+  return tags.filter((t) => RELEASE_SHAPED.test(t) && parseReleaseTag(t) === undefined);
 }
 
 /** Throws one clear message naming the value if `tag` is not a release tag. */
@@ -55,6 +71,10 @@ export function computeImageTags(input: ImageTagsInput): ImageTags {
   const shortSha = input.sha.slice(0, 7).toLowerCase();
   const prerelease = v.prerelease.length > 0;
   const tags = [`${input.gitTag}-${shortSha}`, input.gitTag];
+  const unparsable = unparsableReleaseTags(input.existingTags);
+  if (unparsable.length > 0) {
+    throw new Error(`existing tag ${unparsable.slice(0, 3).map((t) => JSON.stringify(t.length > 60 ? `${t.slice(0, 60)}…` : t)).join(', ')}${unparsable.length > 3 ? ` and ${unparsable.length - 3} more` : ''} looks like a release but is not a valid version (semver, numbers below 2^53, no leading zeros): delete it (git push --delete origin <tag>), or "latest" could not be chosen correctly`);
+  }
   if (!prerelease) {
     const stable = input.existingTags
       .map(parseReleaseTag)

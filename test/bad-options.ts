@@ -120,6 +120,8 @@ export function badOptionCases(lib: typeof Lib, projen: typeof Projen): BadOptio
     c('empty defaultBranch', plugin(() => ({ defaultBranch: '' })), `${P} "defaultBranch" is invalid: "" must be a git branch name (no spaces or ~^:?*[\\, no "..")`),
     c('defaultBranch with ..', plugin(() => ({ defaultBranch: 'release..x' })), `${P} "defaultBranch" is invalid: "release..x" must be a git branch name (no spaces or ~^:?*[\\, no "..")`),
     c('runsOn [""]', plugin(() => ({ runsOn: [''] })), `${P} "runsOn" is invalid: "" must be runner labels such as ubuntu-24.04 (letters, digits, ., _ and -)`),
+    c('runsOn "" (a string)', plugin(() => ({ runsOn: '' as never })), `${P} "runsOn" is invalid: "" must be a list of runner labels such as ["ubuntu-24.04"], not a string`),
+    c('runsOn "ubuntu-24.04" (a string)', plugin(() => ({ runsOn: 'ubuntu-24.04' as never })), `${P} "runsOn" is invalid: "ubuntu-24.04" must be a list of runner labels such as ["ubuntu-24.04"], not a string`),
     c('runsOn []', plugin(() => ({ runsOn: [] })), `${P} "runsOn" is invalid: [] must list at least 1`),
     c('a project runner label with a space', plugin(() => ({}), { githubOptions: { mergify: false, pullRequestLint: false, workflowRunsOn: ['ubuntu latest'] } }), `${P} "runsOn (from the project's workflowRunsOn)" is invalid: "ubuntu latest" must be runner labels such as ubuntu-24.04 (letters, digits, ., _ and -)`),
     c('a project without GitHub', plugin(() => ({}), { github: false }), `${P} "project" is invalid: "cq-source-hello" has no GitHub component: the workflows need one (projen option github: true)`),
@@ -136,7 +138,7 @@ export function badOptionCases(lib: typeof Lib, projen: typeof Projen): BadOptio
     c('no native runner at all', plugin(() => ({ nativeRunners: {} })), `${P} "nativeRunners" is invalid: {} must name a runner for at least one of the image's platforms (linux/amd64, linux/arm64): the release runs the image before it publishes it`),
     c('a native runner label with a space', plugin(() => ({ nativeRunners: { 'linux/arm64': 'arm runner' } })), `${P} "nativeRunners.linux/arm64" is invalid: "arm runner" must be a runner label such as ubuntu-24.04-arm (letters, digits, ., _ and -)`),
     c('a timeout of 0 minutes', plugin(() => ({ timeoutMinutes: { checks: 0 } })), `${P} "timeoutMinutes.checks" is invalid: 0 must be an integer from 1 to 360`),
-    c('a timeout for a job that does not exist', plugin(() => ({ timeoutMinutes: { publish: 10 } as Lib.JobTimeouts })), `${P} "timeoutMinutes" is invalid: "publish" must be one of prepare, checks, image, e2e, promote, sign, release, selfMutation`),
+    c('a timeout for a job that does not exist', plugin(() => ({ timeoutMinutes: { publish: 10 } as Lib.JobTimeouts })), `${P} "timeoutMinutes" is invalid: "publish" must be one of prepare, checks, image, e2e, promote, sign, selfMutation`),
     // The end-to-end suite
     c('a service image tagged LATEST', suite(() => ({ ...okJob, services: { s3: { image: 'localstack/localstack:LATEST' } } })), `${P} "e2e.job(build).services.s3.image" is invalid: "localstack/localstack:LATEST" must be pinned: a version tag (with a digit, e.g. 4.14.0) or an @sha256 digest, never a moving tag such as latest`),
     c('a service image without a tag', suite(() => ({ ...okJob, services: { s3: { image: 'localstack/localstack' } } })), `${P} "e2e.job(build).services.s3.image" is invalid: "localstack/localstack" must be pinned: a version tag (with a digit, e.g. 4.14.0) or an @sha256 digest, never a moving tag such as latest`),

@@ -35,9 +35,9 @@ describe('one set of build flags', () => {
     }
   });
 
-  it('test runs the unit, Go, end-to-end, image, package, registry, CloudQuery CLI and PostgreSQL suites', () => {
+  it('test runs the unit, Go, end-to-end, image, package, registry, reproducibility, CloudQuery CLI and PostgreSQL suites', () => {
     expect(out.tasks.test.steps!.map((s) => s.spawn ?? s.exec)).toEqual(['test:unit', 'test:go', 'e2e', 'node scripts/parallel.mjs test:images test:cli test:postgres']);
-    expect(out.tasks['test:images'].steps!.map((s) => s.spawn)).toEqual(['image:verify', 'test:package', 'registry:verify']);
+    expect(out.tasks['test:images'].steps!.map((s) => s.spawn)).toEqual(['image:verify', 'test:package', 'registry:verify', 'image:reproduce']);
     const goSteps = out.tasks['test:go'].steps!.map((s) => s.exec).join('\n');
     // vet with the build's environment and flags, so its compiled dependencies serve build:binaries' native target
     expect(goSteps).toContain('CGO_ENABLED=0 go vet -trimpath -tags grpcnotrace ./...');

@@ -73,14 +73,17 @@ describe('CloudQueryGoPlugin in another plugin repository', () => {
       })).toEqual([]);
     });
 
-    it('each registry contributes its login to promote and sign: Google WIF, AWS OIDC role and ECR login, GITHUB_TOKEN', () => {
-      for (const job of [out.release.jobs.promote, out.release.jobs.sign]) {
-        expect(job.permissions).toEqual(expect.objectContaining({ 'contents': 'read', 'id-token': 'write', 'packages': 'write' }));
-        expect(steps(job, 'google-github-actions/auth')).toHaveLength(1);
-        expect(steps(job, 'aws-actions/configure-aws-credentials').map((s: any) => s.with)).toEqual([{ 'role-to-assume': '${{ vars.AWS_ROLE_TO_ASSUME }}', 'aws-region': 'eu-west-1' }]);
-        expect(steps(job, 'aws-actions/amazon-ecr-login').map((s: any) => s.with)).toEqual([{ 'registries': '123456789012', 'mask-password': true }]);
-        expect(steps(job, 'docker/login-action').map((s: any) => s.with.registry)).toEqual(['europe-west1-docker.pkg.dev', 'ghcr.io']);
-      }
+    it('each registry contributes its login to promote: Google WIF, AWS OIDC role and ECR login, GITHUB_TOKEN; sign logs in to staging only', () => {
+      const { promote, sign } = out.release.jobs;
+      expect(promote.permissions).toEqual(expect.objectContaining({ 'contents': 'write', 'id-token': 'write', 'packages': 'write' }));
+      expect(steps(promote, 'google-github-actions/auth')).toHaveLength(1);
+      expect(steps(promote, 'aws-actions/configure-aws-credentials').map((s: any) => s.with)).toEqual([{ 'role-to-assume': '${{ vars.AWS_ROLE_TO_ASSUME }}', 'aws-region': 'eu-west-1' }]);
+      expect(steps(promote, 'aws-actions/amazon-ecr-login').map((s: any) => s.with)).toEqual([{ 'registries': '123456789012', 'mask-password': true }]);
+      expect(steps(promote, 'docker/login-action').map((s: any) => s.with.registry)).toEqual(['europe-west1-docker.pkg.dev', 'ghcr.io']);
+      // Staging is the Artifact Registry here: sign signs there, with its WIF login and nothing else.
+      expect(steps(sign, 'google-github-actions/auth')).toHaveLength(1);
+      expect(steps(sign, 'aws-actions/configure-aws-credentials')).toHaveLength(0);
+      expect(steps(sign, 'docker/login-action').map((s: any) => s.with.registry)).toEqual(['europe-west1-docker.pkg.dev']);
     });
 
     it('without a staging option the first registry stages the build: build and e2e log in there, inside the release environment', () => {
@@ -127,14 +130,14 @@ describe('CloudQueryGoPlugin in another plugin repository', () => {
   describe('two gcr.io projects on one host', () => {
     const out = synth({ registries: [Registry.gcr({ project: 'acme-one' }), Registry.gcr({ project: varRef('SECOND_PROJECT') })] });
 
-    it('get distinct ids, outputs and release-note sections, and one Google login', () => {
+    it('get distinct ids, outputs and release-note images, and one Google login', () => {
       expect(out.plugin.image.registries.map((r) => r.id)).toEqual(['gcr_io_acme_one', 'gcr_io_second_project']);
       expect(out.release.jobs.promote.steps.find((s: any) => s.id === 'promote').env).toEqual(expect.objectContaining({
         IMAGE_GCR_IO_ACME_ONE: 'gcr.io/acme-one/cq-source-foo', IMAGE_GCR_IO_SECOND_PROJECT: 'gcr.io/${{ vars.SECOND_PROJECT }}/cq-source-foo',
       }));
-      const run = out.release.jobs.release.steps[0].run;
-      expect(run).toContain('echo "### $IMAGE_GCR_IO_ACME_ONE"');
-      expect(run).toContain('echo "### $IMAGE_GCR_IO_SECOND_PROJECT"');
+      const notes = out.release.jobs.promote.steps.find((s: any) => /release-notes/.test(s.run ?? ''));
+      expect(notes.run).toContain('--image="$IMAGE_GCR_IO_ACME_ONE" --image="$IMAGE_GCR_IO_SECOND_PROJECT"');
+      expect(notes.env).toEqual(expect.objectContaining({ IMAGE_GCR_IO_ACME_ONE: 'gcr.io/acme-one/cq-source-foo', IMAGE_GCR_IO_SECOND_PROJECT: 'gcr.io/${{ vars.SECOND_PROJECT }}/cq-source-foo' }));
       expect(steps(out.release.jobs.promote, 'google-github-actions/auth')).toHaveLength(1);
       expect(steps(out.release.jobs.promote, 'docker/login-action')).toHaveLength(1);
     });

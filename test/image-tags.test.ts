@@ -19,7 +19,7 @@ describe('image tag scheme', () => {
     ['v10.0.0', ['v9.9.9', 'v2.0.0'], ['v10.0.0-abc1234', 'v10.0.0', 'v10.0', 'latest'], 'v10 is the highest'],
     ['v1.0.0', ['v1.0.0-rc.1', 'v1.0.0-rc.2'], ['v1.0.0-abc1234', 'v1.0.0', 'v1.0', 'latest'], 'prereleases of the same version do not block the release'],
     ['v1.0.0', ['v2.0.0-rc.1'], ['v1.0.0-abc1234', 'v1.0.0', 'v1.0', 'latest'], 'a higher prerelease never holds latest'],
-    ['v1.2.3', ['release-1', 'v1.2', 'foo', 'v01.2.9'], ['v1.2.3-abc1234', 'v1.2.3', 'v1.2', 'latest'], 'non-release tags in the repo are ignored'],
+    ['v1.2.3', ['release-1', 'v1.2', 'foo', 'v1.2', 'v1.2.x', 'vnext'], ['v1.2.3-abc1234', 'v1.2.3', 'v1.2', 'latest'], 'non-release tags in the repo are ignored'],
     ['v0.1.0', [], ['v0.1.0-abc1234', 'v0.1.0', 'v0.1', 'latest'], '0.x releases are stable releases too'],
     ['v2.0.0-rc.1', [], ['v2.0.0-rc.1-abc1234', 'v2.0.0-rc.1'], 'a prerelease gets no floating tags'],
     ['v2.0.0-rc.1', ['v1.0.0'], ['v2.0.0-rc.1-abc1234', 'v2.0.0-rc.1'], 'even when higher than every release'],
@@ -55,6 +55,20 @@ describe('image tag scheme', () => {
     [`v1.2.3-${'x'.repeat(120)}`, SHA, /image tag "v1\.2\.3-x+-abc1234" breaks the Docker tag grammar/, 'output longer than 128 characters'],
   ])('rejects tag %j sha %j (%s)', (gitTag, sha, message) => {
     expect(() => computeImageTags({ gitTag, sha, existingTags: [] })).toThrow(message);
+  });
+
+  it.each([
+    ['v99999999999999999999.0.0', 'a number beyond 2^53 (it would be the highest: ignoring it would pick the wrong latest)'],
+    ['v01.2.9', 'a leading zero'],
+    ['v1.2.3-rc.01', 'a leading zero in a numeric prerelease part'],
+  ])('refuses an existing release-shaped tag that is not a version: %s (%s)', (bad) => {
+    expect(() => computeImageTags({ gitTag: 'v1.2.3', sha: SHA, existingTags: ['v1.0.0', bad] }))
+      .toThrow(`existing tag ${JSON.stringify(bad)} looks like a release but is not a valid version (semver, numbers below 2^53, no leading zeros): delete it`);
+  });
+
+  it('names at most three bad tags, then how many more', () => {
+    const bad = ['v01.0.0', 'v02.0.0', 'v03.0.0', 'v04.0.0', 'v05.0.0'];
+    expect(() => computeImageTags({ gitTag: 'v1.2.3', sha: SHA, existingTags: bad })).toThrow('"v01.0.0", "v02.0.0", "v03.0.0" and 2 more looks like');
   });
 });
 

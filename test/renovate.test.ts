@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { REPO_ROOT, synthQuietly, synthRepository, tempDir, tempNodeProject } from './synth';
 import { PIN_FILES } from '../projenrc/upkeep';
-import { ACTIONS, CloudQueryGoPlugin, COSIGN, CRANE, parseImageReference, readGoModule, Registry, RENOVATE_CONFIG_FILE, RenovateRegexManager } from '../src';
+import { ACTIONS, CloudQueryGoPlugin, COSIGN, CRANE, SYFT, parseImageReference, readGoModule, Registry, RENOVATE_CONFIG_FILE, RenovateRegexManager } from '../src';
 
 const VALIDATOR_DIR = path.join(REPO_ROOT, '.tools/renovate');
 const VALIDATOR = path.join(VALIDATOR_DIR, 'node_modules/.bin/renovate-config-validator');
@@ -84,7 +84,7 @@ function setupScriptVariable(name: string): string {
 function expectedPins(): { file: string; depName: string; currentValue?: string; currentDigest?: string }[] {
   const pins: { file: string; depName: string; currentValue?: string; currentDigest?: string }[] = [];
   for (const a of Object.values(ACTIONS)) pins.push({ file: PIN_FILES.actions, depName: a.repo, currentValue: a.tag, currentDigest: a.sha });
-  for (const t of [CRANE, COSIGN]) pins.push({ file: PIN_FILES.goTools, depName: moduleOf(t.package), currentValue: t.version });
+  for (const t of [CRANE, COSIGN, SYFT]) pins.push({ file: PIN_FILES.goTools, depName: moduleOf(t.package), currentValue: t.version });
   for (const b of out.image.baseImages) pins.push({ file: 'projenrc/cq-source-s3.ts', depName: b.image, currentValue: b.tag, ...(b.digest ? { currentDigest: b.digest } : {}) });
   const localstack = parseImageReference(parse(out.read('.github/workflows/release.yml')).jobs.e2e.services.localstack.image)!;
   pins.push({ file: 'projenrc/cq-source-s3.ts', depName: localstack.name, currentValue: localstack.tag, ...(localstack.digest ? { currentDigest: localstack.digest } : {}) });

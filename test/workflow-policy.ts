@@ -1,3 +1,5 @@
+import { PACKAGE_MANAGER } from '../src/release/pipeline-review';
+
 /* Release-safety properties of the generated workflows, checked on parsed YAML. Each returns the broken properties in words. */
 
 type Doc = Record<string, any>;
@@ -5,7 +7,9 @@ const SHA_PIN = /^[^@\s]+@[0-9a-f]{40}$/;
 /** The package's programs: workflows run them as programs, never through a projen task. */
 const BINS = ['image-tags', 'tag-release', 'promote', 'sign-image'];
 /** What tags, copies, signs or publishes an image, in a run script. */
-const TAGGING = /\b(?:crane\s+(?:tag|copy|cp|push|mutate|append)|docker\s+(?:tag|push|buildx\s+imagetools)|regctl|cosign\s+(?:sign|attest)|gh\s+release|npx --no -- (?:promote|sign-image))\b/;
+const TAGGING = /\b(?:crane\s+(?:tag|copy|cp|push|mutate|append)|docker\s+(?:tag|push|buildx\s+imagetools)|regctl|cosign\s+(?:sign|attest|copy)|gh\s+release|npx --no -- (?:promote|sign-image|release-notes)|release-tools\.cjs" (?:promote|sign-image|release-notes))\b/;
+/** What moves a public pointer (a registry tag, the GitHub Release and its Latest badge): only inside the promotion lane. */
+const MOVES_PUBLIC_POINTER = /\b(?:crane\s+(?:tag|copy|cp|push|mutate)|docker\s+(?:tag|push|buildx\s+imagetools)|regctl|gh\s+release\s+(?:create|edit|delete)|gh\s+api\b[^\n]*releases)\b|\b(?:promote|release-notes) --/;
 /** `if:` conditions that let a job run although a job it needs failed or was cancelled. */
 const RUNS_ANYWAY = /always\(\)|failure\(\)|cancelled\(\)|!\s*success\(\)/;
 /** A run step that compiles Go (directly or through the project's checks). */
@@ -95,8 +99,8 @@ export function commonProblems(doc: Doc, yamlText: string): string[] {
 function graphProblems(doc: Doc): string[] {
   const problems: string[] = [];
   const required: [string, string[]][] = [
-    ['prepare', []], ['test', ['prepare']], ['build', ['prepare', 'test']], ['e2e', ['build']],
-    ['promote', ['build', 'e2e']], ['sign', ['promote']], ['release', ['promote', 'sign']],
+    ['prepare', []], ['test', ['prepare']], ['bundle', ['prepare']], ['build', ['prepare', 'test']], ['reproduce', ['build']],
+    ['e2e', ['build']], ['sbom', ['build']], ['sign', ['bundle', 'build', 'e2e', 'reproduce', 'sbom']], ['promote', ['bundle', 'build', 'sign']],
   ];
   for (const [job, needs] of required) {
     if (!doc.jobs?.[job]) {
@@ -121,7 +125,7 @@ function taggedBeforeE2eProblems(doc: Doc): string[] {
       const w = s.with ?? {};
       if (w.tags !== undefined) problems.push(`job ${id} tags the image before e2e (build-push tags: ${w.tags})`);
       if (w.push === true) problems.push(`job ${id} pushes by tag before e2e (build-push push: true)`);
-      if (w.outputs !== undefined && !/push-by-digest=true/.test(w.outputs)) problems.push(`job ${id} pushes without push-by-digest=true before e2e`);
+      if (w.outputs !== undefined && /push=true|type=registry/.test(w.outputs) && !/push-by-digest=true/.test(w.outputs)) problems.push(`job ${id} pushes without push-by-digest=true before e2e`);
       if (/name=[^,]*:[^,/]*(,|$)/.test(String(w.outputs ?? ''))) problems.push(`job ${id} names a tag in its build output before e2e`);
     }
     for (const r of runs(job)) if (TAGGING.test(r)) problems.push(`job ${id} tags, copies, signs or releases before e2e: ${r.match(TAGGING)![0]}`);
@@ -165,7 +169,12 @@ function e2eProblems(doc: Doc, legs: Readonly<Record<string, string>>): string[]
   return problems;
 }
 
-function promoteProblems(doc: Doc): string[] {
+/** The step of `job` that runs `program` of the release bundle (`node "$RUNNER_TEMP/release-tools/release-tools.cjs" <program> …`). */
+function bundleStep(job: Doc | undefined, program: string): Doc | undefined {
+  return (job?.steps ?? []).find((s: Doc) => typeof s.run === 'string' && new RegExp(`^node "\\$RUNNER_TEMP/release-tools/release-tools\\.cjs" ${program} `, 'm').test(s.run));
+}
+
+function promoteProblems(doc: Doc, images: number): string[] {
   const problems: string[] = [];
   const promote = doc.jobs?.promote;
   if (!promote) return [];
@@ -174,47 +183,116 @@ function promoteProblems(doc: Doc): string[] {
     problems.push('promote\'s concurrency group must be one constant for the whole repository (one promotion at a time, whatever the tag)');
   }
   if (c['cancel-in-progress'] !== false) problems.push('promote must never be cancelled by another promotion');
-  const step = (promote.steps ?? []).find((s: Doc) => typeof s.run === 'string' && /npx --no -- promote /.test(s.run));
-  if (!step) return [...problems, 'promote does not run the promote bin'];
+  const step = bundleStep(promote, 'promote');
+  if (!step) return [...problems, 'promote does not run the promote program of the release bundle'];
   if (!/--remote=/.test(step.run) || /--existing/.test(step.run)) problems.push('promote must read the release tags from the remote at promote time (--remote), never from a list computed earlier');
   if (!/--github-output/.test(step.run)) problems.push('promote must write its outputs (--github-output)');
   if (step.env?.DIGEST !== '${{ needs.build.outputs.digest }}') problems.push('promote must promote the digest the build pushed and e2e tested');
-  if (promote.outputs?.latest !== `\${{ steps.${step.id}.outputs.latest }}`) problems.push('promote must output latest from the promote bin');
+  if (promote.outputs?.latest !== `\${{ steps.${step.id}.outputs.latest }}`) problems.push('promote must output latest from the promote program');
+  if (!/identity="\$GITHUB_SERVER_URL\/\$GITHUB_WORKFLOW_REF"/.test(step.run) || !/--identity="\$identity"/.test(step.run) || /--unsigned/.test(step.run)) problems.push('promote must verify the signatures with this workflow\'s identity in every registry before tagging');
+  if (!/ --sbom\b/.test(step.run)) problems.push('promote must verify the SBOM attestation in every registry');
+  if ((step.run.match(/--image=/g) ?? []).length !== images) problems.push(`promote must publish to every registry (${images})`);
+  if (step.env?.CRANE !== '${{ runner.temp }}/release-tools/crane') problems.push('promote must use the crane of the verified release tools');
   return problems;
 }
 
-function signProblems(doc: Doc, images: number): string[] {
+/** Signed and attested in staging before anything is public: the sign job runs before promote, on the staged digest. */
+function signProblems(doc: Doc): string[] {
   const problems: string[] = [];
   const sign = doc.jobs?.sign;
   if (!sign) return [];
-  const digest = '${{ needs.promote.outputs.digest }}';
+  const digest = '${{ needs.build.outputs.digest }}';
   if (stepsUsing(sign, 'sigstore/cosign-installer').length !== 1) problems.push('sign must install cosign with sigstore/cosign-installer');
-  const signStep = (sign.steps ?? []).find((s: Doc) => typeof s.run === 'string' && /npx --no -- sign-image /.test(s.run));
-  if (!signStep) problems.push('sign does not run the sign-image bin');
+  const signStep = bundleStep(sign, 'sign-image');
+  if (!signStep) problems.push('sign does not run the sign-image program of the release bundle');
   else {
-    if (signStep.env?.DIGEST !== digest) problems.push('sign must sign the promoted digest');
+    if (signStep.env?.DIGEST !== digest) problems.push('sign must sign the staged digest the build pushed');
     if (!/identity="\$GITHUB_SERVER_URL\/\$GITHUB_WORKFLOW_REF"/.test(signStep.run) || !/--identity="\$identity"/.test(signStep.run)) problems.push('sign must verify with this workflow\'s identity');
-    if ((signStep.run.match(/--image=/g) ?? []).length !== images) problems.push(`sign must sign in every registry (${images})`);
+    if (!/--image="\$STAGING"/.test(signStep.run) || (signStep.run.match(/--image=/g) ?? []).length !== 1) problems.push('sign must sign in the staging repository only (promote copies the signatures)');
+    if (!/--sbom="\$SBOM"/.test(signStep.run)) problems.push('sign must attest the SBOM');
   }
   const attests = stepsUsing(sign, 'actions/attest-build-provenance');
-  if (attests.length !== images) problems.push(`sign must attest in every registry (${images}), not ${attests.length}`);
+  if (attests.length !== 1) problems.push(`sign must attest build provenance once, in staging, not ${attests.length} times`);
   for (const a of attests) {
-    if (a.with?.['subject-digest'] !== digest || a.with?.['push-to-registry'] !== true) problems.push('each attestation must be of the promoted digest, pushed to its registry');
+    if (a.with?.['subject-digest'] !== digest || a.with?.['push-to-registry'] !== true) problems.push('the attestation must be of the staged digest, pushed to the staging registry');
   }
   if (sign.permissions?.['id-token'] !== 'write' || sign.permissions?.attestations !== 'write') problems.push('sign needs id-token: write and attestations: write');
+  for (const id of Object.keys(doc.jobs ?? {})) {
+    if (id !== 'sign' && stepsUsing(doc.jobs[id], 'actions/attest-build-provenance').length > 0) problems.push(`job ${id} attests: only sign, before anything is public`);
+  }
   return problems;
 }
 
-function releaseJobProblems(doc: Doc): string[] {
+/**
+ * The one lane: every step that moves a public pointer (registry tags, the GitHub Release and its
+ * Latest badge) runs in the promote job, whose concurrency group is shared by every run; the
+ * GitHub Release's Latest comes from promote's decision in the same job, never from another job's output.
+ */
+function laneProblems(doc: Doc): string[] {
   const problems: string[] = [];
-  const release = doc.jobs?.release;
-  const step = (release?.steps ?? []).find((s: Doc) => typeof s.run === 'string' && /gh release create/.test(s.run));
-  if (!step) return ['release does not run gh release create'];
-  const create = step.run.split('\n').find((l: string) => /gh release create/.test(l)) ?? '';
-  if (!create.includes('--verify-tag')) problems.push('gh release create must --verify-tag');
-  if (!/--latest="\$LATEST"/.test(step.run) || step.env?.LATEST !== '${{ needs.promote.outputs.latest }}') problems.push('the release\'s --latest must come from promote\'s latest output (our tag rule), never from GitHub\'s');
-  if (!/--prerelease="\$PRERELEASE"/.test(step.run) || step.env?.PRERELEASE !== '${{ needs.promote.outputs.prerelease }}') problems.push('release must mark prerelease tags as prereleases (promote\'s output)');
-  if (!/gh release view [^\n]*\n[^\n]*gh release edit/.test(step.run)) problems.push('release must edit the release when it exists (re-runnable)');
+  for (const [id, job] of jobs(doc)) {
+    if (id === 'promote') continue;
+    for (const r of runs(job)) if (MOVES_PUBLIC_POINTER.test(r)) problems.push(`job ${id} moves a public pointer outside the promotion lane: ${r.match(MOVES_PUBLIC_POINTER)![0]}`);
+  }
+  const promote = doc.jobs?.promote;
+  const notes = bundleStep(promote, 'release-notes');
+  if (!notes) return [...problems, 'the GitHub Release must be made in the promotion lane (the promote job runs release-notes)'];
+  const order = promote.steps as Doc[];
+  if (order.indexOf(notes) < order.indexOf(bundleStep(promote, 'promote') as Doc)) problems.push('the GitHub Release must come after promote in the lane');
+  if (notes.env?.LATEST_RELEASE !== '${{ steps.promote.outputs.latest_release }}' || !/--latest-release="\$LATEST_RELEASE"/.test(notes.run)) problems.push('GitHub\'s Latest must follow promote\'s decision in the lane (latest_release)');
+  if (notes.env?.PRERELEASE !== '${{ steps.promote.outputs.prerelease }}') problems.push('the release must be marked prerelease from promote\'s output');
+  if (/needs\./.test(JSON.stringify(notes.env ?? {}))) problems.push('the GitHub Release must decide from this job\'s promote step, not from an earlier job');
+  return problems;
+}
+
+/** A job's write permissions, `packages: write, id-token: write`. */
+function writes(job: Doc): string {
+  return Object.entries<string>(job.permissions ?? {}).filter(([, v]) => v === 'write').map(([p]) => `${p}: write`).join(', ');
+}
+
+/**
+ * Credentials only beside code we built and pinned: a job that holds a write permission or an
+ * OIDC token runs no package manager (npm, npx, pip, go install, …, nothing from node_modules);
+ * it runs the release bundle with `node` alone, after checking the bundle job's SHA-256 of it.
+ */
+export function packageManagerProblems(doc: Doc): string[] {
+  const problems: string[] = [];
+  for (const [id, job] of jobs(doc)) {
+    if (writes(job) === '') continue;
+    for (const s of job.steps ?? []) {
+      if (typeof s.run === 'string' && PACKAGE_MANAGER.test(s.run)) problems.push(`job ${id} holds ${writes(job)} and runs a package manager in "${s.name ?? s.run.split('\n')[0]}": ${s.run.match(PACKAGE_MANAGER)![0].trim()}`);
+      if (typeof s.uses === 'string' && /^actions\/setup-(?:node|python|go|java|dotnet)@/.test(s.uses) && (s.with?.cache || s.with?.['cache-dependency-path'])) problems.push(`job ${id} holds ${writes(job)} and restores a package cache (${s.uses.split('@')[0]})`);
+    }
+    const steps = (job.steps ?? []) as Doc[];
+    const usesBundle = steps.findIndex((s) => typeof s.run === 'string' && /release-tools\.cjs/.test(s.run) && !/sha256sum/.test(s.run));
+    if (usesBundle >= 0) {
+      const check = steps.findIndex((s) => typeof s.run === 'string' && /sha256sum --strict --check -/.test(s.run) && /release-tools\.cjs/.test(s.run)
+        && s.env?.BUNDLE_SHA256 === '${{ needs.bundle.outputs.bundle_sha256 }}');
+      if (check < 0 || check > usesBundle) problems.push(`job ${id} runs the release bundle without first checking it against the bundle job's SHA-256`);
+      if (!needsOf(job).includes('bundle')) problems.push(`job ${id} runs the release bundle but does not need the bundle job`);
+    }
+  }
+  const bundle = doc.jobs?.bundle;
+  if (bundle) {
+    if (writes(bundle) !== '') problems.push('the bundle job must hold no credential (read permissions only)');
+    if (/secrets\./.test(JSON.stringify(bundle))) problems.push('the bundle job must see no secrets');
+    if (bundle.environment !== undefined) problems.push('the bundle job must not run in an environment');
+  }
+  return problems;
+}
+
+/** No release build reads or writes a cache another workflow or ref could have written. */
+export function cacheProblems(doc: Doc): string[] {
+  const problems: string[] = [];
+  for (const [id, job] of jobs(doc)) {
+    for (const s of stepsUsing(job, 'docker/build-push-action')) {
+      for (const key of ['cache-from', 'cache-to']) if (s.with?.[key] !== undefined) problems.push(`job ${id}: the release build uses ${key} (${s.with[key]}): a cache another workflow writes could carry a poisoned layer`);
+      if (s.with?.['no-cache'] !== true) problems.push(`job ${id}: the release build must set no-cache: true`);
+    }
+    for (const s of job.steps ?? []) {
+      if (typeof s.run === 'string' && /--cache-(?:from|to)\b|type=gha\b/.test(s.run)) problems.push(`job ${id} step "${s.name}" uses a build cache`);
+    }
+  }
   return problems;
 }
 
@@ -265,9 +343,11 @@ export function releaseProblems(doc: Doc, yamlText: string, expected: ReleaseExp
     ...taggedBeforeE2eProblems(doc),
     ...buildJobProblems(doc, expected.platforms),
     ...e2eProblems(doc, expected.legs),
-    ...promoteProblems(doc),
-    ...signProblems(doc, expected.registries),
-    ...releaseJobProblems(doc),
+    ...promoteProblems(doc, expected.registries),
+    ...signProblems(doc),
+    ...laneProblems(doc),
+    ...packageManagerProblems(doc),
+    ...cacheProblems(doc),
     ...toolchainProblems(doc),
     ...credentialProblems(doc, expected.environment ?? 'release', expected.e2eSecrets ?? []),
   ];

@@ -8,7 +8,7 @@ import { withoutPins } from './pins';
 import { runStep } from './run-step';
 import { REPO_ROOT, synthRepository, tempDir } from './synth';
 import { buildProblems, imageJobProblems, pinningProblems, ReleaseExpectations, releaseProblems, selfMutationProblems } from './workflow-policy';
-import { COSIGN_VERSION, cosignVerifyCommands, CRANE, githubWorkflowIdentity, PROMOTION_CONCURRENCY_GROUP, ReleaseWorkflow } from '../src';
+import { COSIGN_VERSION, CRANE, SYFT, githubWorkflowIdentity, PROMOTION_CONCURRENCY_GROUP, ReleaseWorkflow } from '../src';
 
 const ACTIONLINT = path.join(REPO_ROOT, '.tools/bin/actionlint');
 const SHELLCHECK = which('shellcheck');
@@ -58,7 +58,7 @@ describe('release.yml', () => {
     expect(releaseProblems(doc, text, expected)).toEqual([]);
   });
 
-  it('has the jobs in order prepare → test → build → e2e → promote → sign → release', () => {
+  it('has the jobs in order prepare → test → bundle → build → reproduce → e2e → sbom → sign → promote', () => {
     expect(Object.keys(doc.jobs)).toEqual(ReleaseWorkflow.JOB_ORDER);
   });
 
@@ -73,14 +73,16 @@ describe('release.yml', () => {
     expect(graph).toEqual({
       prepare: { needs: [], permissions: { contents: 'read' }, environment: undefined, concurrency: undefined, timeout: 10 },
       test: { needs: 'prepare', permissions: { contents: 'read' }, environment: undefined, concurrency: undefined, timeout: 45 },
+      bundle: { needs: 'prepare', permissions: { contents: 'read' }, environment: undefined, concurrency: undefined, timeout: 10 },
       build: { needs: ['prepare', 'test'], permissions: { contents: 'read', packages: 'write' }, environment: undefined, concurrency: undefined, timeout: 30 },
+      reproduce: { needs: ['prepare', 'build'], permissions: { contents: 'read' }, environment: undefined, concurrency: undefined, timeout: 30 },
       e2e: { needs: 'build', permissions: { contents: 'read', packages: 'read' }, environment: undefined, concurrency: undefined, timeout: 20 },
+      sbom: { needs: ['bundle', 'build'], permissions: { packages: 'read' }, environment: undefined, concurrency: undefined, timeout: 15 },
+      sign: { needs: ['bundle', 'build', 'e2e', 'reproduce', 'sbom'], permissions: { 'id-token': 'write', 'attestations': 'write', 'packages': 'write' }, environment: 'release', concurrency: undefined, timeout: 15 },
       promote: {
-        needs: ['build', 'e2e'], permissions: { 'contents': 'read', 'packages': 'write', 'id-token': 'write' }, environment: 'release',
+        needs: ['bundle', 'build', 'sign'], permissions: { 'contents': 'write', 'packages': 'write', 'id-token': 'write' }, environment: 'release',
         concurrency: { 'group': PROMOTION_CONCURRENCY_GROUP, 'cancel-in-progress': false }, timeout: 20,
       },
-      sign: { needs: 'promote', permissions: { 'contents': 'read', 'id-token': 'write', 'attestations': 'write', 'packages': 'write' }, environment: 'release', concurrency: undefined, timeout: 15 },
-      release: { needs: ['promote', 'sign'], permissions: { contents: 'write' }, environment: undefined, concurrency: undefined, timeout: 10 },
     });
   });
 
@@ -89,12 +91,13 @@ describe('release.yml', () => {
     expect(lines.length).toBeGreaterThan(10);
     expect(lines.filter((l) => !/ # \S/.test(l))).toEqual([]);
     expect(text).toContain('      packages: write # log in to ghcr_io_cq_source_s3_staging and push there\n');
-    expect(text).toContain('      id-token: write # keyless signing and attestation: Sigstore certificate for this workflow; log in to gcr_io_gcp_project_id and push there\n');
+    expect(text).toContain('      id-token: write # keyless signing and attestation: Sigstore certificate for this workflow\n');
+    expect(text).toContain('      id-token: write # log in to gcr_io_gcp_project_id and push there\n');
   });
 
   it('every job sets up Node 24, the current LTS, from the one option (the project\'s workflowNodeVersion)', () => {
     const versions = Object.values<any>(doc.jobs).flatMap((j) => j.steps.filter((s: any) => s.uses?.startsWith('actions/setup-node@')).map((s: any) => s.with['node-version']));
-    expect(versions).toEqual(['24', '24', '24', '24', '24']);
+    expect(versions).toEqual(['24', '24', '24', '24', '24', '24']);
   });
 
   it('installs the crane and cosign versions the loopback registry tests build (scripts/setup.sh)', () => {
@@ -103,9 +106,9 @@ describe('release.yml', () => {
     expect(setup).toMatch(new RegExp(`"cosign \\S+ ${COSIGN_VERSION.replace(/\./g, '\\.')}"`));
   });
 
-  it('no job restores a cache (this workflow publishes), and only test and promote (crane) set up Go', () => {
+  it('no job restores a cache (this workflow publishes), and only test and bundle (crane, syft) set up Go', () => {
     const setupGo = Object.entries<any>(doc.jobs).filter(([, j]) => j.steps.some((s: any) => s.uses?.startsWith('actions/setup-go@'))).map(([id]) => id);
-    expect(setupGo).toEqual(['test', 'promote']);
+    expect(setupGo).toEqual(['test', 'bundle']);
     for (const j of Object.values<any>(doc.jobs)) {
       for (const s of j.steps.filter((x: any) => x.uses?.startsWith('actions/setup-'))) {
         expect(s.with.cache === false || s.with['package-manager-cache'] === false, s.name).toBe(true);
@@ -168,7 +171,7 @@ describe('release.yml', () => {
         'context': '.',
         'platforms': 'linux/amd64,linux/arm64',
         'build-args': 'VERSION=${{ github.ref_name }}\nREVISION=${{ github.sha }}\nSOURCE_DATE_EPOCH=${{ needs.prepare.outputs.source_date_epoch }}',
-        'cache-from': 'type=gha',
+        'no-cache': true,
         'outputs': `type=image,name=${STAGING},push-by-digest=true,name-canonical=true,push=true,rewrite-timestamp=true`,
         'provenance': false,
         'sbom': false,
@@ -216,165 +219,217 @@ describe('release.yml', () => {
     });
   });
 
-  describe('promote', () => {
+  describe('the release tools in the privileged jobs', () => {
+    const verify = (job: string) => step(doc.jobs[job], /^The release tools are the files the bundle job built/);
+    const artifact = () => {
+      const dir = tempDir('release-tools-');
+      fs.writeFileSync(path.join(dir, 'release-tools.cjs'), 'console.log("tools")\n');
+      fs.writeFileSync(path.join(dir, 'crane'), '#!/bin/sh\n');
+      fs.writeFileSync(path.join(dir, 'syft'), '#!/bin/sh\necho syft\n');
+      const sha = (f: string) => spawnSync('sha256sum', [path.join(dir, f)], { encoding: 'utf8' }).stdout.split(' ')[0];
+      return { dir, env: { DIR: dir, BUNDLE_SHA256: sha('release-tools.cjs'), CRANE_SHA256: sha('crane'), SYFT_SHA256: sha('syft') } };
+    };
+
+    it.each(['sbom', 'sign', 'promote'])('%s checks every file against the bundle job\'s SHA-256 before running anything', (job) => {
+      const a = artifact();
+      const ok = runStep(verify(job), a.env);
+      expect(ok.status, ok.stderr).toBe(0);
+      for (const f of ['crane', 'syft']) expect(fs.statSync(path.join(a.dir, f)).mode & 0o111).not.toBe(0);
+      fs.appendFileSync(path.join(a.dir, 'release-tools.cjs'), 'require("child_process").exec("curl evil")\n');
+      const tampered = runStep(verify(job), a.env);
+      expect(tampered.status).not.toBe(0);
+      expect(tampered.stdout + tampered.stderr).toMatch(/release-tools\.cjs: FAILED/);
+      const b = artifact();
+      fs.appendFileSync(path.join(b.dir, 'syft'), 'curl evil\n');
+      expect(runStep(verify(job), b.env).status).not.toBe(0);
+      const missing = runStep(verify(job), { DIR: artifact().dir, BUNDLE_SHA256: '', CRANE_SHA256: '', SYFT_SHA256: '' });
+      expect(missing.status).not.toBe(0);
+    });
+
+    it('the bundle job bundles with the pinned esbuild and builds crane and syft, and outputs every hash', () => {
+      const bundle = doc.jobs.bundle;
+      expect(bundle.outputs).toEqual({ bundle_sha256: '${{ steps.bundle.outputs.sha256 }}', crane_sha256: '${{ steps.crane.outputs.sha256 }}', syft_sha256: '${{ steps.syft.outputs.sha256 }}' });
+      expect(step(bundle, /^Build syft/).run.split('\n')[0]).toBe(`go install -trimpath ${SYFT.package}@${SYFT.version}`);
+      expect(step(bundle, /^Bundle the release tools/).run).toBe('npx --no -- bundle-release-tools --out="$OUT" --github-output');
+      expect(step(bundle, /^Build crane/).run.split('\n')[0]).toBe(`go install -trimpath ${CRANE.package}@${CRANE.version}`);
+      expect(step(bundle, /^Upload the release tools/).with).toMatchObject({ 'name': 'release-tools', 'if-no-files-found': 'error' });
+    });
+  });
+
+  describe('promote (the one lane)', () => {
     const promote = doc.jobs.promote;
     const run = promote.steps.find((s: any) => s.id === 'promote');
-    const env = { ...WORKFLOW_ENV, ...IMAGES, SOURCE: STAGING, DIGEST, PLATFORMS: 'linux/amd64,linux/arm64', CRANE: '/t/crane', REMOTE_TOKEN: 'ghs_secret' };
-    const npx = `${recorder('npx')}\nprintf '%s\\n' "$GIT_CONFIG_COUNT" "$GIT_CONFIG_KEY_0" "$GIT_CONFIG_VALUE_0" > git-config`;
+    const env = { ...WORKFLOW_ENV, ...IMAGES, SOURCE: STAGING, DIGEST, PLATFORMS: 'linux/amd64,linux/arm64', CRANE: '/t/crane', REMOTE_TOKEN: 'ghs_secret', RUNNER_TEMP: '/rt' };
+    const node = `${recorder('node')}\nprintf '%s\\n' "$GIT_CONFIG_COUNT" "$GIT_CONFIG_KEY_0" "$GIT_CONFIG_VALUE_0" > git-config`;
+    const identity = githubWorkflowIdentity(WORKFLOW_ENV.GITHUB_REPOSITORY, '.github/workflows/release.yml', 'refs/tags/v1.2.3');
 
-    it('runs the promote bin with an argument vector, every value from the environment, the tags read from the remote', () => {
-      const r = runStep(run, env, { npx });
+    it('runs the bundle\'s promote with node alone, an argument vector from the environment, verifying this workflow\'s signatures', () => {
+      const r = runStep(run, env, { node });
       expect(r.status, r.stderr).toBe(0);
-      expect(calls(r.read('npx-args'))).toEqual([[
-        '--no', '--', 'promote', `--source=${STAGING}`, `--digest=${DIGEST}`, '--tag=v1.2.3', `--sha=${WORKFLOW_ENV.GITHUB_SHA}`,
-        `--image=${GCR}`, `--image=${GHCR}`, '--platforms=linux/amd64,linux/arm64', '--remote=https://github.com/cq-source-s3/cq-source-s3.git', '--github-output',
+      expect(calls(r.read('node-args'))).toEqual([[
+        '/rt/release-tools/release-tools.cjs', 'promote', `--source=${STAGING}`, `--digest=${DIGEST}`, '--tag=v1.2.3', `--sha=${WORKFLOW_ENV.GITHUB_SHA}`,
+        `--image=${GCR}`, `--image=${GHCR}`, `--identity=${identity}`, '--sbom', '--platforms=linux/amd64,linux/arm64',
+        '--remote=https://github.com/cq-source-s3/cq-source-s3.git', '--github-output',
       ]]);
+      expect(run.env.CRANE).toBe('${{ runner.temp }}/release-tools/crane');
     });
 
     it('git reads the remote with the job token from the environment: never in an argument', () => {
-      const r = runStep(run, env, { npx });
+      const r = runStep(run, env, { node });
       expect(r.read('git-config').split('\n').slice(0, 3)).toEqual(['1', 'http.https://github.com/.extraheader', `AUTHORIZATION: basic ${Buffer.from('x-access-token:ghs_secret').toString('base64')}`]);
-      expect(r.read('npx-args')).not.toContain('ghs_secret');
+      expect(r.read('node-args')).not.toContain('ghs_secret');
     });
 
     it('a tag with shell in it stays one argument and runs nothing', () => {
-      const r = runStep(run, { ...env, GITHUB_REF_NAME: 'v1.2.3-$(touch${IFS}pwned)' }, { npx });
-      expect(calls(r.read('npx-args'))[0]).toContain('--tag=v1.2.3-$(touch${IFS}pwned)');
+      const r = runStep(run, { ...env, GITHUB_REF_NAME: 'v1.2.3-$(touch${IFS}pwned)' }, { node });
+      expect(calls(r.read('node-args'))[0]).toContain('--tag=v1.2.3-$(touch${IFS}pwned)');
       expect(fs.existsSync(path.join(r.dir, 'pwned'))).toBe(false);
     });
 
-    it('builds crane at the pinned version without a Go cache, then logs in to staging and both registries', () => {
-      expect(step(promote, /^Install crane/).run).toBe('go install -trimpath github.com/google/go-containerregistry/cmd/crane@v0.22.1');
-      expect(run.env.CRANE).toBe('${{ runner.temp }}/bin/crane');
+    it('installs cosign, then logs in to staging and both registries; no checkout, no Go, no npm', () => {
+      expect(step(promote, /^Install cosign/).with).toEqual({ 'cosign-release': COSIGN_VERSION });
       const logins = promote.steps.filter((s: any) => s.uses?.startsWith('docker/login-action@')).map((s: any) => s.with.registry);
       expect(logins).toEqual(['ghcr.io', 'gcr.io']);
+      expect(promote.steps.some((s: any) => /actions\/(?:checkout|setup-go)@/.test(s.uses ?? ''))).toBe(false);
     });
 
-    it('the summary lists the digest and every ref', () => {
-      const r = runStep(step(promote, /^Summary$/), { ...WORKFLOW_ENV, GITHUB_STEP_SUMMARY: 's.md', DIGEST, LATEST: 'true', REFS: `${GHCR}@${DIGEST}\n${GHCR}:v1.2.3` });
+    it('then the GitHub Release, in the same job: Latest from promote\'s decision at that moment', () => {
+      const notes = step(promote, /^GitHub Release/);
+      expect(promote.steps.indexOf(notes)).toBe(promote.steps.indexOf(run) + 1);
+      const r = runStep(notes, { ...WORKFLOW_ENV, ...IMAGES, GH_TOKEN: 't', DIGEST, TAGS: 'v1.2.3-abc1234,v1.2.3', PRERELEASE: 'false', LATEST_RELEASE: 'v1.3.0', PLATFORMS: 'linux/amd64,linux/arm64', RUNNER_TEMP: '/rt' }, { node: recorder('node') });
+      expect(r.status, r.stderr).toBe(0);
+      expect(calls(r.read('node-args'))).toEqual([[
+        '/rt/release-tools/release-tools.cjs', 'release-notes', '--tag=v1.2.3', `--digest=${DIGEST}`, `--image=${GCR}`, `--image=${GHCR}`,
+        '--tags=v1.2.3-abc1234,v1.2.3', '--platforms=linux/amd64,linux/arm64', '--prerelease=false', '--latest-release=v1.3.0',
+        `--identity=${identity}`, '--repository=cq-source-s3/cq-source-s3', '--sbom',
+      ]]);
+      expect(notes.env).toMatchObject({ LATEST_RELEASE: '${{ steps.promote.outputs.latest_release }}', PRERELEASE: '${{ steps.promote.outputs.prerelease }}', DIGEST: '${{ steps.promote.outputs.digest }}' });
+    });
+
+    it('the summary lists the digest, every ref, and releases tagged but not published', () => {
+      const summary = step(promote, /^Summary$/);
+      const r = runStep(summary, { ...WORKFLOW_ENV, GITHUB_STEP_SUMMARY: 's.md', DIGEST, LATEST: 'true', REFS: `${GHCR}@${DIGEST}\n${GHCR}:v1.2.3`, UNPUBLISHED: '' });
       expect(r.status, r.stderr).toBe(0);
       expect(r.read('s.md')).toBe(`### Promoted v1.2.3\n- Digest: \`${DIGEST}\` (latest: true)\n- \`${GHCR}@${DIGEST}\`\n- \`${GHCR}:v1.2.3\`\n`);
+      const cancelled = runStep(summary, { ...WORKFLOW_ENV, GITHUB_STEP_SUMMARY: 's.md', DIGEST, LATEST: 'true', REFS: '', UNPUBLISHED: 'v1.2.2' });
+      expect(cancelled.read('s.md')).toContain('- **Tagged but not published (re-run their release):** v1.2.2\n');
     });
   });
 
-  describe('sign', () => {
+  describe('sign (before anything is public)', () => {
     const sign = doc.jobs.sign;
 
-    it('signs keyless with the sign-image bin, by digest in every registry, verifying this workflow\'s identity', () => {
-      const s = step(sign, /npx --no -- sign-image/);
-      const r = runStep(s, { ...WORKFLOW_ENV, ...IMAGES, DIGEST }, { npx: recorder('npx') });
+    it('signs the staged digest keylessly with the bundle\'s sign-image and attests its SBOM, verifying this workflow\'s identity', () => {
+      const s = step(sign, /release-tools\.cjs" sign-image/);
+      const r = runStep(s, { ...WORKFLOW_ENV, DIGEST, STAGING, SBOM: '/rt/sbom/sbom.spdx.json', RUNNER_TEMP: '/rt' }, { node: recorder('node') });
       expect(r.status, r.stderr).toBe(0);
-      expect(calls(r.read('npx-args'))).toEqual([[
-        '--no', '--', 'sign-image', `--digest=${DIGEST}`, `--image=${GCR}`, `--image=${GHCR}`,
-        '--identity=https://github.com/cq-source-s3/cq-source-s3/.github/workflows/release.yml@refs/tags/v1.2.3',
+      expect(calls(r.read('node-args'))).toEqual([[
+        '/rt/release-tools/release-tools.cjs', 'sign-image', `--digest=${DIGEST}`, `--image=${STAGING}`,
+        '--identity=https://github.com/cq-source-s3/cq-source-s3/.github/workflows/release.yml@refs/tags/v1.2.3', '--sbom=/rt/sbom/sbom.spdx.json',
       ]]);
+      expect(s.env.DIGEST).toBe('${{ needs.build.outputs.digest }}');
       expect(step(sign, /^Install cosign/).with).toEqual({ 'cosign-release': 'v3.0.6' });
     });
 
-    it('attests build provenance of the promoted digest in each registry and pushes it there', () => {
+    it('attests build provenance of the staged digest once and pushes it to staging (promote copies it)', () => {
       expect(sign.steps.filter((s: any) => s.uses?.startsWith('actions/attest-build-provenance@')).map((s: any) => s.with)).toEqual([
-        { 'subject-name': 'gcr.io/${{ vars.GCP_PROJECT_ID }}/cq-source-s3', 'subject-digest': '${{ needs.promote.outputs.digest }}', 'push-to-registry': true },
-        { 'subject-name': GHCR, 'subject-digest': '${{ needs.promote.outputs.digest }}', 'push-to-registry': true },
+        { 'subject-name': STAGING, 'subject-digest': '${{ needs.build.outputs.digest }}', 'push-to-registry': true },
       ]);
+    });
+
+    it('checks the SBOM against the sbom job\'s SHA-256; a changed SBOM stops the job', () => {
+      const check = step(sign, /^The SBOM is the file the sbom job wrote/);
+      const dir = tempDir('sbom-');
+      fs.writeFileSync(path.join(dir, 'sbom.spdx.json'), '{"spdxVersion":"SPDX-2.3"}');
+      const sha = spawnSync('sha256sum', [path.join(dir, 'sbom.spdx.json')], { encoding: 'utf8' }).stdout.split(' ')[0];
+      expect(runStep(check, { DIR: dir, SBOM_SHA256: sha }).status).toBe(0);
+      fs.writeFileSync(path.join(dir, 'sbom.spdx.json'), '{}');
+      expect(runStep(check, { DIR: dir, SBOM_SHA256: sha }).status).not.toBe(0);
+    });
+
+    it('the sbom job runs the bundle job\'s syft (hash-checked) on the staged digest, with read access only', () => {
+      const sbom = doc.jobs.sbom;
+      expect(sbom.permissions).toEqual({ packages: 'read' });
+      const s = step(sbom, /^SPDX SBOM/);
+      expect(s.env.IMAGE).toBe(`${STAGING}@\${{ needs.build.outputs.digest }}`);
+      expect(s.env.SYFT).toBe('${{ runner.temp }}/release-tools/syft');
+      expect(sbom.steps.indexOf(step(sbom, /^The release tools are the files/))).toBeLessThan(sbom.steps.indexOf(s));
+      const r = runStep(s, { IMAGE: `${STAGING}@${DIGEST}`, SYFT: 'syft', OUT: 'out/sbom.spdx.json', PLATFORM: 'linux/amd64', GITHUB_OUTPUT: 'o' }, { syft: `${recorder('syft')}\nmkdir -p out; echo '{}' > out/sbom.spdx.json` });
+      expect(r.status, r.stderr).toBe(0);
+      expect(calls(r.read('syft-args'))).toEqual([['scan', `registry:${STAGING}@${DIGEST}`, '--platform', 'linux/amd64', '--output', 'spdx-json=out/sbom.spdx.json']]);
+      expect(r.read('o')).toMatch(/^sha256=[0-9a-f]{64}\n$/);
     });
   });
 
-  describe('the GitHub Release', () => {
-    const release = doc.jobs.release.steps[0];
-    const env = (over: Record<string, string> = {}) => ({
-      ...WORKFLOW_ENV, ...IMAGES, GH_TOKEN: 't', DIGEST, TAGS: 'v1.2.3-abc1234\nv1.2.3\nv1.2\nlatest', LATEST: 'true', PRERELEASE: 'false', PLATFORMS: 'linux/amd64, linux/arm64', ...over,
-    });
-    /** gh: `release view` succeeds when the file `exists` is there; every call is recorded. */
-    const gh = `${recorder('gh')}\n[ "$2" = view ] && { [ -f exists ]; exit $?; }\nexit 0`;
-    const identity = githubWorkflowIdentity(WORKFLOW_ENV.GITHUB_REPOSITORY, '.github/workflows/release.yml', 'refs/tags/v1.2.3');
+  describe('reproduce', () => {
+    const reproduce = doc.jobs.reproduce;
 
-    it('reads digest, tags, latest and prerelease from promote, and nothing from prepare', () => {
-      expect(Object.keys(release.env).sort()).toEqual(Object.keys(env()).filter((k) => !(k in WORKFLOW_ENV)).sort());
-      expect(release.env.LATEST).toBe('${{ needs.promote.outputs.latest }}');
-      expect(JSON.stringify(doc.jobs.release)).not.toContain('needs.prepare');
-    });
-
-    it('writes the pull commands and the exact verify commands for every registry', () => {
-      const r = runStep(release, env(), { gh });
-      expect(r.status, r.stderr).toBe(0);
-      const body = r.read('release-body.md');
-      expect(body).toContain(`Digest: \`${DIGEST}\` — platforms: linux/amd64, linux/arm64\n\nTags: \`v1.2.3-abc1234\`, \`v1.2.3\`, \`v1.2\`, \`latest\`\n`);
-      expect(body).toContain(`### ${GCR}\n\`\`\`sh\ndocker pull ${GCR}:v1.2.3-abc1234\ndocker pull ${GCR}:v1.2.3\ndocker pull ${GCR}:v1.2\ndocker pull ${GCR}:latest\ndocker pull ${GCR}@${DIGEST}\n\`\`\``);
-      const verify = body.slice(body.indexOf('## Verify')).split('```sh\n')[1].split('\n```')[0].split('\n');
-      expect(verify).toEqual([
-        `cosign verify ${GCR}@${DIGEST} --certificate-identity ${identity} --certificate-oidc-issuer https://token.actions.githubusercontent.com`,
-        `gh attestation verify oci://${GCR}@${DIGEST} --repo cq-source-s3/cq-source-s3`,
-        `cosign verify ${GHCR}@${DIGEST} --certificate-identity ${identity} --certificate-oidc-issuer https://token.actions.githubusercontent.com`,
-        `gh attestation verify oci://${GHCR}@${DIGEST} --repo cq-source-s3/cq-source-s3`,
-      ]);
-      // The same verification sign-image runs right after signing (the library's keyless commands), word for word.
-      const library = cosignVerifyCommands({ images: [GCR, GHCR], digest: DIGEST, identity: { kind: 'keyless', certificateIdentity: identity } });
-      expect(verify.filter((l) => l.startsWith('cosign ')).map((l) => l.split(' ').sort())).toEqual(library.map((c) => [...c].sort()));
+    it('rebuilds from scratch on its own runner with the build\'s inputs, exporting to a file (no push, no cache)', () => {
+      const rebuild = reproduce.steps.find((s: any) => s.id === 'rebuild');
+      const build = doc.jobs.build.steps.find((s: any) => s.id === 'build');
+      const { outputs: a, ...rebuildInputs } = rebuild.with;
+      const { outputs: b, ...buildInputs } = build.with;
+      expect(rebuildInputs).toEqual(buildInputs);
+      expect(a).toBe('type=oci,dest=${{ runner.temp }}/rebuild.oci.tar,rewrite-timestamp=true');
+      expect(b).toContain('rewrite-timestamp=true');
+      expect(reproduce.permissions).toEqual({ contents: 'read' });
     });
 
-    it.each([
-      ['a release', 'true', 'false'],
-      ['a hotfix below the highest release', 'false', 'false'],
-      ['a prerelease', 'false', 'true'],
-    ])('%s: gh release create --verify-tag --latest=%s --prerelease=%s', (_, latest, prerelease) => {
-      const r = runStep(release, env({ LATEST: latest, PRERELEASE: prerelease }), { gh });
-      expect(r.status, r.stderr).toBe(0);
-      expect(calls(r.read('gh-args'))).toEqual([
-        ['release', 'view', 'v1.2.3', '--repo', 'cq-source-s3/cq-source-s3'],
-        ['release', 'create', 'v1.2.3', '--repo', 'cq-source-s3/cq-source-s3', '--verify-tag', '--generate-notes',
-          '--title', 'v1.2.3', '--notes-file', 'release-body.md', `--latest=${latest}`, `--prerelease=${prerelease}`],
-      ]);
-    });
-
-    it('a re-run edits the existing release instead of failing', () => {
-      const dir = tempDir('release-rerun-');
-      fs.writeFileSync(path.join(dir, 'exists'), '');
-      const r = runStep(release, env(), { gh: `cd ${dir}\n${gh}` });
-      expect(r.status, r.stderr).toBe(0);
-      expect(calls(fs.readFileSync(path.join(dir, 'gh-args'), 'utf8'))[1]).toEqual(
-        ['release', 'edit', 'v1.2.3', '--repo', 'cq-source-s3/cq-source-s3', '--title', 'v1.2.3', '--notes-file', 'release-body.md', '--latest=true', '--prerelease=false']);
-    });
-
-    it('refuses a latest or prerelease value that is not true/false, before calling gh', () => {
-      const r = runStep(release, env({ LATEST: '' }), { gh });
-      expect(r.status).not.toBe(0);
-      expect(r.stdout).toContain('::error::promote gave latest="" prerelease="false", not true/false');
-      expect(fs.existsSync(path.join(r.dir, 'gh-args'))).toBe(false);
+    it('fails unless the rebuild has the build\'s digest', () => {
+      const check = step(reproduce, /^The rebuild has the build's digest/);
+      const other = `sha256:${'e'.repeat(64)}`;
+      const same = runStep(check, { BUILT: DIGEST, REBUILT: DIGEST, GITHUB_STEP_SUMMARY: 's.md' });
+      expect(same.status, same.stderr).toBe(0);
+      const differs = runStep(check, { BUILT: DIGEST, REBUILT: other, GITHUB_STEP_SUMMARY: 's.md' });
+      expect(differs.status).not.toBe(0);
+      expect(differs.stdout).toContain(`::error::the independent rebuild gave ${other}, not ${DIGEST}`);
+      expect(runStep(check, { BUILT: DIGEST, REBUILT: '', GITHUB_STEP_SUMMARY: 's.md' }).status).not.toBe(0);
     });
   });
 
   describe('the checks can fail', () => {
     const find = (d: any, job: string, pattern: RegExp) => step(d.jobs[job], pattern);
     it.each([
-      ['promote no longer needs e2e', (d: any) => { d.jobs.promote.needs = ['build']; }, 'job promote must need e2e'],
+      ['sign no longer needs e2e', (d: any) => { d.jobs.sign.needs = ['bundle', 'build', 'reproduce', 'sbom']; }, 'job sign must need e2e'],
+      ['sign no longer waits for the reproduction', (d: any) => { d.jobs.sign.needs = ['bundle', 'build', 'e2e', 'sbom']; }, 'job sign must need reproduce'],
+      ['promote no longer needs sign', (d: any) => { d.jobs.promote.needs = ['bundle', 'build']; }, 'job promote must need sign'],
       ['promote runs although e2e failed', (d: any) => { d.jobs.promote.if = '${{ always() }}'; }, 'job promote runs although a job it needs failed'],
       ['an e2e leg may fail', (d: any) => { d.jobs.e2e['continue-on-error'] = true; }, 'job e2e continues on error'],
       ['the arm64 leg is gone', (d: any) => { d.jobs.e2e.strategy.matrix.include.pop(); }, 'e2e must run linux/arm64 on ubuntu-24.04-arm (has no leg)'],
       ['the arm64 leg runs on an amd64 runner', (d: any) => { d.jobs.e2e.strategy.matrix.include[1].runner = 'ubuntu-24.04'; }, 'e2e must run linux/arm64 on ubuntu-24.04-arm (has ubuntu-24.04)'],
       ['e2e rebuilds instead of pulling the digest', (d: any) => { d.jobs.e2e.steps.push({ uses: 'docker/build-push-action@53b7df96c91f9c12dcc8a07bcb9ccacbed38856a', with: { load: true } }); }, 'e2e rebuilds the image'],
       ['e2e pulls a tag', (d: any) => { find(d, 'e2e', /^Pull the staged/).env.IMAGE = `${STAGING}:latest`; }, 'e2e must pull the staged image by the build\'s digest'],
-      ['release no longer needs sign', (d: any) => { d.jobs.release.needs = ['promote']; }, 'job release must need sign'],
       ['the build tags the image', (d: any) => { d.jobs.build.steps.find((s: any) => s.id === 'build').with.tags = `${GHCR}:v1.2.3`; }, 'job build tags the image before e2e'],
       ['the build pushes by tag', (d: any) => { d.jobs.build.steps.find((s: any) => s.id === 'build').with.outputs = `type=image,name=${GHCR}:v1.2.3,push=true`; }, 'job build pushes without push-by-digest=true before e2e'],
       ['test tags with crane', (d: any) => { d.jobs.test.steps.push({ name: 'x', run: 'crane tag "$REF" latest' }); }, 'job test tags, copies, signs or releases before e2e: crane tag'],
-      ['build runs promote', (d: any) => { d.jobs.build.steps.push({ name: 'x', run: 'npx --no -- promote --digest="$D"' }); }, 'job build tags, copies, signs or releases before e2e'],
+      ['build runs promote', (d: any) => { d.jobs.build.steps.push({ name: 'x', run: 'node "$RUNNER_TEMP/release-tools/release-tools.cjs" promote --digest="$D"' }); }, 'job build tags, copies, signs or releases before e2e'],
       ['the build drops rewrite-timestamp', (d: any) => { const w = d.jobs.build.steps.find((s: any) => s.id === 'build').with; w.outputs = w.outputs.replace(',rewrite-timestamp=true', ''); }, 'the build output lacks rewrite-timestamp=true'],
       ['the build forgets SOURCE_DATE_EPOCH', (d: any) => { const w = d.jobs.build.steps.find((s: any) => s.id === 'build').with; w['build-args'] = 'VERSION=${{ github.ref_name }}'; }, 'the build must set SOURCE_DATE_EPOCH'],
       ['BuildKit provenance comes back', (d: any) => { d.jobs.build.steps.find((s: any) => s.id === 'build').with.provenance = 'mode=max'; }, 'the build must not attach BuildKit attestations'],
       ['the release build writes the cache', (d: any) => { d.jobs.build.steps.find((s: any) => s.id === 'build').with['cache-to'] = 'type=gha,mode=max'; }, 'the release build must not write the layer cache'],
+      ['the release build reads the cache build.yml writes', (d: any) => { d.jobs.build.steps.find((s: any) => s.id === 'build').with['cache-from'] = 'type=gha'; }, 'job build: the release build uses cache-from (type=gha)'],
+      ['the rebuild reads a registry cache', (d: any) => { d.jobs.reproduce.steps.find((s: any) => s.id === 'rebuild').with['cache-from'] = 'type=registry,ref=ghcr.io/o/cache'; }, 'job reproduce: the release build uses cache-from'],
+      ['the release build may use BuildKit\'s local cache', (d: any) => { delete d.jobs.build.steps.find((s: any) => s.id === 'build').with['no-cache']; }, 'job build: the release build must set no-cache: true'],
+      ['a run step builds with a cache', (d: any) => { d.jobs.test.steps.push({ name: 'x', run: 'docker buildx build --cache-from type=gha .' }); }, 'job test step "x" uses a build cache'],
       ['platforms drift', (d: any) => { d.jobs.build.steps.find((s: any) => s.id === 'build').with.platforms = 'linux/amd64'; }, 'differ from the image platforms'],
       ['two builds', (d: any) => { d.jobs.build.steps.push(clone(d.jobs.build.steps.find((s: any) => s.id === 'build'))); }, 'exactly one build-push step'],
       ['promote concurrency per tag', (d: any) => { d.jobs.promote.concurrency.group = 'promote-${{ github.ref_name }}'; }, 'one constant for the whole repository'],
       ['promote cancellable', (d: any) => { d.jobs.promote.concurrency['cancel-in-progress'] = true; }, 'promote must never be cancelled'],
       ['promote without concurrency', (d: any) => { delete d.jobs.promote.concurrency; }, 'one constant for the whole repository'],
       ['promote reuses tags computed earlier', (d: any) => { const s = d.jobs.promote.steps.find((x: any) => x.id === 'promote'); s.run = s.run.replace(/--remote="[^"]*"/, '--existing="$TAGS"'); }, 'read the release tags from the remote at promote time'],
+      ['promote tags without checking signatures', (d: any) => { const s = d.jobs.promote.steps.find((x: any) => x.id === 'promote'); s.run = s.run.replace('--identity="$identity"', '--unsigned'); }, 'promote must verify the signatures with this workflow\'s identity in every registry before tagging'],
+      ['promote forgets a registry', (d: any) => { const s = d.jobs.promote.steps.find((x: any) => x.id === 'promote'); s.run = s.run.replace(' --image="$IMAGE_GHCR_IO_CQ_SOURCE_S3"', ''); }, 'promote must publish to every registry (2)'],
+      ['promote uses an unverified crane', (d: any) => { d.jobs.promote.steps.find((x: any) => x.id === 'promote').env.CRANE = 'crane'; }, 'promote must use the crane of the verified release tools'],
+      ['the GitHub Release leaves the lane', (d: any) => { const notes = find(d, 'promote', /^GitHub Release/); d.jobs.promote.steps = d.jobs.promote.steps.filter((s: any) => s !== notes); d.jobs.release = { 'runs-on': 'ubuntu-24.04', 'permissions': { contents: 'write' }, 'timeout-minutes': 5, 'needs': ['promote'], 'steps': [{ name: 'r', run: 'gh release edit "$TAG" --latest=true' }] }; }, 'job release moves a public pointer outside the promotion lane: gh release edit'],
+      ['Latest from an earlier job', (d: any) => { find(d, 'promote', /^GitHub Release/).env.LATEST_RELEASE = '${{ needs.prepare.outputs.latest }}'; }, 'GitHub\'s Latest must follow promote\'s decision in the lane'],
+      ['the GitHub Release before promote', (d: any) => { const steps = d.jobs.promote.steps; const i = steps.findIndex((s: any) => s.id === 'promote'); [steps[i], steps[i + 1]] = [steps[i + 1], steps[i]]; }, 'the GitHub Release must come after promote in the lane'],
+      ['a tag moved by the e2e job', (d: any) => { d.jobs.e2e.steps.push({ name: 'x', run: 'crane tag "$IMAGE" latest' }); }, 'job e2e moves a public pointer outside the promotion lane: crane tag'],
       ['promote promotes another digest', (d: any) => { d.jobs.promote.steps.find((x: any) => x.id === 'promote').env.DIGEST = '${{ needs.prepare.outputs.digest }}'; }, 'promote must promote the digest the build pushed'],
-      ['--latest from GitHub\'s rule', (d: any) => { const s = d.jobs.release.steps[0]; s.run = s.run.replace(/ --latest="\$LATEST"/, ''); }, 'the release\'s --latest must come from promote\'s latest output'],
-      ['--latest from prepare', (d: any) => { d.jobs.release.steps[0].env.LATEST = '${{ needs.prepare.outputs.latest }}'; }, 'the release\'s --latest must come from promote\'s latest output'],
-      ['gh release create without --verify-tag', (d: any) => { const s = d.jobs.release.steps[0]; s.run = s.run.replace(' --verify-tag', ''); }, 'gh release create must --verify-tag'],
-      ['a re-run fails on the existing release', (d: any) => { const s = d.jobs.release.steps[0]; s.run = s.run.replace(/gh release edit/, 'true'); }, 'release must edit the release when it exists'],
-      ['sign forgets a registry', (d: any) => { d.jobs.sign.steps = d.jobs.sign.steps.filter((s: any, i: number, all: any[]) => !(s.uses?.startsWith('actions/attest-build-provenance@') && i === all.length - 1)); }, 'sign must attest in every registry (2), not 1'],
-      ['sign signs a tag', (d: any) => { find(d, 'sign', /sign-image/).env.DIGEST = 'latest'; }, 'sign must sign the promoted digest'],
+      ['sign attests nothing', (d: any) => { d.jobs.sign.steps = d.jobs.sign.steps.filter((s: any) => !s.uses?.startsWith('actions/attest-build-provenance@')); }, 'sign must attest build provenance once, in staging, not 0 times'],
+      ['promote attests after the fact', (d: any) => { d.jobs.promote.steps.push(clone(d.jobs.sign.steps.find((s: any) => s.uses?.startsWith('actions/attest-build-provenance@')))); }, 'job promote attests: only sign, before anything is public'],
+      ['sign signs a tag', (d: any) => { find(d, 'sign', /sign-image/).env.DIGEST = 'latest'; }, 'sign must sign the staged digest the build pushed'],
+      ['sign signs in a publishing registry', (d: any) => { const s = find(d, 'sign', /sign-image/); s.run = s.run.replace('--image="$STAGING"', '--image="$STAGING" --image="$IMAGE_GCR"'); }, 'sign must sign in the staging repository only'],
+      ['sign without the SBOM', (d: any) => { const s = find(d, 'sign', /sign-image/); s.run = s.run.replace(' --sbom="$SBOM"', ''); }, 'sign must attest the SBOM'],
       ['sign trusts another identity', (d: any) => { const s = find(d, 'sign', /sign-image/); s.run = s.run.replace('$GITHUB_WORKFLOW_REF', '$GITHUB_REPOSITORY'); }, 'sign must verify with this workflow\'s identity'],
       ['promote outside the environment', (d: any) => { delete d.jobs.promote.environment; }, 'job promote can request OIDC tokens outside the release environment'],
       ['sign outside the environment', (d: any) => { delete d.jobs.sign.environment; }, 'job sign must run in the release environment'],
@@ -391,7 +446,7 @@ describe('release.yml', () => {
       ['a tag passed through a projen task', (d: any) => { d.jobs.prepare.steps.find((s: any) => s.id === 'tags').run = 'npx projen image-tags --tag "$GITHUB_REF_NAME"'; }, 'passes arguments through a projen task'],
       ['promote through a projen task', (d: any) => { d.jobs.promote.steps.find((x: any) => x.id === 'promote').run = 'npx projen promote'; }, 'runs a package bin through projen instead of as a program'],
       ['the workflow token gets a default permission', (d: any) => { d.permissions = { contents: 'read' }; }, 'workflow-level permissions must be {}'],
-      ['a job without a permissions block', (d: any) => { delete d.jobs.release.permissions; }, 'job release has no permissions block'],
+      ['a job without a permissions block', (d: any) => { delete d.jobs.sbom.permissions; }, 'job sbom has no permissions block'],
       ['service options as a list', (d: any) => { d.jobs.e2e.services.localstack.options = ['--health-cmd', 'true']; }, 'options must be one string'],
       ['a release on a branch push', (d: any) => { d.on = { push: { branches: ['main'] } }; }, 'release must trigger only on pushed tags'],
       ['a new tag cancels a running release', (d: any) => { d.concurrency['cancel-in-progress'] = true; }, 'concurrency must be per tag and never cancel a running release'],
@@ -403,16 +458,15 @@ describe('release.yml', () => {
       ['an extra e2e leg', (d: any) => { d.jobs.e2e.strategy.matrix.include.push({ platform: 'linux/s390x', runner: 'ubuntu-24.04' }); }, 'e2e has an unexpected leg linux/s390x'],
       ['a cross-product matrix', (d: any) => { d.jobs.e2e.strategy.matrix.runner = ['ubuntu-24.04']; }, 'the e2e matrix must list its legs under include only'],
       ['every leg on one runner', (d: any) => { d.jobs.e2e['runs-on'] = 'ubuntu-24.04'; }, 'each e2e leg must run on its own runner'],
-      ['promote without the bin', (d: any) => { d.jobs.promote.steps = d.jobs.promote.steps.filter((x: any) => x.id !== 'promote'); }, 'promote does not run the promote bin'],
+      ['promote without the program', (d: any) => { d.jobs.promote.steps = d.jobs.promote.steps.filter((x: any) => x.id !== 'promote'); }, 'promote does not run the promote program of the release bundle'],
       ['promote writes no outputs', (d: any) => { const s = d.jobs.promote.steps.find((x: any) => x.id === 'promote'); s.run = s.run.replace(' --github-output', ''); }, 'promote must write its outputs (--github-output)'],
-      ['latest not from the promote bin', (d: any) => { d.jobs.promote.outputs.latest = '${{ steps.summary.outputs.latest }}'; }, 'promote must output latest from the promote bin'],
+      ['latest not from the promote program', (d: any) => { d.jobs.promote.outputs.latest = '${{ steps.summary.outputs.latest }}'; }, 'promote must output latest from the promote program'],
       ['cosign not installed', (d: any) => { d.jobs.sign.steps = d.jobs.sign.steps.filter((s: any) => !s.uses?.startsWith('sigstore/')); }, 'sign must install cosign with sigstore/cosign-installer'],
-      ['nothing signed', (d: any) => { d.jobs.sign.steps = d.jobs.sign.steps.filter((s: any) => !/sign-image/.test(s.run ?? '')); }, 'sign does not run the sign-image bin'],
-      ['one registry left unsigned', (d: any) => { const s = find(d, 'sign', /sign-image/); s.run = s.run.replace(/ --image="\$IMAGE_GHCR_IO_CQ_SOURCE_S3"/, ''); }, 'sign must sign in every registry (2)'],
-      ['an attestation kept out of the registry', (d: any) => { d.jobs.sign.steps.find((s: any) => s.uses?.startsWith('actions/attest-build-provenance@')).with['push-to-registry'] = false; }, 'each attestation must be of the promoted digest, pushed to its registry'],
+      ['nothing signed', (d: any) => { d.jobs.sign.steps = d.jobs.sign.steps.filter((s: any) => !/sign-image/.test(s.run ?? '')); }, 'sign does not run the sign-image program of the release bundle'],
+      ['an attestation kept out of the registry', (d: any) => { d.jobs.sign.steps.find((s: any) => s.uses?.startsWith('actions/attest-build-provenance@')).with['push-to-registry'] = false; }, 'the attestation must be of the staged digest, pushed to the staging registry'],
       ['sign without attestations: write', (d: any) => { delete d.jobs.sign.permissions.attestations; }, 'sign needs id-token: write and attestations: write'],
-      ['no gh release create', (d: any) => { d.jobs.release.steps[0].run = 'true'; }, 'release does not run gh release create'],
-      ['prerelease not from promote', (d: any) => { d.jobs.release.steps[0].env.PRERELEASE = '${{ needs.prepare.outputs.prerelease }}'; }, 'release must mark prerelease tags as prereleases'],
+      ['no GitHub Release', (d: any) => { find(d, 'promote', /^GitHub Release/).run = 'true'; }, 'the GitHub Release must be made in the promotion lane'],
+      ['prerelease not from promote', (d: any) => { find(d, 'promote', /^GitHub Release/).env.PRERELEASE = '${{ needs.prepare.outputs.prerelease }}'; }, 'the release must be marked prerelease from promote\'s output'],
       ['an actions/cache step', (d: any) => { d.jobs.build.steps.unshift({ name: 'Cache', uses: 'actions/cache@0000000000000000000000000000000000000000' }); }, 'job build uses actions/cache in a publishing workflow'],
     ])('%s', (_, mutate, message) => {
       const broken = clone(doc);
@@ -455,11 +509,24 @@ describe('build.yml', () => {
   });
 
   it('every job has a timeout and a commented permissions block', () => {
-    expect(Object.fromEntries(Object.entries<any>(doc.jobs).map(([id, j]) => [id, j['timeout-minutes']]))).toEqual({ 'build': 45, 'image': 30, 'synth': 15, 'self-mutation': 15 });
+    expect(Object.fromEntries(Object.entries<any>(doc.jobs).map(([id, j]) => [id, j['timeout-minutes']]))).toEqual({ 'build': 45, 'image': 30, 'pipeline-review': 10, 'synth': 15, 'self-mutation': 15 });
     expect(text.split('\n').filter((l) => /^ {6}contents: read/.test(l))).toEqual([
-      '      contents: read # check out the change', '      contents: read # check out the change',
+      '      contents: read # check out the change', '      contents: read # check out the change', '      contents: read # check out the change and its base',
       '      contents: read # check out the pull request\'s head', '      contents: read # check out the pull request\'s head (the push uses the environment\'s token)',
     ]);
+  });
+
+  it('pull requests get the pipeline review in the job summary, read-only', () => {
+    const job = doc.jobs['pipeline-review'];
+    expect(job.if).toBe("github.event_name == 'pull_request'");
+    expect(job.permissions).toEqual({ contents: 'read' });
+    const s = step(job, /^Review the generated pipeline/);
+    expect(s.env).toEqual({ BASE_SHA: '${{ github.event.pull_request.base.sha }}' });
+    const r = runStep(s, { BASE_SHA: 'abc', GITHUB_STEP_SUMMARY: 'summary.md' }, { npx: `${recorder('npx')}\necho '- widens: x'` });
+    expect(r.status, r.stderr).toBe(0);
+    expect(calls(r.read('npx-args'))).toEqual([['--no', '--', 'review-pipeline', '--base=abc']]);
+    expect(r.read('summary.md')).toBe('- widens: x\n');
+    expect(runStep(s, { BASE_SHA: 'abc', GITHUB_STEP_SUMMARY: 'summary.md' }, { npx: 'exit 2' }).status).not.toBe(0);
   });
 
   it('sets up Node 24, the current LTS, from the project\'s workflowNodeVersion', () => {

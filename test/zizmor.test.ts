@@ -93,11 +93,11 @@ describe(`zizmor ${pinnedVersion('zizmor')} on the generated workflows (offline)
     });
 
     it('an expression spliced into a script: template-injection', () => {
-      expect(mutated((d) => { d.jobs.release.steps[0].run = 'echo "${{ github.event.head_commit.message }}"'; })).toContain('template-injection release');
+      expect(mutated((d) => { d.jobs.promote.steps.find((s: any) => s.id === 'promote').run = 'echo "${{ github.event.head_commit.message }}"'; })).toContain('template-injection promote');
     });
 
     it('a checkout that keeps its credentials: artipacked', () => {
-      expect(mutated((d) => { delete d.jobs.promote.steps[0].with['persist-credentials']; })).toContain('artipacked promote');
+      expect(mutated((d) => { delete d.jobs.reproduce.steps[0].with['persist-credentials']; })).toContain('artipacked reproduce');
     });
 
     it('an action by tag: unpinned-uses', () => {

@@ -8,7 +8,7 @@ export type SigningIdentity =
   /** Sigstore keyless (GitHub Actions OIDC): the certificate names the workflow run's identity. */
   | { readonly kind: 'keyless'; readonly certificateIdentity: string; readonly certificateOidcIssuer?: string }
   /** A cosign key pair (COSIGN_PASSWORD in the environment), with no transparency log: for offline tests. */
-  | { readonly kind: 'key'; readonly privateKey: string; readonly publicKey: string };
+  | { readonly kind: 'key'; readonly privateKey?: string; readonly publicKey?: string };
 
 export interface CosignCommandOptions {
   /** Target repositories, one per registry. */
@@ -22,6 +22,11 @@ export interface CosignCommandOptions {
    * @default false
    */
   readonly insecureRegistry?: boolean;
+  /**
+   * An SPDX JSON SBOM to attest (`cosign attest --type spdxjson`) beside the signature, and to verify.
+   * @default - no SBOM attestation
+   */
+  readonly sbom?: string;
   /**
    * The cosign program.
    * @default 'cosign' (on PATH)
@@ -52,16 +57,25 @@ export function cosignSignCommands(o: CosignCommandOptions): string[][] {
   const id = o.identity;
   // Keyless: cosign v3's defaults (Fulcio certificate, Rekor entry, signing config from Sigstore's TUF root).
   // Key: no transparency log and no signing config, so it works with no network but the registry.
-  const how = id.kind === 'keyless' ? [] : ['--key', id.privateKey, '--use-signing-config=false', '--tlog-upload=false'];
-  return refs.map((ref) => [bin, 'sign', '--yes', ...how, ...insecure, ref]);
+  if (id.kind === 'key' && !id.privateKey) throw new Error('signing with a key pair needs the private key (--key)');
+  const how = id.kind === 'keyless' ? [] : ['--key', id.privateKey!, '--use-signing-config=false', '--tlog-upload=false'];
+  const attest = o.sbom === undefined ? [] : ['--type', 'spdxjson', '--predicate', o.sbom];
+  return refs.flatMap((ref) => [
+    [bin, 'sign', '--yes', ...how, ...insecure, ref],
+    ...(o.sbom === undefined ? [] : [[bin, 'attest', '--yes', ...how, ...attest, ...insecure, ref]]),
+  ]);
 }
 
 /** One `cosign verify` argument vector per image, by digest. */
 export function cosignVerifyCommands(o: CosignCommandOptions): string[][] {
   const { bin, refs, insecure } = common(o);
   const id = o.identity;
+  if (id.kind === 'key' && !id.publicKey) throw new Error('verifying with a key pair needs the public key (--public-key)');
   const how = id.kind === 'keyless'
     ? ['--certificate-identity', id.certificateIdentity, '--certificate-oidc-issuer', id.certificateOidcIssuer ?? GITHUB_OIDC_ISSUER]
-    : ['--key', id.publicKey, '--insecure-ignore-tlog=true'];
-  return refs.map((ref) => [bin, 'verify', ...how, ...insecure, ref]);
+    : ['--key', id.publicKey!, '--insecure-ignore-tlog=true'];
+  return refs.flatMap((ref) => [
+    [bin, 'verify', ...how, ...insecure, ref],
+    ...(o.sbom === undefined ? [] : [[bin, 'verify-attestation', '--type', 'spdxjson', ...how, ...insecure, ref]]),
+  ]);
 }

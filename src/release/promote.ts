@@ -36,8 +36,15 @@ export interface PromoteOptions {
    * @default DEFAULT_PLATFORMS (linux/amd64, linux/arm64)
    */
   readonly platforms?: readonly string[];
-  /** Reads the remote's release tags now; called at the start and again right before floating tags move. */
+  /** Reads the remote's release tags now; called at the start (the tag's commit) and at the end (releases no registry shows). */
   readonly releaseTags: () => Promise<ReleaseTagList>;
+  /**
+   * Verifies the signatures and attestations of `image@digest` (e.g. `cosign verify`); throws when
+   * they are missing or wrong. Called for the source before anything is copied, and for every
+   * image after the copy, before any tag is set.
+   * @default - signatures are not checked
+   */
+  readonly verifySignatures?: (image: string) => Promise<void>;
   /** Reads and writes the registries (e.g. {@link Crane}). */
   readonly client: RegistryClient;
   /**
@@ -60,16 +67,32 @@ export interface PromotionResult {
   readonly floatingTags: string[];
   /** Whether this release holds `latest`: the value for `gh release create --latest=…`. */
   readonly latest: boolean;
+  /**
+   * The highest stable release the registries show after this promotion: the GitHub Release that should be "Latest".
+   * @default - none: only prereleases are published
+   */
+  readonly latestRelease?: string;
+  /** Release tags of the remote that no registry shows (their runs were cancelled or failed), lowest first. */
+  readonly unpublished: string[];
   /** Every verified ref, `image@digest` and `image:tag`. */
   readonly refs: string[];
 }
 
+const NOTHING_PUBLIC = 'nothing was copied or tagged; re-run promote once the cause is fixed';
 const NO_FLOATING_MOVED = 'no floating tag was moved; re-run promote once the cause is fixed (it skips what is already done)';
 
+/** The source's tags that hold what cosign and attestations store for `digest` (`sha256-<hex>`, `sha256-<hex>.sig`, `.att`, `.sbom`: cosign's tags and the OCI referrers fallback tag). */
+export function signatureTags(tags: readonly string[], digest: string): string[] {
+  const prefix = digest.replace(':', '-');
+  return tags.filter((t) => t === prefix || (t.startsWith(`${prefix}.`) && /^[a-z]+$/.test(t.slice(prefix.length + 1)))).sort();
+}
+
 /**
- * Promotes a built index to every registry: copy by digest, immutable tags everywhere, then the
- * floating tags (only if this release is still the highest when they move), then verification.
- * Idempotent: a re-run of a finished promotion writes nothing.
+ * Promotes a built, signed index to every registry: check it and its signatures in the source,
+ * copy it by digest with its signatures and attestations, verify the signatures in every
+ * registry, set the immutable tags, then the floating tags (from the releases the registries show
+ * now), then verify. Nothing is tagged before every registry verified. Idempotent: a re-run of a
+ * finished promotion writes nothing.
  */
 export async function promote(o: PromoteOptions): Promise<PromotionResult> {
   checkPromoteInput(o);
@@ -83,18 +106,27 @@ export async function promote(o: PromoteOptions): Promise<PromotionResult> {
   const plan = planTags(o.gitTag, o.sha, first.tags);
   checkTagCommit(first, o.gitTag, o.sha);
   log(`promote ${o.gitTag} (${digest}) to ${o.images.join(', ')}`);
-  log(`immutable tags: ${plan.immutable.join(', ')}; floating if still highest when moved: ${plan.floating.join(', ') || 'none'}`);
+  log(`immutable tags: ${plan.immutable.join(', ')}; floating if the highest release published when they move: ${plan.prerelease ? 'none' : floatingCandidates(o.gitTag).join(', ')}`);
 
+  const src = digestRef(source, digest);
   try {
-    const src = digestRef(source, digest);
-    log(`[1/5] check the built index ${src}`);
+    log(`[1/6] check the built index ${src}`);
     if ((await client.resolve(src)) !== digest) throw new Error(`${src} does not exist: the build must push the index there by digest first`);
     const listed = indexPlatforms(await client.manifest(src), src);
     const missing = missingPlatforms(platforms, listed);
     if (missing.length > 0) throw new Error(`${src} lists ${listed.join(', ') || 'no platform'}, not ${missing.join(', ')}`);
     log(`      ${src} lists ${listed.join(', ')}`);
 
-    log('[2/5] copy the index by digest to every registry');
+    log(`[2/6] signatures of ${src}`);
+    if (o.verifySignatures) await o.verifySignatures(source);
+    else log('      not checked (no signature check given)');
+  } catch (e) {
+    throw new Error(`${e instanceof Error ? e.message : String(e)} — ${NOTHING_PUBLIC}`);
+  }
+
+  try {
+    const signatures = signatureTags(await client.listTags(source), digest);
+    log(`[3/6] copy the index by digest${signatures.length ? ` and ${signatures.join(', ')}` : ''} to every registry`);
     for (const image of o.images) {
       const dst = digestRef(image, digest);
       if (await alreadyThere(client, dst, digest)) {
@@ -103,14 +135,20 @@ export async function promote(o: PromoteOptions): Promise<PromotionResult> {
         await client.copy(src, dst);
         log(`      copied to ${dst}`);
       }
+      for (const tag of signatures) {
+        await client.copy(tagRef(source, tag), tagRef(image, tag));
+        log(`      copied ${tagRef(image, tag)}`);
+      }
     }
-
-    log('[3/5] check the immutable tags in every registry before tagging');
+    log('[4/6] signatures in every registry, then the immutable tags there (none is set before every registry verified)');
+    for (const image of o.images) {
+      if (o.verifySignatures) await o.verifySignatures(image);
+    }
     for (const tag of plan.immutable) {
       for (const image of o.images) await requireUnmovedImmutable(client, image, tag, digest);
     }
 
-    log('[4/5] set the immutable tags in every registry');
+    log('[5/6] set the immutable tags in every registry');
     for (const tag of plan.immutable) {
       for (const image of o.images) {
         const current = await requireUnmovedImmutable(client, image, tag, digest);
@@ -126,18 +164,17 @@ export async function promote(o: PromoteOptions): Promise<PromotionResult> {
     throw new Error(`${e instanceof Error ? e.message : String(e)} — ${NO_FLOATING_MOVED}`);
   }
 
-  // Re-check right before moving: another release may have been tagged or promoted meanwhile.
-  log('[5/5] floating tags: re-read the release tags of the remote and of every registry');
+  // Decided now, from what the registries show: every promotion runs in one lane, so the last one
+  // to run sees every release published before it and the highest ends up holding latest.
+  log('[6/6] floating tags: the releases every registry shows now');
   let final: TagPlan;
+  let published: string[];
   try {
-    const again = await o.releaseTags();
-    const published: string[] = [];
-    for (const image of o.images) published.push(...publishedReleases(await client.listTags(image)));
-    const known = [...again.tags, ...published];
-    final = planTags(o.gitTag, o.sha, known);
+    published = await publishedAnywhere(client, o.images);
+    final = planTags(o.gitTag, o.sha, published);
     if (final.prerelease) log('      none: a prerelease never floats');
     for (const tag of final.prerelease ? [] : floatingCandidates(o.gitTag)) {
-      if (!final.floating.includes(tag)) log(`      ${tag} stays where it is: ${higherThan(o.gitTag, known, tag)}`);
+      if (!final.floating.includes(tag)) log(`      ${tag} stays where it is: ${higherThan(o.gitTag, published, tag)}`);
     }
   } catch (e) {
     throw new Error(`${e instanceof Error ? e.message : String(e)} — ${NO_FLOATING_MOVED}`);
@@ -162,8 +199,28 @@ export async function promote(o: PromoteOptions): Promise<PromotionResult> {
   log('verify: every ref resolves to the digest and the index lists every platform');
   const tags = [...final.immutable, ...final.floating];
   const refs = await verifyPromotion({ client, digest, images: o.images, tags, platforms, log: (l) => log(`      ${l}`) });
-  log(`promoted ${o.gitTag}: ${refs.length} refs -> ${digest}; latest=${final.latest}`);
-  return { digest, version: final.version, prerelease: final.prerelease, immutableTags: final.immutable, floatingTags: final.floating, latest: final.latest, refs };
+  const unpublished = unpublishedReleases((await o.releaseTags()).tags, [...published, o.gitTag]);
+  for (const tag of unpublished) log(`::warning::${tag} is tagged but no registry shows it: its release run was cancelled (GitHub keeps one run waiting per lane) or failed — re-run it`);
+  const latestRelease = highestStable([...published, o.gitTag]);
+  log(`promoted ${o.gitTag}: ${refs.length} refs -> ${digest}; latest=${final.latest}; the highest release published is ${latestRelease ?? 'none (prereleases only)'}`);
+  return { digest, version: final.version, prerelease: final.prerelease, immutableTags: final.immutable, floatingTags: final.floating, latest: final.latest, latestRelease, unpublished, refs };
+}
+
+/** Release versions any of the images shows as a tag (one registry is enough: a release half-published still counts, so latest never moves back in the registry that has it). */
+async function publishedAnywhere(client: RegistryClient, images: readonly string[]): Promise<string[]> {
+  const each = await Promise.all(images.map(async (i) => publishedReleases(await client.listTags(i))));
+  return [...new Set(each.flat())].sort();
+}
+
+/** Release tags of the remote that are not published: a run that was cancelled or failed. */
+export function unpublishedReleases(remoteTags: readonly string[], published: readonly string[]): string[] {
+  return publishedReleases(remoteTags).filter((t) => !published.includes(t)).sort((a, b) => semver.compare(parseReleaseTag(a)!, parseReleaseTag(b)!));
+}
+
+/** The highest stable release among `tags`, or undefined. */
+export function highestStable(tags: readonly string[]): string | undefined {
+  const stable = publishedReleases(tags).filter((t) => parseReleaseTag(t)!.prerelease.length === 0);
+  return stable.sort((a, b) => semver.compare(parseReleaseTag(b)!, parseReleaseTag(a)!))[0];
 }
 
 /** Validates every input that needs no registry or remote; throws one line naming the option. */

@@ -7,6 +7,7 @@ import { pushJob, SelfMutation, synthJob } from './self-mutation';
 import { checkout, imageVersionCheck, pluginLogs, setupBuildx, setupNode, startPluginContainer, verifySteps } from './steps';
 import { WorkflowSettings } from './workflow-settings';
 import { PluginImage } from '../plugin-image';
+import { packageBin } from '../package-bin';
 import { OptionChecker } from '../validation';
 
 const { JobPermission } = github.workflows;
@@ -49,7 +50,8 @@ const RUN_PLATFORM = 'linux/amd64';
  * platform built from the Dockerfile, never pushed; the layer cache written on the default branch
  * only; the linux/amd64 image run, and the end-to-end suite against it); with `selfMutation`,
  * `synth` and `self-mutation` (an update bot's pull request gets its regenerated files pushed
- * back). More jobs: `addJob`.
+ * back); `pipeline-review` (pull requests: what the change does to the release's trust boundary,
+ * in the job summary). More jobs: `addJob`.
  */
 export class BuildWorkflow extends PinnedWorkflow {
   constructor(gh: github.GitHub, options: BuildWorkflowOptions) {
@@ -75,6 +77,8 @@ export class BuildWorkflow extends PinnedWorkflow {
       if (options.image.platforms.includes(RUN_PLATFORM)) this.setServiceOptions('image', imageE2e);
     }
 
+    this.addJob('pipeline-review', pipelineReviewJob(settings));
+
     if (options.selfMutation) {
       this.addJob('synth', synthJob(options.selfMutation, settings));
       this.addJob('self-mutation', pushJob(options.selfMutation, settings));
@@ -99,5 +103,29 @@ function imageJob(image: PluginImage, settings: WorkflowSettings, suite: EndToEn
     ...(runs ? serviceContainers(suite) : {}),
     ...(runs && suite ? { env: { PLUGIN_ADDRESS: `127.0.0.1:${image.port}`, PLUGIN_VERSION: UNRELEASED_VERSION } } : {}),
     steps: [checkout(), setupBuildx(), checksBuildStep(image.platforms, settings.defaultBranch), ...run],
+  };
+}
+
+/**
+ * build.yml's pipeline-review job (pull requests only, read-only): `review-pipeline` compares the
+ * generated workflows and Dockerfile at the pull request's base with its head and writes the
+ * Markdown to the job summary; each widening of the trust boundary is a `- widens:` line.
+ */
+function pipelineReviewJob(settings: WorkflowSettings): WorkflowJob {
+  return {
+    name: 'Pipeline review: what the change does to the release\'s trust boundary',
+    if: "github.event_name == 'pull_request'",
+    ...settings.runsOn,
+    grants: new Grants().grant('contents', JobPermission.READ, 'check out the change and its base'),
+    timeoutMinutes: settings.timeouts.prepare,
+    steps: [
+      checkout({ fetchAllTags: true }),
+      ...setupNode(settings.nodeVersion, { cache: true }),
+      {
+        name: 'Review the generated pipeline against the pull request\'s base',
+        env: { BASE_SHA: '${{ github.event.pull_request.base.sha }}' },
+        run: `${packageBin('review-pipeline', '--base="$BASE_SHA"')} >> "$GITHUB_STEP_SUMMARY"`,
+      },
+    ],
   };
 }

@@ -7,7 +7,20 @@ import { ACTIONS, uses } from './actions';
  * metadata that gives every build a new index digest. The release signs the promoted digest and
  * attaches a signed GitHub provenance attestation instead.
  */
-const SHARED_INPUTS = { 'context': '.', 'cache-from': 'type=gha', 'provenance': false, 'sbom': false };
+const SHARED_INPUTS = { context: '.', provenance: false, sbom: false };
+
+/** build.yml's builds read the layer cache (its default branch writes it); a release build never does. */
+const CHECKS_CACHE = { 'cache-from': 'type=gha' };
+
+/** The release build's inputs (also its independent rebuild's): commit time, version, every platform, no cache of any kind. */
+function releaseInputs(platforms: readonly string[]): Record<string, unknown> {
+  return {
+    ...SHARED_INPUTS,
+    'no-cache': true,
+    'platforms': platforms.join(','),
+    'build-args': 'VERSION=${{ github.ref_name }}\nREVISION=${{ github.sha }}\nSOURCE_DATE_EPOCH=${{ needs.prepare.outputs.source_date_epoch }}',
+  };
+}
 
 /** A string literal inside a GitHub expression: single quotes, a quote doubled. */
 function expressionString(value: string): string {
@@ -17,20 +30,25 @@ function expressionString(value: string): string {
 /**
  * release.yml's one build of every platform, pushed by digest only (no tag) to the staging
  * repository. File timestamps are rewritten to SOURCE_DATE_EPOCH (the commit time), so a rebuild of
- * the same commit gives the same layers; the layer cache is only read (build.yml writes it on the
- * default branch). Its `digest` output is the index digest the e2e jobs pull and promote copies.
+ * the same commit gives the same bytes; no cache is read or written (another workflow's cache
+ * could carry a poisoned layer). Its `digest` output is the index digest the e2e jobs pull and promote copies.
  */
 export function releaseBuildStep(stagingImage: string, platforms: readonly string[]): github.workflows.JobStep {
   return {
     name: `Build ${platforms.join(', ')} once and push by digest, without a tag, to the staging repository`,
     id: 'build',
     uses: uses(ACTIONS.buildPush),
-    with: {
-      ...SHARED_INPUTS,
-      'platforms': platforms.join(','),
-      'build-args': 'VERSION=${{ github.ref_name }}\nREVISION=${{ github.sha }}\nSOURCE_DATE_EPOCH=${{ needs.prepare.outputs.source_date_epoch }}',
-      'outputs': `type=image,name=${stagingImage},push-by-digest=true,name-canonical=true,push=true,rewrite-timestamp=true`,
-    },
+    with: { ...releaseInputs(platforms), outputs: `type=image,name=${stagingImage},push-by-digest=true,name-canonical=true,push=true,rewrite-timestamp=true` },
+  };
+}
+
+/** release.yml's independent rebuild: the same inputs on another runner, exported to a file (never pushed); its `digest` must equal the build's. */
+export function reproduceBuildStep(platforms: readonly string[]): github.workflows.JobStep {
+  return {
+    name: `Rebuild ${platforms.join(', ')} from scratch on this runner (not pushed)`,
+    id: 'rebuild',
+    uses: uses(ACTIONS.buildPush),
+    with: { ...releaseInputs(platforms), outputs: 'type=oci,dest=${{ runner.temp }}/rebuild.oci.tar,rewrite-timestamp=true' },
   };
 }
 
@@ -45,6 +63,7 @@ export function checksBuildStep(platforms: readonly string[], defaultBranch: str
     uses: uses(ACTIONS.buildPush),
     with: {
       ...SHARED_INPUTS,
+      ...CHECKS_CACHE,
       'platforms': platforms.join(','),
       'build-args': 'REVISION=${{ github.sha }}',
       'cache-to': `\${{ github.ref == ${expressionString(`refs/heads/${defaultBranch}`)} && 'type=gha,mode=max' || '' }}`,
@@ -58,6 +77,6 @@ export function loadBuiltImageStep(platform: string, tag: string): github.workfl
   return {
     name: `Load the ${platform} image into docker`,
     uses: uses(ACTIONS.buildPush),
-    with: { ...SHARED_INPUTS, 'platforms': platform, 'build-args': 'REVISION=${{ github.sha }}', 'load': true, 'push': false, 'tags': tag },
+    with: { ...SHARED_INPUTS, ...CHECKS_CACHE, 'platforms': platform, 'build-args': 'REVISION=${{ github.sha }}', 'load': true, 'push': false, 'tags': tag },
   };
 }

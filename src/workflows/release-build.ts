@@ -1,6 +1,6 @@
 import { github } from 'projen';
 import { Grants } from './grants';
-import { releaseBuildStep } from './image-builds';
+import { releaseBuildStep, reproduceBuildStep } from './image-builds';
 import { WorkflowJob } from './pinned-workflow';
 import { grantRegistryAccess, registryLoginSteps } from './registry-access';
 import { environmentFor, ReleaseContext, stagingRegistry } from './release-context';
@@ -9,6 +9,9 @@ import { packageBin } from '../package-bin';
 
 const { JobPermission } = github.workflows;
 const NO_CACHE = { cache: false };
+
+/** Where the release workflow is written (its service images are checked for pins). */
+export const RELEASE_WORKFLOW_FILE = '.github/workflows/release.yml';
 
 /** Output of the build job: the index digest (`sha256:…`) every later job works on. */
 export const BUILD_DIGEST = '${{ needs.build.outputs.digest }}';
@@ -36,6 +39,36 @@ export function prepareJob(c: ReleaseContext): WorkflowJob {
       ...setupNode(c.settings.nodeVersion, NO_CACHE),
       { name: 'Commit time (SOURCE_DATE_EPOCH)', id: 'epoch', run: 'echo "source_date_epoch=$(git log -1 --format=%ct)" >> "$GITHUB_OUTPUT"' },
       { name: 'The tag passes the image-tag rules', id: 'tags', run: packageBin('image-tags', '--tag="$GITHUB_REF_NAME" --sha="$GITHUB_SHA" --github-output') },
+      { name: 'Every base image, the Dockerfile frontend and every service image is pinned by digest', run: packageBin('check-pins', `--dockerfile=Dockerfile --workflow=${RELEASE_WORKFLOW_FILE}`) },
+    ],
+  };
+}
+
+/**
+ * reproduce: a second build of the same commit, independent of the first (another runner, a
+ * fresh builder, no cache), must give the same index digest before anything is signed or promoted.
+ */
+export function reproduceJob(c: ReleaseContext): WorkflowJob {
+  return {
+    name: `Rebuild ${c.image.platforms.join(', ')} independently: the digest must match the build's`,
+    needs: ['prepare', 'build'],
+    ...c.settings.runsOn,
+    grants: new Grants().grant('contents', JobPermission.READ, 'check out the tagged commit'),
+    timeoutMinutes: c.settings.timeouts.image,
+    steps: [
+      checkout(),
+      setupBuildx(),
+      reproduceBuildStep(c.image.platforms),
+      {
+        name: 'The rebuild has the build\'s digest',
+        env: { BUILT: BUILD_DIGEST, REBUILT: '${{ steps.rebuild.outputs.digest }}' },
+        run: [
+          'echo "built:   $BUILT"',
+          'echo "rebuilt: $REBUILT"',
+          'if [ -z "$REBUILT" ] || [ "$REBUILT" != "$BUILT" ]; then echo "::error::the independent rebuild gave ${REBUILT:-no digest}, not $BUILT: the build is not reproducible, nothing is signed or promoted"; exit 1; fi',
+          'echo "### Reproduced: \\`$BUILT\\`" >> "$GITHUB_STEP_SUMMARY"',
+        ].join('\n'),
+      },
     ],
   };
 }

@@ -1,11 +1,11 @@
 import { github } from 'projen';
 import { checkEndToEndJob, EndToEndJob } from './end-to-end';
 import { PinnedWorkflow } from './pinned-workflow';
-import { buildJob, prepareJob, testJob } from './release-build';
+import { buildJob, prepareJob, reproduceJob, testJob } from './release-build';
 import { ReleaseContext } from './release-context';
 import { e2eJob } from './release-e2e';
-import { releaseJob } from './release-notes';
-import { promoteJob, signJob } from './release-promote';
+import { promoteJob, sbomJob, signJob } from './release-promote';
+import { bundleJob } from './release-tools';
 import { ReleaseOptions, ReleaseSettings } from './release-settings';
 import { WorkflowSettings } from './workflow-settings';
 import { PluginImage } from '../plugin-image';
@@ -27,16 +27,17 @@ export interface ReleaseWorkflowOptions extends ReleaseOptions {
 export const RELEASE_TAG_PATTERNS = ['v[0-9]+.[0-9]+.[0-9]+', 'v[0-9]+.[0-9]+.[0-9]+-*'];
 
 /**
- * release.yml: build once, test those bytes on every architecture, promote them.
- * prepare (tag, configuration) → test (checks) → build (every platform once, pushed by digest to
- * the staging repository, no tag) → e2e (one native leg per platform, against that digest) →
- * promote (copy by digest and tag in every registry, one promotion at a time) → sign (cosign
- * keyless and a GitHub provenance attestation on the promoted digest) → release (GitHub Release
- * with the verify commands, "Latest" by our tag rule). Each job is gated on the ones before, and
- * composed from small step builders; registries contribute their own steps and permissions.
+ * release.yml: build once, reproduce, test those bytes on every architecture, sign, then publish.
+ * prepare (tag, configuration, pins) → test (checks) → bundle (the release tools and crane, with no
+ * credential) → build (every platform once, pushed by digest to staging, no tag, no cache) →
+ * reproduce (an independent rebuild must give the same digest) and e2e (one native leg per
+ * platform) and sbom (syft) → sign (keyless signature, SBOM and provenance attestations of the
+ * staged digest) → promote (the one lane: copy with the signatures, verify in every registry,
+ * tags, floating tags last, the GitHub Release and its Latest badge). The privileged jobs run the
+ * bundle with node alone, after checking its hash; each job is gated on the ones before.
  */
 export class ReleaseWorkflow extends PinnedWorkflow {
-  public static readonly JOB_ORDER = ['prepare', 'test', 'build', 'e2e', 'promote', 'sign', 'release'];
+  public static readonly JOB_ORDER = ['prepare', 'test', 'bundle', 'build', 'reproduce', 'e2e', 'sbom', 'sign', 'promote'];
 
   /** The validated release options: staging repository, environment, end-to-end legs. */
   public readonly release: ReleaseSettings;
@@ -51,11 +52,13 @@ export class ReleaseWorkflow extends PinnedWorkflow {
     this.workflow.on({ push: { tags: RELEASE_TAG_PATTERNS } });
     this.addJob('prepare', prepareJob(context));
     this.addJob('test', testJob(context));
+    this.addJob('bundle', bundleJob(context));
     this.addJob('build', buildJob(context));
+    this.addJob('reproduce', reproduceJob(context));
     this.addJob('e2e', e2eJob(context, suite));
-    this.addJob('promote', promoteJob(context));
+    this.addJob('sbom', sbomJob(context));
     this.addJob('sign', signJob(context));
-    this.addJob('release', releaseJob(context));
+    this.addJob('promote', promoteJob(context));
     this.setServiceOptions('e2e', suite);
   }
 }

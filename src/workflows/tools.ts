@@ -18,3 +18,6 @@ export const COSIGN: GoTool = { package: 'github.com/sigstore/cosign/v3/cmd/cosi
 
 /** The cosign release the sign job installs: cosign-installer's default, pinned so an installer update cannot change it silently. */
 export const COSIGN_VERSION = COSIGN.version;
+
+/** Anchore's syft, which writes the image's SPDX SBOM in release.yml's sbom job (a job with no write permission). */
+export const SYFT: GoTool = { package: 'github.com/anchore/syft/cmd/syft', version: 'v1.57.2' };

@@ -5,7 +5,7 @@ import { OptionChecker } from '../validation';
 /** Deadlines of the generated jobs, in minutes (GitHub's default, six hours, is far too long for a stuck job). */
 export interface JobTimeouts {
   /**
-   * release.yml's prepare job.
+   * release.yml's prepare job, and its bundle job (the release tools and crane, built with no credential).
    * @default 10
    */
   readonly prepare?: number;
@@ -15,7 +15,7 @@ export interface JobTimeouts {
    */
   readonly checks?: number;
   /**
-   * The image build: release.yml's build job, and build.yml's image job with its end-to-end run.
+   * The image build: release.yml's build job and its independent rebuild (reproduce), and build.yml's image job with its end-to-end run.
    * @default 30
    */
   readonly image?: number;
@@ -25,20 +25,16 @@ export interface JobTimeouts {
    */
   readonly e2e?: number;
   /**
-   * release.yml's promote job (it builds crane, then copies and tags in every registry).
+   * release.yml's promote job (copy, verify and tag in every registry, then the GitHub Release).
    * @default 20
    */
   readonly promote?: number;
   /**
-   * release.yml's sign job.
+   * release.yml's sign job, and its SBOM job.
    * @default 15
    */
   readonly sign?: number;
   /**
-   * release.yml's GitHub Release job.
-   * @default 10
-   */
-  readonly release?: number;
   /**
    * Each of build.yml's self-mutation jobs (synth, and the push).
    * @default 15
@@ -47,7 +43,7 @@ export interface JobTimeouts {
 }
 
 /** The job timeouts when none are given. */
-export const DEFAULT_TIMEOUTS: Required<JobTimeouts> = { prepare: 10, checks: 30, image: 30, e2e: 20, promote: 20, sign: 15, release: 10, selfMutation: 15 };
+export const DEFAULT_TIMEOUTS: Required<JobTimeouts> = { prepare: 10, checks: 30, image: 30, e2e: 20, promote: 20, sign: 15, selfMutation: 15 };
 
 /** Settings every generated workflow shares. */
 export interface WorkflowOptions {
@@ -107,6 +103,8 @@ export class WorkflowSettings {
     const branchOption = options.defaultBranch !== undefined ? 'defaultBranch' : 'defaultBranch (from the project\'s release branch)';
     const defaultBranch = check.match(branchOption, options.defaultBranch ?? release.Release.of(project)?.branches[0] ?? 'main', BRANCH, 'must be a git branch name (no spaces or ~^:?*[\\, no "..")');
 
+    // A string would be spread into one label per character by `runs-on`, or dropped when empty.
+    if (options.runsOn !== undefined && !Array.isArray(options.runsOn)) check.fail('runsOn', options.runsOn, 'must be a list of runner labels such as ["ubuntu-24.04"], not a string');
     const runsOn = gh.runsOnConfig(options.runsOn !== undefined ? { runsOn: options.runsOn } : undefined);
     const runsOnOption = options.runsOn !== undefined ? 'runsOn' : 'runsOn (from the project\'s workflowRunsOn)';
     if (runsOn.runsOn) {

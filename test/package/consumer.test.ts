@@ -129,15 +129,20 @@ describe(`${NAME}: another plugin repository that installs the packed library`, 
     const step = workflow('release').jobs.promote.steps.find((s: any) => s.id === 'promote');
     const images = Object.fromEntries(Object.entries<string>(step.env).filter(([k]) => k.startsWith('IMAGE_')));
     const digest = `sha256:${'e'.repeat(64)}`;
+    // The step runs the release bundle from $RUNNER_TEMP; here a one-line stand-in loads the installed package's release-tools.
+    const runnerTemp = tempDir('runner-temp-');
+    fs.mkdirSync(path.join(runnerTemp, 'release-tools'));
+    fs.writeFileSync(path.join(runnerTemp, 'release-tools/release-tools.cjs'), `require(${JSON.stringify(path.join(repo, 'node_modules/projen-cloudquery-go-plugin/lib/cli/release-tools.js'))});\n`);
     const r = runStep(step, {
       ...images, SOURCE: step.env.SOURCE, DIGEST: digest, PLATFORMS: step.env.PLATFORMS, CRANE: path.join(remote, 'no-crane'), REMOTE_TOKEN: 'x',
       GITHUB_SERVER_URL: remote, GITHUB_REPOSITORY: 'acme/cq-source-hello', GITHUB_REF_NAME: VERSION, GITHUB_SHA: head,
+      GITHUB_WORKFLOW_REF: `acme/cq-source-hello/.github/workflows/release.yml@refs/tags/${VERSION}`, RUNNER_TEMP: runnerTemp,
       GITHUB_OUTPUT: path.join(remote, 'output'),
     });
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(`promote ${VERSION} (${digest}) to 123456789012.dkr.ecr.eu-west-1.amazonaws.com/cloudquery/cq-source-hello, ghcr.io/acme/cq-source-hello\n`);
     expect(r.stderr).toContain('is not installed (install go-containerregistry\'s crane, or set CRANE to its path)');
-    expect(r.stderr).toContain('no floating tag was moved');
+    expect(r.stderr).toContain('nothing was copied or tagged');
     expect(fs.existsSync(path.join(remote, 'output'))).toBe(false);
   });
 

@@ -5,9 +5,9 @@ import { REPO_ROOT } from '../e2e/process';
 
 const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
 
-/** Runs `promote` exactly as the workflow will (a program with an argument vector), with crane from .tools/bin. */
+/** Runs `promote` exactly as the workflow will (a program with an argument vector), with crane and cosign from .tools/bin. */
 export function runPromote(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
-  return runAsync(TSX, [path.join(REPO_ROOT, 'src/cli/promote.ts'), ...args], { env: { ...process.env, CRANE: tool('crane'), ...env } });
+  return runAsync(TSX, [path.join(REPO_ROOT, 'src/cli/promote.ts'), ...args], { env: { ...process.env, CRANE: tool('crane'), COSIGN: tool('cosign'), ...env } });
 }
 
 /** Runs `sign-image` with cosign from .tools/bin. */

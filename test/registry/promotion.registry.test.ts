@@ -42,7 +42,7 @@ describe('promote against two loopback registries (gcr.io and ghcr.io stand-ins)
     }
     expect(r.stdout).toMatch(/^latest=true$/m);
     expect(r.stdout).toMatch(new RegExp(`^digest=${world.digest}$`, 'm'));
-    for (const step of ['[1/5]', '[2/5]', '[3/5]', '[4/5]', '[5/5]', 'verify:']) expect(r.stdout).toContain(step);
+    for (const step of ['[1/6]', '[2/6]', '[3/6]', '[4/6]', '[5/6]', '[6/6]', 'verify:']) expect(r.stdout).toContain(step);
     expect(r.stdout).toContain(`verified ${t.images[1]}:latest -> ${world.digest}`);
   });
 
@@ -91,9 +91,9 @@ describe('promote against two loopback registries (gcr.io and ghcr.io stand-ins)
     }
   });
 
-  it('a newer release tagged while a promotion runs: the re-check right before moving keeps latest off the older one', async () => {
+  it('a newer release tagged while a promotion runs: this one floats now (decided from the registries), the newer one takes over when its promotion runs in the lane', async () => {
     const t = world.fresh();
-    const v140 = await release(t, 'v1.4.0');
+    await release(t, 'v1.4.0');
     t.remote.pushTags('v1.5.0');
     // The moment the first immutable tag reaches ghcr, v1.5.1 is tagged on the remote.
     world.ghcr.proxy.onRequest = (method, url) => {
@@ -102,18 +102,32 @@ describe('promote against two loopback registries (gcr.io and ghcr.io stand-ins)
         t.remote.pushTags('v1.5.1');
       }
     };
+    const v150 = await world.build('v1.5.0');
     try {
-      const v150 = await world.build('v1.5.0');
       const r = ok(await runPromote(world.promoteArgs('v1.5.0', v150, t.images, t.remote)));
-      expect(r.stdout).toMatch(/^latest=false$/m);
-      expect(r.stdout).toMatch(/floating if still highest when moved: v1\.5, latest/); // the first read said it would float
-      for (const state of await stateOf(t.images)) {
-        expect(state).toMatchObject({ 'v1.5.0': v150, 'latest': v140, 'v1.4': v140 });
-        expect(state['v1.5']).toBeUndefined();
-      }
+      expect(r.stdout).toMatch(/^latest=true$/m);
+      expect(r.stdout).toContain('::warning::v1.5.1 is tagged but no registry shows it');
     } finally {
       world.ghcr.proxy.onRequest = undefined;
     }
+    const v151 = await world.build('v1.5.1');
+    const r = ok(await runPromote(world.promoteArgs('v1.5.1', v151, t.images, t.remote)));
+    expect(r.stdout).not.toContain('::warning::');
+    for (const state of await stateOf(t.images)) expect(state).toMatchObject({ 'v1.5.0': v150, 'v1.5.1': v151, 'v1.5': v151, 'latest': v151 });
+  });
+
+  it('three tags queued, GitHub cancelled the middle one: the highest ends up latest, and the last run names the one never published', async () => {
+    const t = world.fresh();
+    await release(t, 'v1.0.0');
+    t.remote.pushTags('v1.1.0', 'v1.2.0', 'v1.3.0');
+    const v13 = await world.build('v1.3.0');
+    ok(await runPromote(world.promoteArgs('v1.3.0', v13, t.images, t.remote)));
+    // v1.2.0's run was cancelled while it waited; v1.1.0's runs last.
+    const last = ok(await runPromote(world.promoteArgs('v1.1.0', await world.build('v1.1.0'), t.images, t.remote)));
+    expect(last.stdout).toMatch(/^latest=false$/m);
+    expect(last.stdout).toMatch(/^latest_release=v1\.3\.0$/m);
+    expect(last.stdout).toContain('::warning::v1.2.0 is tagged but no registry shows it: its release run was cancelled');
+    for (const state of await stateOf(t.images)) expect(state).toMatchObject({ latest: v13, 'v1.3': v13 });
   });
 
   it('second registry down mid-promotion: no floating tag moves anywhere, one clear error; a re-run once it is back completes', async () => {

@@ -51,9 +51,12 @@ export class ReleaseWorld {
     return t.images;
   }
 
-  /** The promote arguments the workflow passes. */
-  promoteArgs(version: string, digest: string, images: readonly string[], remote: GitRemote): string[] {
-    return ['--source', this.staging, '--digest', digest, '--tag', version, '--sha', remote.sha, ...images.flatMap((i) => ['--image', i]), '--remote', remote.url];
+  /**
+   * The promote arguments the workflow passes; `signatures` are the signature-check flags
+   * (the workflow's `--identity … --sbom`; a public key here), `--unsigned` for tests of tagging alone.
+   */
+  promoteArgs(version: string, digest: string, images: readonly string[], remote: GitRemote, signatures: readonly string[] = ['--unsigned']): string[] {
+    return ['--source', this.staging, '--digest', digest, '--tag', version, '--sha', remote.sha, ...images.flatMap((i) => ['--image', i]), '--remote', remote.url, ...signatures];
   }
 
   async stop(): Promise<void> {

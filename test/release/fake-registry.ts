@@ -39,9 +39,11 @@ export class FakeRegistries implements RegistryClient {
 
   async copy(source: string, destination: string): Promise<void> {
     this.check('copy', destination);
-    const [, digest] = split(source);
-    const [repository] = split(destination);
+    const [from, id, byDigest] = split(source);
+    const digest = byDigest ? id : this.tagMap(from).get(id)!;
+    const [repository, to, toDigest] = split(destination);
     this.repo(repository).add(digest);
+    if (!toDigest) this.tagMap(repository).set(to, digest);
     this.writes.push(`copy ${destination}`);
   }
 

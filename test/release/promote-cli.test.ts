@@ -6,7 +6,7 @@ import { REPO_ROOT, tempDir } from '../synth';
 
 const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
 const DIGEST = `sha256:${'c'.repeat(64)}`;
-const GOOD = ['--source', 'ghcr.io/o/staging', '--digest', DIGEST, '--tag', 'v1.2.3', '--sha', '0123456', '--image', 'ghcr.io/o/n', '--existing', 'v1.2.3'];
+const GOOD = ['--source', 'ghcr.io/o/staging', '--digest', DIGEST, '--tag', 'v1.2.3', '--sha', '0123456', '--image', 'ghcr.io/o/n', '--existing', 'v1.2.3', '--unsigned'];
 
 function run(cli: string, args: string[], cwd = tempDir('cli-')) {
   // A crane and a cosign that record being called: input errors must stop before any registry is contacted.
@@ -38,6 +38,8 @@ describe('promote CLI input errors: exit 2, one line naming the option, no regis
     ['an unknown option', [...GOOD, '--force'], /Unknown option '--force'/],
     ['--remote with --existing', [...GOOD, '--remote', 'origin'], /--remote and --existing exclude each other/],
     ['a bad platform', [...GOOD, '--platforms', 'linux'], /--platforms entry "linux" is not os\/arch/],
+    ['no signature check and no --unsigned', GOOD.filter((a) => a !== '--unsigned'), /give --identity \(keyless\) or --public-key to verify the signatures before anything is tagged, or --unsigned/],
+    ['a signature check and --unsigned', [...GOOD, '--public-key', 'k.pub'], /give --identity \(keyless\) or --public-key .* or --unsigned/],
   ])('%s', (_why, args, message) => {
     const r = run('promote.ts', args);
     expect(r.status).toBe(2);
@@ -53,7 +55,7 @@ describe('promote CLI input errors: exit 2, one line naming the option, no regis
     expect(r.status).toBe(1);
     expect(r.called).toBe(true);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(new RegExp(`^promote: resolve ghcr\\.io/o/staging@${DIGEST}: .* — no floating tag was moved`));
+    expect(r.stderr).toMatch(new RegExp(`^promote: resolve ghcr\\.io/o/staging@${DIGEST}: .* — nothing was copied or tagged`));
   });
 });
 

@@ -36,13 +36,15 @@ describe('promote (order and decisions, in memory)', () => {
     expect(result.refs).toHaveLength(10);
   });
 
-  it('re-reads the release tags right before moving floating tags', async () => {
-    const { reg, options, reads, log } = setup([['v1.5.0'], ['v1.5.0', 'v1.5.1']]);
+  it('decides the floating tags from the releases the registries show now, not from the remote\'s tags; names a tag no registry shows', async () => {
+    // v1.5.1 is tagged but its run never published (GitHub cancelled it while it waited in the lane).
+    const { reg, options, reads, log } = setup(['v1.5.0', 'v1.5.1']);
+    reg.put(GHCR, D2, INDEX, 'v1.4.0', 'latest');
     const result = await promote(options);
     expect(reads()).toBe(2);
-    expect(result.latest).toBe(false);
-    expect(reg.writes.filter((w) => /:(v1\.5|latest)$/.test(w))).toEqual([]);
-    expect(log).toContain('      latest stays where it is: v1.5.1 is higher than v1.5.0');
+    expect(result).toMatchObject({ latest: true, floatingTags: ['v1.5', 'latest'], latestRelease: 'v1.5.0', unpublished: ['v1.5.1'] });
+    expect(reg.tags.get(GHCR)!.get('latest')).toBe(D1);
+    expect(log).toContain('::warning::v1.5.1 is tagged but no registry shows it: its release run was cancelled (GitHub keeps one run waiting per lane) or failed — re-run it');
   });
 
   it('counts versions already published in a registry as releases (a higher one there keeps latest)', async () => {
@@ -51,7 +53,43 @@ describe('promote (order and decisions, in memory)', () => {
     const result = await promote(options);
     expect(result.latest).toBe(false);
     expect(result.floatingTags).toEqual(['v1.5']);
+    expect(result.latestRelease).toBe('v1.6.0');
     expect(reg.tags.get(GHCR)!.get('latest')).toBe(D2);
+    expect(reg.tags.get(GCR)!.get('latest')).toBeUndefined();
+  });
+
+  describe('signatures: verified in the source before anything is copied, copied with the image, verified in every registry before any tag', () => {
+    const SIG = `sha256-${'1'.repeat(64)}`;
+
+    it('copies the signature and attestation tags with the image, verifies each registry, then tags', async () => {
+      const { reg, options } = setup(['v1.5.0']);
+      reg.put(SOURCE, D2, '{}', `${SIG}.sig`, `${SIG}.att`, SIG, `sha256-${'9'.repeat(64)}.sig`);
+      const verified: string[] = [];
+      const result = await promote({ ...options, verifySignatures: async (image) => { verified.push(`${image} after ${reg.writes.length} writes`); } });
+      expect(verified).toEqual([`${SOURCE} after 0 writes`, `${GCR} after 8 writes`, `${GHCR} after 8 writes`]);
+      expect(reg.writes.slice(0, 8)).toEqual([
+        `copy ${GCR}@${D1}`, `copy ${GCR}:${SIG}`, `copy ${GCR}:${SIG}.att`, `copy ${GCR}:${SIG}.sig`,
+        `copy ${GHCR}@${D1}`, `copy ${GHCR}:${SIG}`, `copy ${GHCR}:${SIG}.att`, `copy ${GHCR}:${SIG}.sig`,
+      ]);
+      expect(reg.writes.slice(8).every((w) => w.startsWith('tag '))).toBe(true);
+      expect(reg.tags.get(GHCR)!.get(`${SIG}.sig`)).toBe(D2);
+      expect(reg.tags.get(GHCR)!.has(`sha256-${'9'.repeat(64)}.sig`)).toBe(false);
+      expect(result.latest).toBe(true);
+    });
+
+    it('an unsigned source: nothing is copied or tagged anywhere', async () => {
+      const { reg, options } = setup(['v1.5.0']);
+      const verifySignatures = async (image: string) => { throw new Error(`cosign verify ${image}@${D1} failed: no signatures found`); };
+      await expect(promote({ ...options, verifySignatures })).rejects.toThrow(`cosign verify ${SOURCE}@${D1} failed: no signatures found — nothing was copied or tagged`);
+      expect(reg.writes).toEqual([]);
+    });
+
+    it('a signature that does not verify in one registry: no tag is set in any', async () => {
+      const { reg, options } = setup(['v1.5.0']);
+      const verifySignatures = async (image: string) => { if (image === GHCR) throw new Error(`cosign verify ${GHCR}@${D1} failed: no matching signatures`); };
+      await expect(promote({ ...options, verifySignatures })).rejects.toThrow(`cosign verify ${GHCR}@${D1} failed: no matching signatures — no floating tag was moved`);
+      expect(reg.writes.filter((w) => w.startsWith('tag '))).toEqual([]);
+    });
   });
 
   it('a registry failing before the floating step: error names the ref and says no floating tag moved', async () => {

@@ -1,0 +1,27 @@
+import { typescript } from 'projen';
+import { CloudQueryGoPlugin } from '../src';
+import { GCR_HOSTS } from '../src/registries/google';
+
+/**
+ * The release chain's local tasks: image:reproduce (two builds per platform from empty storage and
+ * caches must give one digest; part of test:images) and release:setup (the maintainer's one-time
+ * gcloud and gh commands for this repository, or --check of what is missing).
+ */
+export function addReleaseChainTasks(project: typescript.TypeScriptProject, plugin: CloudQueryGoPlugin): void {
+  const reproduce = project.addTask('image:reproduce', {
+    description: 'Build the Dockerfile twice per platform with buildah from empty storage and caches (--timestamp = commit time); print both digests and reproducible: yes|no',
+    exec: 'tsx test/image/reproduce.ts',
+  });
+  project.tasks.tryFind('test:images')?.spawn(reproduce);
+
+  // The repository, the plugin, the gcr.io host and the environment come from this project's own configuration.
+  const repository = /github\.com\/([^/]+\/[^/.]+)/.exec(String(project.package.manifest.repository?.url ?? ''))?.[1];
+  if (!repository) throw new Error('release:setup needs the package\'s repository URL on github.com');
+  const gcr = plugin.image.registries.find((r) => GCR_HOSTS.includes(r.host as never));
+  project.addTask('release:setup', {
+    description: 'Print the one-time gcloud and gh commands of the release for this repository (--check: report what is missing; --project <id> or GCP_PROJECT_ID)',
+    exec: ['tsx src/cli/release-setup.ts', `--repository ${repository}`, `--plugin ${plugin.image.name}`, ...(gcr ? [`--gcr-host ${gcr.host}`] : []),
+      `--environment ${plugin.releaseWorkflow.release.environment}`].join(' '),
+    receiveArgs: true,
+  });
+}

@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+import { runBin } from './command';
+import { releaseNotesCommand } from './release-notes-command';
+
+runBin('release-notes', releaseNotesCommand);

@@ -1,4 +1,4 @@
-import { typescript } from 'projen';
+import { Task, typescript } from 'projen';
 import { CloudQueryGoPlugin } from '../src';
 
 /**
@@ -54,8 +54,13 @@ export function addTestHarness(project: typescript.TypeScriptProject, plugin: Cl
   pkg.spawn(project.packageTask);
   pkg.exec('vitest run --project package', { receiveArgs: true });
 
-  // A short bounded fuzz run of the Parquet object decoder, from the seeds in client/testdata/fuzz.
-  plugin.tasks.goTest.exec("go test -run '^$' -fuzz '^FuzzDecodeObject$' -fuzztime 15s -fuzzminimizetime 2s ./client");
+  // Suites that need a tool setup builds start by waiting for that build (scripts/await-tools.sh):
+  // .ci/run runs setup with SETUP_TOOLS=background, so everything else runs while the tools build.
+  registryVerify.prependExec(`bash scripts/await-tools.sh ${REGISTRY_TOOLS.join(' ')}`);
+  cli.prependExec(`bash scripts/await-tools.sh ${CLI_TOOL}`);
+
+  const go = goCommands(plugin);
+  resetGoTest(plugin.tasks.goTest, go);
 
   plugin.makefile.addTarget({ name: 'e2e', help: 'Run the end-to-end suite against the plugin binary and an S3 emulator', recipe: ['npx projen e2e'] });
 
@@ -65,11 +70,75 @@ export function addTestHarness(project: typescript.TypeScriptProject, plugin: Cl
   images.spawn(imageVerify);
   images.spawn(pkg);
   images.spawn(registryVerify);
+  const suites = project.addTask('test:suites', { description: 'The vitest suites in turn: test:unit, e2e, then test:images' });
+  suites.spawn(unit);
+  suites.spawn(e2e);
+  suites.spawn(images);
 
+  // Three lanes side by side: the Go checks (compiling and the race detector: CPU), the vitest
+  // suites (moto, buildah: much waiting), and the CLI suite (waits for the CLI's build first).
   const test = project.testTask;
   test.reset();
-  test.spawn(unit);
-  test.spawn(plugin.tasks.goTest);
-  test.spawn(e2e);
-  test.exec(`node scripts/parallel.mjs ${images.name} ${cli.name}`);
+  test.exec(`node scripts/parallel.mjs ${plugin.tasks.goTest.name} ${suites.name} ${cli.name}`);
+
+  const quick = project.addTask('test:quick', {
+    description: 'The one-minute inner loop: type checks, the unit suite without the slow repository checks (vitest project unit-quick), go vet, go test without -race and without the fault suite (results cached by go test)',
+  });
+  quick.exec('tsc --noEmit -p test/tsconfig.json');
+  quick.exec('tsc --noEmit -p projenrc/tsconfig.json');
+  quick.exec('vitest run --project unit-quick');
+  quick.exec(go.vet);
+  quick.exec(`${go.test} $(go list ./... | grep -v '/test/faults$')`);
+
+  project.addTask('test:stress', {
+    description: 'The fault and cancellation tests (go test ./test/faults ./plugin) and the end-to-end suite while stress-ng keeps every core busy, RUNS times in a row (default 3); fails if any round fails',
+    exec: 'bash scripts/stress.sh',
+    env: { GO_TEST: go.test },
+  });
+}
+
+/** The packages whose tests run under the race detector: where the plugin's concurrency lives. */
+export const RACE_PACKAGES = [
+  // discovery's object workers, shards, the memory budget, recycled page buffers, the record sender
+  './client',
+  // the caller-status hold around the SDK's gRPC handlers (timers against the call's context)
+  './plugin',
+  // the fault proxy serves concurrent requests and is driven concurrently by its control API
+  './test/s3fault',
+];
+
+/** What setup builds in the background that registry:verify and test:cli wait for. */
+const REGISTRY_TOOLS = ['registry', 'crane', 'cosign'];
+const CLI_TOOL = 'cloudquery';
+
+interface GoCommands {
+  /** `go vet` with the release build's environment and flags. */
+  readonly vet: string;
+  /**
+   * `go test` with the release build's environment, -trimpath and tags, through GOFLAGS so that
+   * the binaries tests build themselves (test/faults) get them too: all reuse the packages go vet
+   * and build:binaries compiled instead of compiling the dependencies again for another configuration.
+   */
+  readonly test: string;
+}
+
+function goCommands(plugin: CloudQueryGoPlugin): GoCommands {
+  const b = plugin.image.goBuild;
+  const env = Object.entries(b.env).map(([k, v]) => `${k}=${v} `).join('');
+  const tags = b.tags.length > 0 ? ` -tags=${b.tags.join(',')}` : '';
+  return { vet: b.vetCommand(), test: `${env}GOFLAGS='-trimpath${tags}' go test` };
+}
+
+function resetGoTest(task: Task, go: GoCommands): void {
+  const others = `$(go list ./... | grep -v ${RACE_PACKAGES.map((p) => `-e '${p.slice(1)}$'`).join(' ')})`;
+  task.reset();
+  task.description = `go.mod tidy, go vet, gofmt check, go test (-race for ${RACE_PACKAGES.join(' ')}, where the concurrency is; the rest with the release build's flags, which reuses its compiled packages), then a 15 s fuzz run`;
+  task.exec('go mod tidy -diff');
+  task.exec(go.vet);
+  task.exec('out=$(gofmt -l $(go list -f "{{.Dir}}" ./...)); test -z "$out" || { echo "gofmt would change: $out" >&2; exit 1; }');
+  // Budgets, not estimates: a hung test fails with its goroutines' stacks instead of eating CI's time.
+  task.exec(`${go.test} -count=1 -timeout 15m ${others}`);
+  task.exec(`go test -race -count=1 -timeout 20m ${RACE_PACKAGES.join(' ')}`);
+  // A short bounded fuzz run of the Parquet object decoder, from the seeds in client/testdata/fuzz.
+  task.exec("go test -run '^$' -fuzz '^FuzzDecodeObject$' -fuzztime 15s -fuzzminimizetime 2s ./client");
 }

@@ -200,7 +200,14 @@ func TestMemoryBudgetWaitsInOrder(t *testing.T) {
 		got <- 1
 		r.release()
 	}()
-	time.Sleep(20 * time.Millisecond)
+	// Until the whole-budget reservation is queued: with 40 bytes free, only a waiter ahead makes
+	// TryAcquire(1) fail (an explicit ordering, not a guess at how long the goroutine takes).
+	for queued := time.Now().Add(30 * time.Second); b.sem.TryAcquire(1); time.Sleep(time.Millisecond) {
+		b.sem.Release(1)
+		if time.Now().After(queued) {
+			t.Fatal("the whole-budget reservation did not start waiting within 30 s")
+		}
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	if _, err := b.reserve(ctx, 10); err == nil { // behind the waiting one, though 40 are free

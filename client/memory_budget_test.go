@@ -107,6 +107,9 @@ func (h *heapPeak) done() (live, objects uint64) {
 // budget. Without the budget and the byte-sized batches, each object is decoded in one 117 MB
 // batch (and its page decompressed whole) with up to 50 at once.
 func TestMemoryBudgetBoundsADecompressionBomb(t *testing.T) {
+	if testing.Short() {
+		t.Skip("1.8 GB decoded, the slowest test of the package: test:quick (-short) leaves it to test:go")
+	}
 	const objects, rows, width = 16, 450, 260_000
 	const budget = 48 << 20
 	s3 := startS3(t)

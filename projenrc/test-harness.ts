@@ -83,13 +83,13 @@ export function addTestHarness(project: typescript.TypeScriptProject, plugin: Cl
   test.exec(`node scripts/parallel.mjs ${plugin.tasks.goTest.name} ${suites.name} ${cli.name}`);
 
   const quick = project.addTask('test:quick', {
-    description: 'The one-minute inner loop: type checks, the unit suite without the slow repository checks (vitest project unit-quick), go vet, go test without -race and without the fault suite (results cached by go test)',
+    description: 'The one-minute inner loop: type checks, the unit suite without the slow repository checks (vitest project unit-quick), go vet, go test -short (the decompression-bomb test left out) without -race and without the fault suite (results cached by go test)',
   });
   quick.exec('tsc --noEmit -p test/tsconfig.json');
   quick.exec('tsc --noEmit -p projenrc/tsconfig.json');
   quick.exec('vitest run --project unit-quick');
   quick.exec(go.vet);
-  quick.exec(`${go.test} $(go list ./... | grep -v '/test/faults$')`);
+  quick.exec(`${go.test} -short $(go list ./... | grep -v '/test/faults$')`);
 
   project.addTask('test:stress', {
     description: 'The fault and cancellation tests (go test ./test/faults ./plugin) and the end-to-end suite while stress-ng keeps every core busy, RUNS times in a row (default 3); fails if any round fails',

@@ -55,6 +55,7 @@ describe('one set of build flags', () => {
     expect(out.tasks['registry:verify'].steps![0].exec).toBe('bash scripts/await-tools.sh registry crane cosign');
     const quick = out.tasks['test:quick'].steps!.map((s) => s.exec!).join('\n');
     expect(quick).not.toContain('-race');
+    expect(quick).toContain('go test -short');
     expect(quick).toContain("grep -v '/test/faults$'");
     expect(quick).toContain('vitest run --project unit-quick');
   });

@@ -16,6 +16,8 @@ cores=$(nproc)
 setsid stress-ng --cpu "$cores" --timeout 4h --quiet < /dev/null > "$logs/stress-ng.log" 2>&1 &
 hog=$!
 trap 'kill -- "-$hog" 2>/dev/null || true' EXIT
+sleep 1
+kill -0 "$hog" 2>/dev/null || { echo "error: stress-ng did not start (see $logs/stress-ng.log): the rounds would not run under load" >&2; exit 1; }
 echo "stress-ng: $cores CPU workers (pid $hog); logs in $logs"
 
 failed=0

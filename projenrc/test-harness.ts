@@ -46,8 +46,7 @@ export function addTestHarness(project: typescript.TypeScriptProject, plugin: Cl
     ],
   });
   const unit = project.addTask('test:unit', { description: 'Type-check, then the vitest unit suite (generated files, tag scheme, option validation, workflows)' });
-  unit.exec('tsc --noEmit -p test/tsconfig.json');
-  unit.exec('tsc --noEmit -p projenrc/tsconfig.json');
+  for (const step of TYPE_CHECKS) unit.exec(step);
   unit.exec('vitest run --project unit', { receiveArgs: true });
   const pkg = project.addTask('test:package', {
     description: 'Pack the library (npm pack compiles it), check API.md and the tarball, then adopt it in a second plugin repository that builds and runs what it generates',
@@ -85,8 +84,7 @@ export function addTestHarness(project: typescript.TypeScriptProject, plugin: Cl
   const quick = project.addTask('test:quick', {
     description: 'The one-minute inner loop: type checks, the unit suite without the slow repository checks (vitest project unit-quick), go vet, go test -short (the decompression-bomb test left out) without -race and without the fault suite (results cached by go test)',
   });
-  quick.exec('tsc --noEmit -p test/tsconfig.json');
-  quick.exec('tsc --noEmit -p projenrc/tsconfig.json');
+  for (const step of TYPE_CHECKS) quick.exec(step);
   quick.exec('vitest run --project unit-quick');
   quick.exec(go.vet);
   quick.exec(`${go.test} -short $(go list ./... | grep -v '/test/faults$')`);
@@ -107,6 +105,9 @@ const RACE_PACKAGES = [
   // the fault proxy serves concurrent requests and is driven concurrently by its control API
   './test/s3fault',
 ];
+
+/** The type checks: incremental, with their state under node_modules/.cache (a warm check reads only what changed). */
+const TYPE_CHECKS = ['test', 'projenrc'].map((dir) => `tsc --noEmit --incremental --tsBuildInfoFile node_modules/.cache/tsc/${dir}.tsbuildinfo -p ${dir}/tsconfig.json`);
 
 /** What setup builds in the background that registry:verify and test:cli wait for. */
 const REGISTRY_TOOLS = ['registry', 'crane', 'cosign'];

@@ -14,7 +14,8 @@ export default defineConfig({
     projects: [
       { test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: UNIT_EXCLUDE, testTimeout: 60_000 } },
       { test: { name: 'unit-quick', include: ['test/**/*.test.ts'], exclude: [...UNIT_EXCLUDE, ...REPOSITORY_CHECKS], testTimeout: 60_000 } },
-      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 600_000, fileParallelism: false } },
+      // e2e: the setup hook builds both platforms' binaries (a cold arm64 build took over 10 minutes on a busy machine).
+      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 1_800_000, fileParallelism: false } },
       // cli: a file's setup builds the plugin and uploads up to 1,000 objects; on a busy machine with cold caches that took over 10 minutes.
       { test: { name: 'cli', include: ['test/cli/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 1_200_000, fileParallelism: false } },
       // One unisolated worker: the files share one multi-arch build (test/registry/release-world.ts).

@@ -3,7 +3,7 @@
 # returns when each named build has ended, and fails naming the build and showing its log's last
 # lines if one failed. A name with no build under way (already installed, or setup not run) is
 # not waited for: the suite then checks the tool itself. TOOLS_WAIT_BUDGET (seconds, default
-# 2400) bounds the wait. `await-tools.sh --stop` ends the builds still running.
+# 3600) bounds the wait. `await-tools.sh --stop` ends the builds still running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=.tools/builds
@@ -22,7 +22,7 @@ if [ "${1:-}" = --stop ]; then
   exit 0
 fi
 
-budget=${TOOLS_WAIT_BUDGET:-2400}
+budget=${TOOLS_WAIT_BUDGET:-3600}
 started=$SECONDS
 failed=0
 for name in "$@"; do

@@ -49,7 +49,7 @@ if [ -x .tools/bin/cloudquery ] && [ "$(.tools/bin/cloudquery --version 2>/dev/n
   tool_skip cloudquery
 else
   # Bounded: a stalled module download fails the build with a message instead of eating CI's budget.
-  tool_build cloudquery "cd tools/cloudquery && timeout 1200 go build -trimpath -ldflags '-s -w -X ${CQ_MODULE}/cmd.Version=${CQ_VERSION}' -o ../../.tools/bin/cloudquery '$CQ_MODULE'"
+  tool_build cloudquery "cd tools/cloudquery && timeout 3600 go build -trimpath -ldflags '-s -w -X ${CQ_MODULE}/cmd.Version=${CQ_VERSION}' -o ../../.tools/bin/cloudquery '$CQ_MODULE'"
 fi
 
 # The release tests' registry tools, from the Go module proxy: "name package version".
@@ -67,7 +67,7 @@ for spec in "${REGISTRY_TOOLS[@]}"; do
     echo "$name $version: already installed"
     tool_skip "$name"
   else
-    tool_build "$name" "GOBIN='$PWD/.tools/bin' timeout 1200 go install -trimpath '$pkg@$version'"
+    tool_build "$name" "GOBIN='$PWD/.tools/bin' timeout 3600 go install -trimpath '$pkg@$version'"
   fi
 done
 

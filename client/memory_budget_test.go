@@ -140,6 +140,9 @@ func syncMeasuringHeap(t *testing.T, p *plugin.Plugin, check func(arrow.RecordBa
 // budget. Without the budget and the byte-sized batches, each object is decoded in one 117 MB
 // batch (and its page decompressed whole) with up to 50 at once.
 func TestMemoryBudgetBoundsADecompressionBomb(t *testing.T) {
+	if testing.Short() {
+		t.Skip("1.8 GB decoded, the slowest test of the package: test:quick (-short) leaves it to test:go")
+	}
 	const objects, rows, width = 16, 450, 260_000
 	const budget = 48 << 20
 	s3 := startS3(t)
@@ -210,7 +213,14 @@ func TestMemoryBudgetWaitsInOrder(t *testing.T) {
 		got <- 1
 		r.release()
 	}()
-	time.Sleep(20 * time.Millisecond)
+	// Until the whole-budget reservation is queued: with 40 bytes free, only a waiter ahead makes
+	// TryAcquire(1) fail (an explicit ordering, not a guess at how long the goroutine takes).
+	for queued := time.Now().Add(30 * time.Second); b.sem.TryAcquire(1); time.Sleep(time.Millisecond) {
+		b.sem.Release(1)
+		if time.Now().After(queued) {
+			t.Fatal("the whole-budget reservation did not start waiting within 30 s")
+		}
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	if _, err := b.reserve(ctx, 10); err == nil { // behind the waiting one, though 40 are free

@@ -16,13 +16,18 @@ const (
 var Version = "development"
 
 func Plugin() *plugin.Plugin {
+	return newPlugin(client.New, client.TestConnection)
+}
+
+// newPlugin is Plugin with the client's constructor and connection test given (tests pass stand-ins).
+func newPlugin(newClient plugin.NewClientFunc, test plugin.ConnectionTester) *plugin.Plugin {
 	return plugin.NewPlugin(
 		Name,
 		Version,
-		client.New,
+		callerStatus(newClient),
 		plugin.WithKind(Kind),
 		plugin.WithTeam(Team),
 		plugin.WithJSONSchema(client.SpecJSONSchema),
-		plugin.WithConnectionTester(client.TestConnection),
+		plugin.WithConnectionTester(connectionTesterStatus(test)),
 	)
 }

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { javascript, JsonFile, typescript } from 'projen';
+import * as javascript from 'projen/lib/javascript';
+import { JsonFile } from 'projen/lib/json';
+import * as typescript from 'projen/lib/typescript';
 
 /** Where this repository's sources are, whatever directory a project is synthesised into. */
 export const REPO_ROOT = path.resolve(__dirname, '..');

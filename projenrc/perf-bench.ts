@@ -1,4 +1,4 @@
-import { typescript } from 'projen';
+import * as typescript from 'projen/lib/typescript';
 
 /**
  * The performance benchmark of memory, requests and throughput (test/perf, BENCHMARKS.md): its

@@ -1,8 +1,10 @@
 // Runs projen tasks side by side: `node scripts/parallel.mjs test:images test:cli`.
 // Each line of output is prefixed with its task's name; at the end a line per task says whether
 // it passed and how long it took. Exits non-zero when any task failed, after all have ended (a
-// failure does not hide the other task's result). Ctrl-C or SIGTERM stops every task.
+// failure does not hide the other task's result). Ctrl-C or SIGTERM stops every task. With
+// CI_TIMINGS set (.ci/run), each task's line is also appended to that file for its timing table.
 import { spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 
 const tasks = process.argv.slice(2);
 if (tasks.length === 0 || tasks.some((t) => !/^[a-z0-9:-]+$/.test(t))) {
@@ -42,6 +44,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 const results = await Promise.all(runs);
 for (const r of results) {
   console.log(`${r.name.padEnd(width)}  ${r.code === 0 ? 'passed' : `FAILED (${r.why})`} in ${r.seconds.toFixed(0)} s`);
+  if (process.env.CI_TIMINGS) appendFileSync(process.env.CI_TIMINGS, `  ${r.name}\t${r.seconds.toFixed(0)}\t${r.code === 0 ? 'ok' : 'FAILED'}\n`);
 }
 const failed = results.filter((r) => r.code !== 0).map((r) => r.name);
 if (failed.length > 0) {

@@ -1,4 +1,5 @@
-import { Component, javascript } from 'projen';
+import { Component } from 'projen/lib/component';
+import * as javascript from 'projen/lib/javascript';
 import { Dockerfile } from './dockerfile';
 import { DockerIgnore } from './dockerignore';
 import { GoModuleFacts, readGoModule } from './go-module';

@@ -1,4 +1,4 @@
-import { FileBase, IResolver } from 'projen';
+import { FileBase, IResolver } from 'projen/lib/file';
 import { IConstruct } from 'constructs';
 import { PluginImage } from './plugin-image';
 

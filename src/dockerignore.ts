@@ -1,4 +1,5 @@
-import { IgnoreFile, Project } from 'projen';
+import { IgnoreFile } from 'projen/lib/ignore-file';
+import { Project } from 'projen/lib/project';
 import { PluginImage } from './plugin-image';
 
 export interface DockerIgnoreOptions {

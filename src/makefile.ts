@@ -1,4 +1,6 @@
-import { IResolver, Makefile, Project } from 'projen';
+import { IResolver } from 'projen/lib/file';
+import { Makefile } from 'projen/lib/makefile';
+import { Project } from 'projen/lib/project';
 import { packageBin } from './package-bin';
 import { PluginImage } from './plugin-image';
 import { OptionChecker } from './validation';

@@ -1,4 +1,7 @@
-import { Component, Project, Task, TaskShell } from 'projen';
+import { Component } from 'projen/lib/component';
+import { Project } from 'projen/lib/project';
+import { Task } from 'projen/lib/task';
+import { TaskShell } from 'projen/lib/task-shell';
 import { PluginImage } from './plugin-image';
 
 export interface PluginTasksOptions {

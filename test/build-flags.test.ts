@@ -35,13 +35,27 @@ describe('one set of build flags', () => {
     }
   });
 
-  it('test runs the unit, Go, end-to-end, image, package, registry, reproducibility, CloudQuery CLI and PostgreSQL suites', () => {
-    expect(out.tasks.test.steps!.map((s) => s.spawn ?? s.exec)).toEqual(['test:unit', 'test:go', 'e2e', 'node scripts/parallel.mjs test:images test:cli test:postgres']);
-    expect(out.tasks['test:images'].steps!.map((s) => s.spawn)).toEqual(['image:verify', 'test:package', 'registry:verify', 'image:reproduce']);
-    const goSteps = out.tasks['test:go'].steps!.map((s) => s.exec).join('\n');
+  it('test runs the unit, Go, end-to-end, image, package, registry reproducibility, CloudQuery CLI and PostgreSQL suites, in four lanes side by side', () => {
+    expect(out.tasks.test.steps!.map((s) => s.spawn ?? s.exec)).toEqual(['node scripts/parallel.mjs test:go test:suites test:cli test:postgres']);
+    expect(out.tasks['test:suites'].steps!.map((s) => s.spawn)).toEqual(['test:unit', 'e2e', 'test:images']);
+    expect(out.tasks['test:images'].steps!.map((s) => s.spawn)).toEqual(['image:verify', 'test:package', 'registry:verify', 'test:reproduce']);
+    const goSteps = out.tasks['test:go'].steps!.map((s) => s.exec!);
     // vet with the build's environment and flags, so its compiled dependencies serve build:binaries' native target
     expect(goSteps).toContain('CGO_ENABLED=0 go vet -trimpath -tags grpcnotrace ./...');
-    expect(goSteps).toContain('gofmt -l');
-    expect(goSteps).toContain('go test -race');
+    expect(goSteps.join('\n')).toContain('gofmt -l');
+    // every package with the release build's configuration, then the race detector where the concurrency is
+    expect(goSteps).toContain("CGO_ENABLED=0 GOFLAGS='-trimpath -tags=grpcnotrace' go test -count=1 -timeout 15m ./...");
+    expect(goSteps).toContain('go test -race -short -count=1 -timeout 20m ./client ./plugin ./test/s3fault');
+  });
+
+  it('the suites that need a tool setup builds wait for its build first; test:quick leaves out -race and the fault suite', () => {
+    expect(out.tasks['test:cli'].steps![0].exec).toBe('bash scripts/await-tools.sh cloudquery');
+    expect(out.tasks['registry:verify'].steps![0].exec).toBe('bash scripts/await-tools.sh registry crane cosign');
+    expect(out.tasks['test:postgres'].steps![0].exec).toBe('bash scripts/await-tools.sh cloudquery pg-destination');
+    const quick = out.tasks['test:quick'].steps!.map((s) => s.exec!).join('\n');
+    expect(quick).not.toContain('-race');
+    expect(quick).toContain('go test -short');
+    expect(quick).toContain("grep -v '/test/faults$'");
+    expect(quick).toContain('vitest run --project unit-quick');
   });
 });

@@ -6,6 +6,10 @@ import { REPO_ROOT, tempDir } from './synth';
 
 /** Runs scripts/parallel.mjs with an `npx` on PATH that plays the tasks: `ok` prints, `slow` sleeps, `bad` fails. */
 function parallel(...tasks: string[]) {
+  return parallelWith({}, ...tasks);
+}
+
+function parallelWith(env: Record<string, string>, ...tasks: string[]) {
   const bin = tempDir('fake-npx-');
   fs.writeFileSync(path.join(bin, 'npx'), [
     '#!/bin/sh',
@@ -17,7 +21,8 @@ function parallel(...tasks: string[]) {
   ].join('\n'), { mode: 0o755 });
   const mark = path.join(bin, 'mark');
   const r = spawnSync('node', [path.join(REPO_ROOT, 'scripts/parallel.mjs'), ...tasks], {
-    encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, MARK: mark },
+    // CI_TIMINGS emptied: under .ci/run these fake tasks must not reach its timing table.
+    encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, MARK: mark, CI_TIMINGS: '', ...env },
   });
   const marked = fs.existsSync(mark);
   fs.rmSync(bin, { recursive: true, force: true });
@@ -41,6 +46,15 @@ describe('scripts/parallel.mjs (npx projen test runs the CLI and buildah suites 
     expect(r.stdout).toMatch(/^bad {3}FAILED \(exit 3\) in \d+ s$/m);
     expect(r.stderr).toContain('error: bad failed');
     expect(r.marked).toBe(true);
+  });
+
+  it('with CI_TIMINGS, appends a tab-separated line per task for .ci/run\'s timing table', () => {
+    const timings = path.join(tempDir('timings-'), 'timings.tsv');
+    const r = parallelWith({ CI_TIMINGS: timings }, 'ok', 'bad');
+    expect(r.status).toBe(1);
+    const rows = fs.readFileSync(timings, 'utf8').trim().split('\n').map((l) => l.split('\t'));
+    expect(rows.map(([name, , result]) => [name.trim(), result])).toEqual([['ok', 'ok'], ['bad', 'FAILED']]);
+    for (const [, seconds] of rows) expect(seconds).toMatch(/^\d+$/);
   });
 
   it('rejects a missing or malformed task name with its usage', () => {

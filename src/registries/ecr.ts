@@ -1,4 +1,4 @@
-import { github } from 'projen';
+import * as github from 'projen/lib/github';
 import { checkNamespace, ContainerRegistry } from './registry';
 import { ACTIONS, uses } from '../workflows/actions';
 import { literalOrConfiguration } from '../workflows/expressions';

@@ -1,4 +1,4 @@
-import { github } from 'projen';
+import * as github from 'projen/lib/github';
 import { PATH_COMPONENT } from '../docker-reference';
 import { configurationCheckSteps } from '../workflows/configuration-check';
 import { OptionChecker } from '../validation';

@@ -1,4 +1,7 @@
-import { Component, FileBase, JsonFile, Project } from 'projen';
+import { Component } from 'projen/lib/component';
+import { FileBase } from 'projen/lib/file';
+import { JsonFile } from 'projen/lib/json';
+import { Project } from 'projen/lib/project';
 import { baseImageManager, checkFilePattern, checkRegexManager, projenDepsManagers, RenovateRegexManager } from './custom-managers';
 import { OptionChecker } from '../validation';
 

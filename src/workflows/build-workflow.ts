@@ -1,4 +1,4 @@
-import { github } from 'projen';
+import * as github from 'projen/lib/github';
 import { checkEndToEndJob, EndToEndJob, serviceContainers } from './end-to-end';
 import { Grants } from './grants';
 import { checksBuildStep, loadBuiltImageStep } from './image-builds';

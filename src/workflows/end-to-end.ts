@@ -1,4 +1,4 @@
-import { github } from 'projen';
+import * as github from 'projen/lib/github';
 import { checkEnv, checkExpressions, checkPinnedImage, checkSteps } from './job-checks';
 import { OptionChecker } from '../validation';
 

@@ -1,4 +1,4 @@
-import { github } from 'projen';
+import * as github from 'projen/lib/github';
 import { parseImageReference } from '../docker-reference';
 import { OptionChecker } from '../validation';
 

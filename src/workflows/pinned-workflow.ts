@@ -1,4 +1,7 @@
-import { Component, github, IResolver, JsonPatch } from 'projen';
+import { Component } from 'projen/lib/component';
+import { IResolver } from 'projen/lib/file';
+import * as github from 'projen/lib/github';
+import { JsonPatch } from 'projen/lib/json-patch';
 import { pinComments } from './actions';
 import { EndToEndJob } from './end-to-end';
 import { commentPermissions, Grants } from './grants';

@@ -1,4 +1,4 @@
-import { github } from 'projen';
+import * as github from 'projen/lib/github';
 import { Grants } from './grants';
 import { uniqueSteps } from './steps';
 import { IRegistry } from '../registries/registry';

@@ -1,4 +1,4 @@
-import { github } from 'projen';
+import * as github from 'projen/lib/github';
 import { Grants } from './grants';
 import { releaseBuildStep, reproduceBuildStep } from './image-builds';
 import { WorkflowJob } from './pinned-workflow';

@@ -1,4 +1,4 @@
-import { github } from 'projen';
+import * as github from 'projen/lib/github';
 import { EndToEndJob, serviceContainers } from './end-to-end';
 import { Grants } from './grants';
 import { WorkflowJob } from './pinned-workflow';

@@ -1,4 +1,4 @@
-import { github } from 'projen';
+import * as github from 'projen/lib/github';
 import { checkEndToEndJob, EndToEndJob } from './end-to-end';
 import { PinnedWorkflow } from './pinned-workflow';
 import { buildJob, prepareJob, reproduceJob, testJob } from './release-build';

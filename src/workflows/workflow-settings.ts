@@ -1,4 +1,7 @@
-import { github, javascript, release, RunsOnConfig } from 'projen';
+import * as github from 'projen/lib/github';
+import * as javascript from 'projen/lib/javascript';
+import * as release from 'projen/lib/release';
+import { RunsOnConfig } from 'projen/lib/runner-options';
 import { checkSteps } from './job-checks';
 import { OptionChecker } from '../validation';
 

@@ -30,7 +30,7 @@ export async function startFaultProxy(upstream: string, workdir: string): Promis
   proc.stderr!.on('data', (d) => { stderr += d; });
   const urls = await new Promise<{ s3: string; control: string }>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`s3fault printed no address within 10 s: ${stderr}`)), 10_000);
+    const timer = setTimeout(() => reject(new Error(`s3fault printed no address within 30 s: ${stderr}`)), 30_000);
     proc.stdout!.on('data', (d) => {
       out += d;
       const line = out.split('\n')[0];

@@ -18,7 +18,7 @@ func dialPlugin(t *testing.T, addr string) *grpc.ClientConn {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second) // a budget for a busy machine
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		_, err := pb.NewPluginClient(conn).GetName(ctx, &pb.GetName_Request{})

@@ -5,7 +5,14 @@ import { buildBinaries, RunningPlugin } from './plugin-process';
 import { S3Endpoint, startS3, uploadAll } from './s3-emulator';
 import { PLUGIN_NAME } from '../../projenrc/cq-source-s3';
 
+/** The readiness requirement, for the plugin binary started natively. */
 const READINESS_LIMIT_MS = 5_000;
+/**
+ * For a start that is not the binary's alone (under QEMU, ~12× slower even on an idle machine;
+ * inside `buildah run`, which starts first): a budget on a busy machine, not the requirement.
+ * Under test:stress the arm64 start measured 5.4–5.6 s.
+ */
+export const WRAPPED_READINESS_BUDGET_MS = 60_000;
 const SMOKE_TABLE = 'sales_2024_01_14';
 export const EXTERNAL = !!process.env.PLUGIN_ADDRESS;
 
@@ -75,8 +82,12 @@ function expectedFor(table: string) {
   return { rows: files.flatMap(expectedRows).sort(byId), types: expectedTypes(files[0]) };
 }
 
-/** Checks every plugin must pass, native or emulated or in a container; `full` = false is the smoke subset. */
-export function pluginChecks(label: string, start: () => Promise<RunningPlugin>, full: boolean) {
+/**
+ * Checks every plugin must pass, native or emulated or in a container; `full` = false is the
+ * smoke subset. `readinessLimitMs`: WRAPPED_READINESS_BUDGET_MS when an emulator or a container
+ * runtime starts first.
+ */
+export function pluginChecks(label: string, start: () => Promise<RunningPlugin>, full: boolean, readinessLimitMs = READINESS_LIMIT_MS) {
   let plugin: RunningPlugin;
 
   beforeAll(async () => {
@@ -86,9 +97,9 @@ export function pluginChecks(label: string, start: () => Promise<RunningPlugin>,
     await plugin?.stop();
   });
 
-  it(`becomes ready (first GetName) within ${READINESS_LIMIT_MS} ms`, () => {
+  it(`becomes ready (first GetName) within ${readinessLimitMs} ms`, () => {
     recordReadiness(label, plugin.readinessMs);
-    expect(plugin.readinessMs).toBeLessThan(READINESS_LIMIT_MS);
+    expect(plugin.readinessMs).toBeLessThan(readinessLimitMs);
   });
 
   it(`GetName is ${PLUGIN_NAME}`, async () => {

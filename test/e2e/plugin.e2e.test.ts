@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { EXTERNAL, pluginChecks, useFixtureBucket } from './checks';
+import { EXTERNAL, pluginChecks, useFixtureBucket, WRAPPED_READINESS_BUDGET_MS } from './checks';
 import { livenessChecks } from './liveness';
 import { binaryPath, startPlugin } from './plugin-process';
 import { which } from './process';
@@ -28,5 +28,5 @@ describe.skipIf(!!arm64Skip)('linux/arm64 binary under qemu-aarch64-static (smok
     expect(out).toMatch(/ARM aarch64/);
     expect(out).toMatch(/statically linked/);
   });
-  pluginChecks('arm64 under qemu', () => startPlugin({ arch: 'arm64', emulator: QEMU }), false);
+  pluginChecks('arm64 under qemu', () => startPlugin({ arch: 'arm64', emulator: QEMU }), false, WRAPPED_READINESS_BUDGET_MS);
 });

@@ -62,7 +62,7 @@ func startPlugin(t *testing.T, nofile int) *plugin {
 		t.Fatal(err)
 	}
 	p.client = pb.NewPluginClient(p.conn)
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		_, err := p.client.GetName(ctx, &pb.GetName_Request{})
@@ -76,7 +76,7 @@ func startPlugin(t *testing.T, nofile int) *plugin {
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("plugin did not answer GetName within 15 s: %v\n%s", err, p.output())
+			t.Fatalf("plugin did not answer GetName within 30 s: %v\n%s", err, p.output())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -110,10 +110,10 @@ func (p *plugin) logLines(message string) []map[string]any {
 	return out
 }
 
-// waitLog waits (up to 5 s: the output is copied asynchronously) until the plugin has logged
-// at least n lines with the given message, and returns them.
+// waitLog waits (up to 30 s, a budget for a busy machine: the output is copied asynchronously)
+// until the plugin has logged at least n lines with the given message, and returns them.
 func (p *plugin) waitLog(message string, n int) []map[string]any {
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		lines := p.logLines(message)
 		if len(lines) >= n || time.Now().After(deadline) {

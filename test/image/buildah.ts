@@ -22,6 +22,12 @@ export function useStorage(root: string): void {
  */
 function buildEnv(): NodeJS.ProcessEnv {
   const tmp = `${STORAGE_ROOT}-tmp`;
+  linkHostGoBuildCache(tmp);
+  return { ...process.env, TMPDIR: tmp };
+}
+
+/** Points the Dockerfile's Go build cache mount of a buildah whose TMPDIR is `tmp` at this machine's `go env GOCACHE`. */
+export function linkHostGoBuildCache(tmp: string): void {
   const link = path.join(tmp, 'buildah-cache/root/.cache/go-build');
   const gocache = execFileSync('go', ['env', 'GOCACHE'], { encoding: 'utf8' }).trim();
   if (!path.isAbsolute(gocache)) throw new Error(`go env GOCACHE is "${gocache}", not a directory buildah can mount`);
@@ -31,7 +37,6 @@ function buildEnv(): NodeJS.ProcessEnv {
     fs.rmSync(link, { force: true });
     fs.symlinkSync(gocache, link);
   }
-  return { ...process.env, TMPDIR: tmp };
 }
 
 /** `buildah build --isolation chroot --pull=never <args>` with this check's storage and the Go build cache of `buildEnv`. */

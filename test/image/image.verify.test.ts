@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildah, buildahArgs, buildahBuild, withImageFilesystem } from './buildah';
 import { distrolessStandIn, golangStandIn, standInDockerfile } from './stand-ins';
-import { pluginChecks, useFixtureBucket } from '../e2e/checks';
+import { pluginChecks, useFixtureBucket, WRAPPED_READINESS_BUDGET_MS } from '../e2e/checks';
 import { serveArgs, spawnPlugin } from '../e2e/plugin-process';
 import { freePort, REPO_ROOT } from '../e2e/process';
 import { synthRepository } from '../synth';
@@ -136,5 +136,5 @@ describe('the image entrypoint, run with buildah on the host network (smoke subs
     const env = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED'].flatMap((k) => ['--env', `${k}=${process.env[k] ?? ''}`]);
     const command = ['buildah', ...buildahArgs(), 'run', '--isolation', 'chroot', ...env, ctr, '--', ...entrypoint, ...serveArgs(address)];
     return spawnPlugin('plugin in image', command, address, VERSION, () => buildah(['rm', ctr], { quiet: true }));
-  }, false);
+  }, false, WRAPPED_READINESS_BUDGET_MS);
 });

@@ -1,4 +1,4 @@
-import { typescript } from 'projen';
+import * as typescript from 'projen/lib/typescript';
 import { CloudQueryGoPlugin } from '../src';
 import { GCR_HOSTS } from '../src/registries/google';
 

@@ -1,4 +1,4 @@
-import { github } from 'projen';
+import * as github from 'projen/lib/github';
 import { ACTIONS, uses } from './actions';
 import { Grants } from './grants';
 import { WorkflowJob } from './pinned-workflow';

@@ -67,3 +67,20 @@ func (c *deadlineClient) Tables(ctx context.Context, opts plugin.TableOptions) (
 func (c *deadlineClient) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- message.SyncMessage) error {
 	return afterCallerDeadline(ctx, c.Client.Sync(ctx, opts, res))
 }
+
+// OnSyncFinish forwards plugin-sdk's end-of-sync call, which the SDK finds by type assertion on
+// the client: without it the wrapped client never learns that every message was sent.
+func (c *deadlineClient) OnSyncFinish(ctx context.Context) error {
+	if f, ok := c.Client.(plugin.OnSyncFinisher); ok {
+		return f.OnSyncFinish(ctx)
+	}
+	return nil
+}
+
+// OnBeforeSend forwards plugin-sdk's per-message hook, likewise found by type assertion.
+func (c *deadlineClient) OnBeforeSend(ctx context.Context, msg message.SyncMessage) (message.SyncMessage, error) {
+	if s, ok := c.Client.(plugin.OnBeforeSender); ok {
+		return s.OnBeforeSend(ctx, msg)
+	}
+	return msg, nil
+}

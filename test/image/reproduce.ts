@@ -62,12 +62,13 @@ function buildOnce(platform: string, attempt: number, epoch: string, bases: { na
   fs.mkdirSync(tmp, { recursive: true });
   if (HOST_GO_BUILD_CACHE) linkHostGoBuildCache(tmp);
   const storage = storageArgs(root);
-  const arch = platform.split('/')[1];
-  for (const b of bases) {
-    const id = run([...storage, 'pull', '--quiet', `oci-archive:${b.archive}`]);
-    // The runtime stand-in of this platform goes under the name the Dockerfile uses.
-    const name = b.name.endsWith(`-${arch}`) ? b.name.slice(0, -(arch.length + 1)) : b.name;
-    if (b.name === image.builderBase.tagged || b.name.endsWith(`-${arch}`)) run([...storage, 'tag', id, name]);
+  for (const b of bases) run([...storage, 'tag', run([...storage, 'pull', '--quiet', `oci-archive:${b.archive}`]), b.name]);
+  // The runtime stand-in goes under the Dockerfile's name as a list of every platform's image, as in
+  // image:verify: once the builder stage's base was resolved for the build platform, buildah 1.28
+  // finds no plain image of another platform under the final stage's name ("image not known").
+  run([...storage, 'manifest', 'create', image.runtimeBase.tagged]);
+  for (const b of bases.filter((base) => base.name !== image.builderBase.tagged)) {
+    run([...storage, 'manifest', 'add', image.runtimeBase.tagged, `containers-storage:${b.name}`]);
   }
   const buildPlatform = `linux/${process.arch === 'arm64' ? 'arm64' : 'amd64'}`;
   const started = Date.now();

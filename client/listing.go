@@ -52,6 +52,9 @@ type lister struct {
 	prefix  string
 	workers int
 	maxKeys int32 // keys a page (0: the server's default, 1,000 on S3); tests set fewer
+	// holdHead (tests) starts the head only once the split points are known, so that a test of
+	// the split's balance does not depend on which goroutine a busy machine runs first.
+	holdHead bool
 
 	requests atomic.Int64 // ListObjectsV2 calls made
 }
@@ -111,7 +114,14 @@ func (l *lister) listAfter(ctx context.Context, first []types.Object) ([]types.O
 	g, gctx := errgroup.WithContext(ctx)
 	explore, stopExploring := context.WithCancel(gctx)
 	defer stopExploring()
+	explored := make(chan struct{})
 	g.Go(func() error {
+		if l.holdHead {
+			select {
+			case <-explored:
+			case <-gctx.Done():
+			}
+		}
 		in := l.input()
 		in.StartAfter = aws.String(after)
 		err := l.pages(gctx, in, h.take)
@@ -119,6 +129,14 @@ func (l *lister) listAfter(ctx context.Context, first []types.Object) ([]types.O
 		return err
 	})
 	g.Go(func() error {
+		released := false
+		release := func() {
+			if !released {
+				released = true
+				close(explored)
+			}
+		}
+		defer release()
 		sp, err := l.splitPoints(explore, first)
 		if explore.Err() != nil {
 			return nil // the head finished first (or the listing failed: its error is the head's)
@@ -126,7 +144,9 @@ func (l *lister) listAfter(ctx context.Context, first []types.Object) ([]types.O
 		if err != nil {
 			return err
 		}
-		tail, err = l.listRanges(gctx, h.split(sp.points), int32(sp.rangeKeys))
+		points := h.split(sp.points)
+		release()
+		tail, err = l.listRanges(gctx, points, int32(sp.rangeKeys))
 		return err
 	})
 	if err := g.Wait(); err != nil {

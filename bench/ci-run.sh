@@ -9,6 +9,8 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 if [ $# -eq 0 ]; then
   dir=$(mktemp -d /tmp/ci-run-XXXX)
   git clone -q --branch "$(git -C "$repo" rev-parse --abbrev-ref HEAD)" "$repo" "$dir/repo"
+  # CI checks the repository out with shared/ (third-party sources) beside it: so does this clone.
+  [ ! -d "$repo/../shared" ] || ln -s "$(cd "$repo/../shared" && pwd)" "$dir/shared"
   kind=cold
 else
   dir=$1

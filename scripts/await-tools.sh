@@ -46,11 +46,11 @@ for name in "$@"; do
     sleep 2
   done
   [ -e "$dir/$name.status" ] || continue
-  read -r result rest < "$dir/$name.status"
+  read -r result a b _ < "$dir/$name.status"
   if [ "$result" = ok ]; then
-    echo "$name: built in ${rest} s"
+    echo "$name: built in ${a} s"
   else
-    echo "error: building $name failed (exit ${rest% *}); last lines of $dir/$name.log:" >&2
+    echo "error: building $name failed (exit ${a}, after ${b} s); last lines of $dir/$name.log:" >&2
     tail -n 20 "$dir/$name.log" >&2
     failed=1
   fi

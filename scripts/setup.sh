@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 MOTO_VERSION=5.2.5
 ACTIONLINT_VERSION=v1.7.12
-APT_PACKAGES=(buildah busybox-static qemu-user-static shellcheck file make stress-ng postgresql)
+APT_PACKAGES=(buildah busybox-static qemu-user-static shellcheck file make stress-ng postgresql time)
 
 step() { printf '\n==> %s\n' "$*"; }
 

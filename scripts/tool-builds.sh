@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # Tool builds that run beside other work: sourced by scripts/setup.sh (and any setup script that
 # builds a tool). Each build runs in its own process group with its output in
-# .tools/builds/NAME.log; when it ends it writes .tools/builds/NAME.status ("ok SECONDS" or
-# "failed EXIT SECONDS"). scripts/await-tools.sh waits for builds by name: a suite that needs a
+# .tools/builds/NAME.log; when it ends it writes .tools/builds/NAME.status ("ok SECONDS cpu CPU" or
+# "failed EXIT SECONDS cpu CPU", CPU being user + sys seconds). scripts/await-tools.sh waits for builds by name: a suite that needs a
 # tool starts with it, so suites that need none start while the tools build.
 TOOL_BUILDS_DIR="$PWD/.tools/builds"
 TOOL_BUILD_NAMES=()
@@ -17,9 +17,11 @@ tool_build() {
   # shellcheck disable=SC2016 # the inner script expands its own arguments
   setsid bash -c '
     dir=$1 name=$2 started=$SECONDS
-    bash -c "$3" > "$dir/$name.log" 2>&1 < /dev/null
+    # CPU seconds (user + sys) beside the wall time: on a shared machine they say what a build costs.
+    /usr/bin/time -f "%U %S" -o "$dir/$name.cpu" bash -c "$3" > "$dir/$name.log" 2>&1 < /dev/null
     rc=$?
-    if [ "$rc" -eq 0 ]; then echo "ok $((SECONDS - started))"; else echo "failed $rc $((SECONDS - started))"; fi > "$dir/$name.status.tmp"
+    cpu=$(awk "NF==2 {c=\$1 + \$2} END {if (c != \"\") printf \"%d\", c}" "$dir/$name.cpu" 2>/dev/null)
+    if [ "$rc" -eq 0 ]; then echo "ok $((SECONDS - started)) cpu ${cpu:-?}"; else echo "failed $rc $((SECONDS - started)) cpu ${cpu:-?}"; fi > "$dir/$name.status.tmp"
     mv "$dir/$name.status.tmp" "$dir/$name.status"
   ' "tool-build-$name" "$TOOL_BUILDS_DIR" "$name" "$command" < /dev/null > /dev/null 2>&1 &
   echo $! > "$TOOL_BUILDS_DIR/$name.pid"

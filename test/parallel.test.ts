@@ -17,6 +17,8 @@ function parallelWith(env: Record<string, string>, ...tasks: string[]) {
     '  ok) echo "line one"; echo "line two" ;;',
     '  slow) sleep 1; echo "slept" > "$MARK" ;;',
     '  bad) echo "it broke" >&2; exit 3 ;;',
+    // about a second of CPU (busy, not sleeping), for the CPU column of .ci/run's timing table
+    '  busy) i=0; while [ $i -lt 800000 ]; do i=$((i+1)); done ;;',
     'esac',
   ].join('\n'), { mode: 0o755 });
   const mark = path.join(bin, 'mark');
@@ -48,14 +50,21 @@ describe('scripts/parallel.mjs (npx projen test runs the CLI and buildah suites 
     expect(r.marked).toBe(true);
   });
 
-  it('with CI_TIMINGS, appends a tab-separated line per task for .ci/run\'s timing table', () => {
+  it('with CI_TIMINGS, appends a tab-separated line per task for .ci/run\'s timing table, with its CPU seconds', () => {
     const timings = path.join(tempDir('timings-'), 'timings.tsv');
-    const r = parallelWith({ CI_TIMINGS: timings }, 'ok', 'bad');
+    const r = parallelWith({ CI_TIMINGS: timings }, 'ok', 'bad', 'busy');
     expect(r.status).toBe(1);
     const rows = fs.readFileSync(timings, 'utf8').trim().split('\n').map((l) => l.split('\t'));
-    expect(rows.map(([name, , result]) => [name.trim(), result])).toEqual([['ok', 'ok'], ['bad', 'FAILED']]);
-    for (const [, seconds] of rows) expect(seconds).toMatch(/^\d+$/);
-  });
+    const results = rows.map(([name, , result]) => [name.trim(), result.replace(/ \(cpu \d+ s\)$/, '')]);
+    expect(results).toEqual([['ok', 'ok'], ['bad', 'FAILED'], ['busy', 'ok']]);
+    for (const [, seconds, result] of rows) {
+      expect(seconds).toMatch(/^\d+$/);
+      expect(result, 'a failed task\'s CPU is read too (time(1) writes a note line first)').toMatch(/ \(cpu \d+ s\)$/);
+    }
+    const busyCpu = Number(/cpu (\d+) s/.exec(rows[2][2])![1]);
+    expect(busyCpu, 'the busy task burnt about a second of CPU').toBeGreaterThanOrEqual(1);
+    expect(fs.readdirSync(path.dirname(timings)), 'time(1)\'s files are removed').toEqual(['timings.tsv']);
+  }, 120_000);
 
   it('rejects a missing or malformed task name with its usage', () => {
     for (const args of [[], ['test:cli; rm -rf /']]) {

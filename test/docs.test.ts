@@ -9,6 +9,9 @@ function documents(): string[] {
   return ['README.md', 'BENCHMARKS.md', ...docs.sort()];
 }
 
+/** The folders whose paths the docs name (`test/zizmor.test.ts`, `client/shard.go`): a moved file must be renamed in the docs too. */
+const REPOSITORY_DIRS = ['.ci/', '.github/', 'bench/', 'client/', 'docs/', 'internal/', 'plugin/', 'projenrc/', 'scripts/', 'src/', 'test/', 'tools/'];
+
 /** The text outside fenced code blocks and inline code spans (links there are not links). */
 export function prose(markdown: string): string {
   return markdown.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '').replace(/`[^`\n]*`/g, '');
@@ -75,6 +78,13 @@ describe('the documentation', () => {
       expect(firstParagraph, `${doc}: its first paragraph names its audience`).toMatch(/^For /);
       expect(linkTargets(readme), `README.md links to ${doc}`).toContain(doc);
     }
+  });
+
+  it.each(documents())('every repository path %s names in code exists', (doc) => {
+    const named = [...fs.readFileSync(path.join(REPO_ROOT, doc), 'utf8').matchAll(/`([^`\s]+)`/g)].map((m) => m[1])
+      .filter((p) => REPOSITORY_DIRS.some((dir) => p.startsWith(dir)) && !/[*{}<>…$]/.test(p))
+      .map((p) => p.replace(/[:.,]+$/, '').split(':')[0]);
+    expect(named.filter((p) => !fs.existsSync(path.join(REPO_ROOT, p)))).toEqual([]);
   });
 
   it("the README's quick-start test command is what .ci/run runs", () => {

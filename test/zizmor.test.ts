@@ -5,8 +5,8 @@ import { parse, stringify } from 'yaml';
 import { pinnedVersion, runTool, venvTool } from './lint-tools';
 import { REPO_ROOT, synthRepository, tempDir } from './synth';
 
-/** The README heading whose table lists every finding the auditor persona may report, and why it stays. */
-const EXPLAINED_HEADING = '#### What zizmor\'s auditor persona still reports';
+/** The heading of docs/releasing.md whose table lists every finding the auditor persona may report, and why it stays. */
+const EXPLAINED_HEADING = '### What zizmor\'s auditor persona still reports';
 
 interface Finding {
   readonly ident: string;
@@ -28,12 +28,12 @@ function zizmor(files: string[], persona?: 'auditor'): Finding[] {
   });
 }
 
-/** The README's table: audit → the `file job` places it is explained for. */
+/** docs/releasing.md's table: audit → the `file job` places it is explained for. */
 function explainedFindings(): Map<string, Set<string>> {
-  const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
-  const start = readme.indexOf(EXPLAINED_HEADING);
-  if (start < 0) throw new Error(`README.md has no "${EXPLAINED_HEADING}" section`);
-  const rows = readme.slice(start).split('\n').slice(1).filter((l) => /^\| `[a-z-]+` \|/.test(l));
+  const releasing = fs.readFileSync(path.join(REPO_ROOT, 'docs/releasing.md'), 'utf8');
+  const start = releasing.indexOf(EXPLAINED_HEADING);
+  if (start < 0) throw new Error(`docs/releasing.md has no "${EXPLAINED_HEADING}" section`);
+  const rows = releasing.slice(start).split('\n').slice(1).filter((l) => /^\| `[a-z-]+` \|/.test(l));
   return new Map(rows.map((row) => {
     const [ident, where] = row.split('|').slice(1, 3).map((c) => c.trim());
     const places = where.split(',').map((p) => p.trim().replace(/`/g, ''));
@@ -58,7 +58,7 @@ describe(`zizmor ${pinnedVersion('zizmor')} on the generated workflows (offline)
     expect(zizmor(files)).toEqual([]);
   });
 
-  it('the auditor persona reports only what the README explains, where it explains it', () => {
+  it('the auditor persona reports only what docs/releasing.md explains, where it explains it', () => {
     const explained = explainedFindings();
     const findings = zizmor(files, 'auditor');
     expect(findings.length).toBeGreaterThan(0);

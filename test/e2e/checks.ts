@@ -62,7 +62,7 @@ export function firstDifference(table: string, got: Row[], want: Row[]): string 
 }
 
 /**
- * The rows without the plugin's own `_cq_id` (README, "CloudQuery's columns"), after checking
+ * The rows without the plugin's own `_cq_id` (docs/using.md, "CloudQuery's columns"), after checking
  * that every row has one and no two rows share it.
  */
 export function withoutRowIds(table: string, rows: Row[]): Row[] {

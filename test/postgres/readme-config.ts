@@ -6,12 +6,12 @@ import { REPO_ROOT } from '../e2e/process';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type Spec = Record<string, any>;
 
-/** The README's complete configuration: the first yaml block of "With the CloudQuery CLI". */
+/** The README's complete configuration: the first yaml block of "A configuration". */
 export function readmeConfigText(): string {
   const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
-  const section = readme.split(/^### With the CloudQuery CLI$/m)[1];
+  const section = readme.split(/^## A configuration$/m)[1];
   const block = section && /```yaml\n([\s\S]*?)```/.exec(section);
-  if (!block) throw new Error('README.md: no yaml block under "### With the CloudQuery CLI"');
+  if (!block) throw new Error('README.md: no yaml block under "## A configuration"');
   return block[1];
 }
 

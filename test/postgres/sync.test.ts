@@ -141,7 +141,7 @@ describe('the README configuration, run for real', () => {
     expect(suite.pg.sql(db, "select count(*) from pg_tables where tablename = 'exports_names'").trim()).toBe('0');
   });
 
-  it('the README\'s sample summary line has the fields the CLI logs (text format, registry: local)', async () => {
+  it('docs/using.md\'s sample summary line has the fields the CLI logs (text format, registry: local)', async () => {
     const bucket = 'pg-log';
     await uploadAll(suite.s3, bucket, new Map([[key('events/a.parquet'), idsFile(0, 3)]]));
     const db = suite.database('log');
@@ -154,9 +154,9 @@ describe('the README configuration, run for real', () => {
     expect(r.status, r.stderr).toBe(0);
     const real = fs.readFileSync(log, 'utf8').split('\n').find((l) => / INF sync summary /.test(l));
     expect(real, 'the CLI\'s text log holds the plugin\'s summary line').toBeDefined();
-    const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
-    const sample = /```text\n(.* INF sync summary .*)\n```/.exec(readme)?.[1];
-    expect(sample, 'README.md has a text sample of the summary line').toBeDefined();
+    const using = fs.readFileSync(path.join(REPO_ROOT, 'docs/using.md'), 'utf8');
+    const sample = /```text\n(.* INF sync summary .*)\n```/.exec(using)?.[1];
+    expect(sample, 'docs/using.md has a text sample of the summary line').toBeDefined();
     const fields = (line: string) => [...line.matchAll(/ ([a-z_]+)=/g)].map((m) => m[1]).sort();
     expect(fields(sample!)).toEqual(fields(real!));
   });

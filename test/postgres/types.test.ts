@@ -7,7 +7,7 @@ import { uploadAll } from '../e2e/s3-emulator';
 import { startSuite, Suite, typesFile } from './harness';
 import { Canonical, RULES, ValueRule } from './values';
 
-/** How each column of test/pgtypes' types file compares (the README's type map says why). */
+/** How each column of test/pgtypes' types file compares (docs/using.md's type map says why). */
 const RULE_OF: Record<string, ValueRule> = {
   id: RULES.exact, i8: RULES.exact, i16: RULES.exact, i32: RULES.exact, i64: RULES.exact,
   u8: RULES.exact, u16: RULES.exact, u32: RULES.exact, u64: RULES.exact,
@@ -25,11 +25,11 @@ const RULE_OF: Record<string, ValueRule> = {
   uuid: RULES.exact, json: RULES.jsonb, dict: RULES.exact, nothing: RULES.nothing,
 };
 
-/** The README's type map: Arrow type as written → [CloudQuery type, PostgreSQL type]. */
-function readmeTypeMap(): Map<string, { cq: string; pg: string }> {
-  const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
-  const section = readme.split('<!-- type map: checked by test/postgres/types.test.ts -->')[1];
-  if (!section) throw new Error('README.md has no type map (the marker <!-- type map: checked by test/postgres/types.test.ts -->)');
+/** docs/using.md's type map: Arrow type as written → [CloudQuery type, PostgreSQL type]. */
+function documentedTypeMap(): Map<string, { cq: string; pg: string }> {
+  const using = fs.readFileSync(path.join(REPO_ROOT, 'docs/using.md'), 'utf8');
+  const section = using.split('<!-- type map: checked by test/postgres/types.test.ts -->')[1];
+  if (!section) throw new Error('docs/using.md has no type map (the marker <!-- type map: checked by test/postgres/types.test.ts -->)');
   const rows = new Map<string, { cq: string; pg: string }>();
   for (const line of section.split('\n').slice(1)) {
     if (!line.startsWith('|')) break;
@@ -80,7 +80,7 @@ describe('every type through the README configuration (CLI v6.30.0, this plugin,
     expect(mismatches).toEqual([]);
   });
 
-  it('the README\'s type map is what the plugin emits and what PostgreSQL creates, row for row', async () => {
+  it('docs/using.md\'s type map is what the plugin emits and what PostgreSQL creates, row for row', async () => {
     const docs = path.join(suite.work, 'docs');
     const r = await suite.cli(db, 'tables', undefined, ['--output-dir', docs]);
     expect(r.status, explain(r)).toBe(0);
@@ -88,7 +88,7 @@ describe('every type through the README configuration (CLI v6.30.0, this plugin,
     const cqType = new Map(tables.find((t) => t.name === TABLE)!.columns.map((c) => [c.name, c.type]));
     const pgType = new Map(suite.pg.sql(db, `select attname || '|' || format_type(atttypid, atttypmod) from pg_attribute where attrelid = '${TABLE}'::regclass and attnum > 0`).trim().split('\n').map((l) => l.split('|') as [string, string]));
     const observed = new Map(columns.map((c) => [c.written, { cq: cqType.get(c.name), pg: pgType.get(c.name) }]));
-    const map = readmeTypeMap();
-    expect(Object.fromEntries(map), 'README.md\'s type map (every row is a type the suite syncs)').toEqual(Object.fromEntries(observed));
+    const map = documentedTypeMap();
+    expect(Object.fromEntries(map), 'docs/using.md\'s type map (every row is a type the suite syncs)').toEqual(Object.fromEntries(observed));
   });
 });

@@ -1,19 +1,19 @@
 import { Component } from 'projen/lib/component';
 import * as javascript from 'projen/lib/javascript';
-import { Dockerfile } from './dockerfile';
-import { DockerIgnore } from './dockerignore';
-import { GoModuleFacts, readGoModule } from './go-module';
-import { PluginMakefile } from './makefile';
-import { PluginImage, PluginImageOptions } from './plugin-image';
-import { PluginTasks } from './plugin-tasks';
+import { Dockerfile } from './plugin/dockerfile';
+import { DockerIgnore } from './plugin/dockerignore';
+import { GoModuleFacts, readGoModule } from './plugin/go-module';
+import { PluginMakefile } from './plugin/makefile';
+import { PluginImage, PluginImageOptions } from './plugin/plugin-image';
+import { PluginTasks } from './plugin/plugin-tasks';
 import { RenovateConfig, RenovateOptions } from './renovate/renovate-config';
 import { BuildWorkflow } from './workflows/build-workflow';
 import { checkEndToEndJob, EndToEndContext, EndToEndJob, IEndToEndSuite } from './workflows/end-to-end';
-import { ReleaseOptions, ReleaseSettings } from './workflows/release-settings';
-import { ReleaseWorkflow } from './workflows/release-workflow';
+import { ReleaseOptions, ReleaseSettings } from './workflows/release/settings';
+import { ReleaseWorkflow } from './workflows/release/release-workflow';
 import { SelfMutation, SelfMutationOptions } from './workflows/self-mutation';
 import { WorkflowOptions, WorkflowSettings } from './workflows/workflow-settings';
-import { OptionChecker } from './validation';
+import { OptionChecker } from './core/validation';
 
 export interface CloudQueryGoPluginOptions extends Omit<PluginImageOptions, 'goModule' | 'license'>, WorkflowOptions, ReleaseOptions {
   /**

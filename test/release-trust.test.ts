@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { synthRepository } from './synth';
 import { cacheProblems, packageManagerProblems } from './workflow-policy';
-import { PACKAGE_MANAGER } from '../src/release/pipeline-review';
+import { PACKAGE_MANAGER } from '../src/release-runtime/pipeline-review';
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
 

@@ -99,7 +99,7 @@ describe('self-mutation against a local git remote', () => {
     expect(synthStep.env.PATCH).toBe('${{ runner.temp }}/self-mutation.patch');
     expect(pushStep.env.PUSH_TOKEN).toBe('${{ secrets.PROJEN_GITHUB_TOKEN }}');
     remote = seedRemote();
-    // Renovate bumps actions/checkout in src/workflows/actions.ts: the tag (the value) and the commit (the digest).
+    // Renovate bumps actions/checkout in src/github/actions.ts: the tag (the value) and the commit (the digest).
     const { repo, tag, sha } = ACTIONS.checkout;
     renovateCommit(remote, BRANCH, PIN_FILES.actions, manager('github-tags'), repo, (match) => match.replace(tag, 'v7.0.2').replace(sha, NEW_SHA));
     renovateHead = branchHead(remote, BRANCH);

@@ -2,8 +2,8 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fail, releaseTags } from './git';
-import { imageNameProblem } from '../docker-reference';
-import { computeImageTags } from '../image-tags';
+import { imageNameProblem } from '../core/docker-reference';
+import { computeImageTags } from '../release-runtime/image-tags';
 
 const USAGE = 'usage: image-tags --tag <git tag> --sha <commit> [--existing <tag,tag,...>] [--images <[key=]image,...>] [--github-output]';
 const KEY = /^[a-z0-9_]+$/;

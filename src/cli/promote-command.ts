@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import { commandOptions, ParsedValues, UsageError } from './command';
 import { githubOutputText } from './github-output';
 import { cosignOptions, runCosign } from './sign-image-command';
-import { cosignVerifyCommands } from '../release/cosign';
-import { Crane } from '../release/crane';
-import { checkPromoteInput, DEFAULT_PLATFORMS, promote, PromoteOptions } from '../release/promote';
-import { readRemoteTags } from '../release/remote-tags';
+import { cosignVerifyCommands } from '../release-runtime/cosign';
+import { Crane } from '../release-runtime/crane';
+import { checkPromoteInput, DEFAULT_PLATFORMS, promote, PromoteOptions } from '../release-runtime/promote';
+import { readRemoteTags } from '../release-runtime/remote-tags';
 
 const USAGE = 'usage: promote --source <repo> --digest sha256:<hex> --tag vX.Y.Z --sha <commit> --image <repo> [--image <repo>...] '
   + '(--identity <certificate identity> [--issuer <oidc issuer>] | --public-key <cosign.pub> | --unsigned) [--sbom] '

@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { commandOptions, UsageError } from './command';
-import { requireReleaseTag } from '../image-tags';
-import { GitHubReleaseEntry, planGitHubRelease } from '../release/github-release';
-import { releaseNotes } from '../release/release-notes';
+import { requireReleaseTag } from '../release-runtime/image-tags';
+import { GitHubReleaseEntry, planGitHubRelease } from '../release-runtime/github-release';
+import { releaseNotes } from '../release-runtime/release-notes';
 
 const USAGE = 'usage: release-notes --tag vX.Y.Z --digest sha256:<hex> --image <repo> [--image <repo>...] --tags <tag,tag|newline-separated> '
   + '--platforms linux/amd64,linux/arm64 --prerelease true|false [--latest-release vX.Y.Z] --identity <certificate identity> --repository OWNER/REPO [--sbom] [--print]';

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { commandOptions, UsageError } from './command';
-import { requireDigest, requireRepository } from '../release/refs';
-import { cosignSignCommands, cosignVerifyCommands, CosignCommandOptions, GITHUB_OIDC_ISSUER } from '../release/cosign';
+import { requireDigest, requireRepository } from '../release-runtime/refs';
+import { cosignSignCommands, cosignVerifyCommands, CosignCommandOptions, GITHUB_OIDC_ISSUER } from '../release-runtime/cosign';
 
 const USAGE = 'usage: sign-image --digest sha256:<hex> --image <repo> [--image <repo>...] '
   + '(--identity <certificate identity> [--issuer <oidc issuer>] | --key <cosign.key> --public-key <cosign.pub>) '

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { fail, git, releaseTags } from './git';
-import { computeImageTags } from '../image-tags';
+import { computeImageTags } from '../release-runtime/image-tags';
 
 const USAGE = 'usage: tag-release vX.Y.Z[-PRERELEASE] [--remote <name>]  (make tag-release TAG=vX.Y.Z)';
 

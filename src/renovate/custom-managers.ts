@@ -1,4 +1,4 @@
-import { OptionChecker } from '../validation';
+import { OptionChecker } from '../core/validation';
 
 /**
  * One Renovate regex custom manager, as renovate.json5 has it

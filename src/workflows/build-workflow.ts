@@ -1,14 +1,14 @@
 import * as github from 'projen/lib/github';
 import { checkEndToEndJob, EndToEndJob, serviceContainers } from './end-to-end';
-import { Grants } from './grants';
+import { Grants } from '../github/grants';
 import { checksBuildStep, loadBuiltImageStep } from './image-builds';
-import { PinnedWorkflow, WorkflowJob } from './pinned-workflow';
+import { PinnedWorkflow, WorkflowJob } from '../github/pinned-workflow';
 import { pushJob, SelfMutation, synthJob } from './self-mutation';
-import { checkout, imageVersionCheck, pluginLogs, setupBuildx, setupNode, startPluginContainer, verifySteps } from './steps';
-import { WorkflowSettings } from './workflow-settings';
-import { PluginImage } from '../plugin-image';
-import { packageBin } from '../package-bin';
-import { OptionChecker } from '../validation';
+import { checkout, imageVersionCheck, pluginLogs, setupBuildx, setupNode, startPluginContainer, WITH_CACHE } from '../github/steps';
+import { verifySteps, WorkflowSettings } from './workflow-settings';
+import { PluginImage } from '../plugin/plugin-image';
+import { packageBin } from '../core/package-bin';
+import { OptionChecker } from '../core/validation';
 
 const { JobPermission } = github.workflows;
 
@@ -68,13 +68,13 @@ export class BuildWorkflow extends PinnedWorkflow {
       grants: new Grants().grant('contents', JobPermission.READ, 'check out the change'),
       timeoutMinutes: settings.timeouts.checks,
       ...serviceContainers(e2e),
-      steps: [...verifySteps(settings, { cache: true }), ...(e2e?.steps ?? [])],
+      steps: [...verifySteps(settings, WITH_CACHE), ...(e2e?.steps ?? [])],
     });
-    this.setServiceOptions('build', e2e);
+    this.setServiceOptions('build', e2e?.services);
 
     if (options.image) {
       this.addJob('image', imageJob(options.image, settings, imageE2e));
-      if (options.image.platforms.includes(RUN_PLATFORM)) this.setServiceOptions('image', imageE2e);
+      if (options.image.platforms.includes(RUN_PLATFORM)) this.setServiceOptions('image', imageE2e?.services);
     }
 
     this.addJob('pipeline-review', pipelineReviewJob(settings));
@@ -93,7 +93,7 @@ function imageJob(image: PluginImage, settings: WorkflowSettings, suite: EndToEn
   const run = runs ? [
     loadBuiltImageStep(RUN_PLATFORM, local),
     imageVersionCheck(local, UNRELEASED_VERSION),
-    ...(suite ? [...setupNode(settings.nodeVersion, { cache: true }), startPluginContainer(local, suite.containerEnv ?? {}), ...suite.steps, pluginLogs] : []),
+    ...(suite ? [...setupNode(settings.nodeVersion, WITH_CACHE), startPluginContainer(local, suite.containerEnv ?? {}), ...suite.steps, pluginLogs] : []),
   ] : [];
   return {
     name: runs ? `Image: build ${image.platforms.join(', ')}, run ${RUN_PLATFORM}${suite ? ' end-to-end' : ''}` : `Image: build ${image.platforms.join(', ')}`,
@@ -120,7 +120,7 @@ function pipelineReviewJob(settings: WorkflowSettings): WorkflowJob {
     timeoutMinutes: settings.timeouts.prepare,
     steps: [
       checkout({ fetchAllTags: true }),
-      ...setupNode(settings.nodeVersion, { cache: true }),
+      ...setupNode(settings.nodeVersion, WITH_CACHE),
       {
         name: 'Review the generated pipeline against the pull request\'s base',
         env: { BASE_SHA: '${{ github.event.pull_request.base.sha }}' },

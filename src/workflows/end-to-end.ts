@@ -1,6 +1,6 @@
 import * as github from 'projen/lib/github';
-import { checkEnv, checkExpressions, checkPinnedImage, checkSteps } from './job-checks';
-import { OptionChecker } from '../validation';
+import { checkEnv, checkExpressions, checkPinnedImage, checkSteps } from '../github/job-checks';
+import { OptionChecker } from '../core/validation';
 
 /** Which workflow an end-to-end job is for. */
 export type EndToEndWorkflow = 'build' | 'release';

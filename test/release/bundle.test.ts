@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { builtinModules } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { pinnedEsbuild, sha256File } from '../../src/release/bundle';
+import { pinnedEsbuild, sha256File } from '../../src/release-runtime/bundle';
 import { REPO_ROOT, tempDir } from '../synth';
 
 const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');

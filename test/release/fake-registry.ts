@@ -1,4 +1,4 @@
-import { RegistryClient, RegistryError } from '../../src/release/registry-client';
+import { RegistryClient, RegistryError } from '../../src/release-runtime/registry-client';
 
 /** The shape of the two-platform index the build pushes. */
 export const INDEX = JSON.stringify({

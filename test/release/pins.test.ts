@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dockerfileImages, unpinned, unpinnedMessage, workflowImages } from '../../src/release/pins';
+import { dockerfileImages, unpinned, unpinnedMessage, workflowImages } from '../../src/release-runtime/pins';
 import { REPO_ROOT, tempDir } from '../synth';
 
 const D = `sha256:${'a'.repeat(64)}`;

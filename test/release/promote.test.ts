@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeRegistries, INDEX } from './fake-registry';
-import { promote, PromoteOptions } from '../../src/release/promote';
+import { promote, PromoteOptions } from '../../src/release-runtime/promote';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 const D1 = `sha256:${'1'.repeat(64)}`;

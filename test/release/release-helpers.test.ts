@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { cosignSignCommands, cosignVerifyCommands, githubWorkflowIdentity } from '../../src/release/cosign';
-import { craneError } from '../../src/release/crane';
-import { indexPlatforms, missingPlatforms } from '../../src/release/platforms';
-import { planTags, publishedReleases } from '../../src/release/promotion-plan';
-import { requireDigest, requireRepository } from '../../src/release/refs';
-import { parseLsRemoteTags } from '../../src/release/remote-tags';
+import { cosignSignCommands, cosignVerifyCommands, githubWorkflowIdentity } from '../../src/release-runtime/cosign';
+import { craneError } from '../../src/release-runtime/crane';
+import { indexPlatforms, missingPlatforms } from '../../src/release-runtime/platforms';
+import { planTags, publishedReleases } from '../../src/release-runtime/promotion-plan';
+import { requireDigest, requireRepository } from '../../src/release-runtime/refs';
+import { parseLsRemoteTags } from '../../src/release-runtime/remote-tags';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 const DIGEST = `sha256:${'c'.repeat(64)}`;

@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cosignVerifyCommands, githubWorkflowIdentity } from '../../src/release/cosign';
-import { GitHubReleaseEntry, planGitHubRelease } from '../../src/release/github-release';
-import { releaseNotes } from '../../src/release/release-notes';
+import { cosignVerifyCommands, githubWorkflowIdentity } from '../../src/release-runtime/cosign';
+import { GitHubReleaseEntry, planGitHubRelease } from '../../src/release-runtime/github-release';
+import { releaseNotes } from '../../src/release-runtime/release-notes';
 import { REPO_ROOT, tempDir } from '../synth';
 
 const DIGEST = `sha256:${'d'.repeat(64)}`;

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { releaseSetupCommands } from '../../src/release/setup';
+import { releaseSetupCommands } from '../../src/release-runtime/setup';
 import { REPO_ROOT, tempDir } from '../synth';
 
 const REPO = 'cq-source-s3/cq-source-s3';

@@ -1,5 +1,5 @@
 import { MODULE_PATH } from './go-module';
-import { OptionChecker } from './validation';
+import { OptionChecker } from '../core/validation';
 
 /** How a shell refers to the version being built (e.g. `${VERSION}` in a Dockerfile, `$VERSION` in make recipes). */
 export type VersionRef = string;

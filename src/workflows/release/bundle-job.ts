@@ -1,11 +1,11 @@
 import * as github from 'projen/lib/github';
-import { ACTIONS, uses } from './actions';
-import { Grants } from './grants';
-import { WorkflowJob } from './pinned-workflow';
-import { ReleaseContext } from './release-context';
-import { checkout, setupGo, setupNode } from './steps';
-import { CRANE, GoTool, SYFT } from './tools';
-import { packageBin } from '../package-bin';
+import { ACTIONS, uses } from '../../github/actions';
+import { Grants } from '../../github/grants';
+import { WorkflowJob } from '../../github/pinned-workflow';
+import { ReleaseContext } from './context';
+import { checkout, NO_CACHE, setupGo, setupNode } from '../../github/steps';
+import { CRANE, GoTool, SYFT } from '../../github/tools';
+import { packageBin } from '../../core/package-bin';
 
 const { JobPermission } = github.workflows;
 
@@ -51,8 +51,8 @@ export function bundleJob(c: ReleaseContext): WorkflowJob {
     },
     steps: [
       checkout(),
-      setupGo({ cache: false }),
-      ...setupNode(c.settings.nodeVersion, { cache: false }),
+      setupGo(NO_CACHE),
+      ...setupNode(c.settings.nodeVersion, NO_CACHE),
       { name: 'Bundle the release tools (esbuild, pinned)', id: 'bundle', env: { OUT: `${TOOLS_DIR}/${BUNDLE}` }, run: packageBin('bundle-release-tools', '--out="$OUT" --github-output') },
       goInstallStep(CRANE, 'crane', TOOLS_DIR),
       goInstallStep(SYFT, 'syft', TOOLS_DIR),

@@ -1,10 +1,10 @@
 import { BaseImage, PinnedImage } from './base-image';
-import { IMAGE_NAME, imageNameProblem, PATH_COMPONENT } from './docker-reference';
+import { IMAGE_NAME, imageNameProblem, PATH_COMPONENT } from '../core/docker-reference';
 import { GoBuild } from './go-build';
 import { checkGoModule, GoModuleFacts } from './go-module';
-import { imageIn, IRegistry } from './registries/registry';
-import { hasExpression } from './workflows/expressions';
-import { OptionChecker } from './validation';
+import { imageIn, IRegistry } from '../registries/registry';
+import { hasExpression } from '../github/expressions';
+import { OptionChecker } from '../core/validation';
 
 /** Platforms the builder stage can cross-compile to with CGO disabled. */
 export const SUPPORTED_PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/386', 'linux/ppc64le', 'linux/s390x', 'linux/riscv64'] as const;

@@ -1,13 +1,13 @@
 import * as github from 'projen/lib/github';
-import { ACTIONS, uses } from './actions';
-import { Grants } from './grants';
-import { WorkflowJob } from './pinned-workflow';
-import { grantRegistryAccess, registryLoginSteps } from './registry-access';
-import { BUILD_DIGEST } from './release-build';
-import { environmentFor, imageArgs, imageEnv, publishingRegistries, ReleaseContext, stagingRegistry } from './release-context';
-import { CRANE_FROM_TOOLS, downloadReleaseTools, releaseTool, releaseToolsSteps, SYFT_FROM_TOOLS } from './release-tools';
-import { gitTokenAuth } from './steps';
-import { COSIGN_VERSION } from './tools';
+import { ACTIONS, uses } from '../../github/actions';
+import { Grants } from '../../github/grants';
+import { WorkflowJob } from '../../github/pinned-workflow';
+import { grantRegistryAccess, registryLoginSteps } from '../registry-access';
+import { BUILD_DIGEST } from './build-jobs';
+import { environmentFor, imageArgs, imageEnv, publishingRegistries, ReleaseContext, stagingRegistry } from './context';
+import { CRANE_FROM_TOOLS, downloadReleaseTools, releaseTool, releaseToolsSteps, SYFT_FROM_TOOLS } from './bundle-job';
+import { gitTokenAuth } from '../../github/steps';
+import { COSIGN_VERSION } from '../../github/tools';
 
 const { JobPermission } = github.workflows;
 

@@ -1,5 +1,5 @@
 import * as semver from 'semver';
-import { tagProblem } from './docker-reference';
+import { tagProblem } from '../core/docker-reference';
 
 const SHA = /^[0-9a-fA-F]{7,40}$/;
 

@@ -1,9 +1,9 @@
 import { IResolver } from 'projen/lib/file';
 import { Makefile } from 'projen/lib/makefile';
 import { Project } from 'projen/lib/project';
-import { packageBin } from './package-bin';
+import { packageBin } from '../core/package-bin';
 import { PluginImage } from './plugin-image';
-import { OptionChecker } from './validation';
+import { OptionChecker } from '../core/validation';
 
 /** A Makefile target with the line `make help` shows for it. */
 export interface MakefileTarget {

@@ -3,9 +3,8 @@ import { IResolver } from 'projen/lib/file';
 import * as github from 'projen/lib/github';
 import { JsonPatch } from 'projen/lib/json-patch';
 import { pinComments } from './actions';
-import { EndToEndJob } from './end-to-end';
 import { commentPermissions, Grants } from './grants';
-import { OptionChecker } from '../validation';
+import { OptionChecker } from '../core/validation';
 
 export interface PinnedWorkflowOptions {
   /** Workflow name; the file is `.github/workflows/<name>.yml`. */
@@ -71,8 +70,8 @@ export class PinnedWorkflow extends Component {
   }
 
   /** Service `options` as the one string GitHub wants (projen's model types them as a list). */
-  public setServiceOptions(jobId: string, job: EndToEndJob | undefined): void {
-    for (const [id, service] of Object.entries(job?.services ?? {})) {
+  public setServiceOptions(jobId: string, services: Readonly<Record<string, { readonly options?: string }>> | undefined): void {
+    for (const [id, service] of Object.entries(services ?? {})) {
       if (service.options) this.override(`jobs.${jobId}.services.${id}.options`, service.options);
     }
   }

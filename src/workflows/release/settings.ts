@@ -1,6 +1,7 @@
-import { PluginImage } from '../plugin-image';
-import { imageIn, IRegistry } from '../registries/registry';
-import { OptionChecker } from '../validation';
+import { ENVIRONMENT_NAME, RUNNER_LABEL } from '../../github/names';
+import { PluginImage } from '../../plugin/plugin-image';
+import { imageIn, IRegistry } from '../../registries/registry';
+import { OptionChecker } from '../../core/validation';
 
 /** How release.yml builds once, tests what it built on every architecture, and publishes it. */
 export interface ReleaseOptions {
@@ -40,8 +41,6 @@ export interface EndToEndLeg {
   readonly runner: string;
 }
 
-const ENVIRONMENT = /^[A-Za-z0-9_.-]{1,255}$/;
-const RUNNER_LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** The validated release options. */
 export class ReleaseSettings {
@@ -54,7 +53,7 @@ export class ReleaseSettings {
     if (!published && image.registries.some((r) => r.id === staging.id)) {
       check.fail('staging', staging.id, 'has the id of one of the registries but another prefix: give it its own id');
     }
-    const environment = check.match('releaseEnvironment', options.releaseEnvironment ?? 'release', ENVIRONMENT, 'must be a GitHub environment name (letters, digits, ., _ and -)');
+    const environment = check.match('releaseEnvironment', options.releaseEnvironment ?? 'release', ENVIRONMENT_NAME, 'must be a GitHub environment name (letters, digits, ., _ and -)');
 
     const runners = options.nativeRunners ?? Object.fromEntries(Object.entries(DEFAULT_NATIVE_RUNNERS).filter(([p]) => image.platforms.includes(p as never)));
     const legs = Object.entries(runners).map(([platform, runner]) => {

@@ -1,15 +1,15 @@
 import * as github from 'projen/lib/github';
-import { checkEndToEndJob, EndToEndJob } from './end-to-end';
-import { PinnedWorkflow } from './pinned-workflow';
-import { buildJob, prepareJob, reproduceJob, testJob } from './release-build';
-import { ReleaseContext } from './release-context';
-import { e2eJob } from './release-e2e';
-import { promoteJob, sbomJob, signJob } from './release-promote';
-import { bundleJob } from './release-tools';
-import { ReleaseOptions, ReleaseSettings } from './release-settings';
-import { WorkflowSettings } from './workflow-settings';
-import { PluginImage } from '../plugin-image';
-import { OptionChecker } from '../validation';
+import { checkEndToEndJob, EndToEndJob } from '../end-to-end';
+import { PinnedWorkflow } from '../../github/pinned-workflow';
+import { buildJob, prepareJob, reproduceJob, testJob } from './build-jobs';
+import { ReleaseContext } from './context';
+import { e2eJob } from './e2e-job';
+import { promoteJob, sbomJob, signJob } from './publish-jobs';
+import { bundleJob } from './bundle-job';
+import { ReleaseOptions, ReleaseSettings } from './settings';
+import { WorkflowSettings } from '../workflow-settings';
+import { PluginImage } from '../../plugin/plugin-image';
+import { OptionChecker } from '../../core/validation';
 
 export interface ReleaseWorkflowOptions extends ReleaseOptions {
   /** The validated image description; it needs at least one registry. */
@@ -59,6 +59,6 @@ export class ReleaseWorkflow extends PinnedWorkflow {
     this.addJob('sbom', sbomJob(context));
     this.addJob('sign', signJob(context));
     this.addJob('promote', promoteJob(context));
-    this.setServiceOptions('e2e', suite);
+    this.setServiceOptions('e2e', suite?.services);
   }
 }

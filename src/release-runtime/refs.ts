@@ -1,4 +1,4 @@
-import { DOMAIN, digestProblem, PATH_COMPONENT } from '../docker-reference';
+import { DOMAIN, digestProblem, PATH_COMPONENT } from '../core/docker-reference';
 
 /** Throws one line naming the option if `digest` is not `sha256:<64 hex>`. */
 export function requireDigest(digest: string, option = '--digest'): string {

@@ -1,4 +1,4 @@
-import { OptionChecker } from '../validation';
+import { OptionChecker } from '../core/validation';
 
 /** A repository configuration value a workflow reads: `${{ vars.NAME }}` or `${{ secrets.NAME }}`. */
 export interface ConfigurationReference {

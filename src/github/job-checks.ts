@@ -1,6 +1,6 @@
 import * as github from 'projen/lib/github';
-import { parseImageReference } from '../docker-reference';
-import { OptionChecker } from '../validation';
+import { parseImageReference } from '../core/docker-reference';
+import { OptionChecker } from '../core/validation';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const STEP_ID = /^[A-Za-z_][A-Za-z0-9_-]*$/;

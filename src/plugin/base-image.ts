@@ -1,5 +1,5 @@
-import { digestProblem, imageNameProblem, tagProblem } from './docker-reference';
-import { OptionChecker } from './validation';
+import { digestProblem, imageNameProblem, tagProblem } from '../core/docker-reference';
+import { OptionChecker } from '../core/validation';
 
 /**
  * An image a build starts from, by name and tag, pinned to a digest once the update bot has

@@ -1,4 +1,4 @@
-import { computeImageTags, parseReleaseTag } from '../image-tags';
+import { computeImageTags, parseReleaseTag } from './image-tags';
 
 /** The tags one release gets, split by whether they may ever move. */
 export interface TagPlan {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { OptionChecker } from './validation';
+import { OptionChecker } from '../core/validation';
 
 /** Facts about the Go module at the repository root, read from go.mod at synth time. */
 export interface GoModuleFacts {

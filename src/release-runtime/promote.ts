@@ -1,5 +1,5 @@
 import * as semver from 'semver';
-import { parseReleaseTag } from '../image-tags';
+import { parseReleaseTag } from './image-tags';
 import { indexPlatforms, missingPlatforms } from './platforms';
 import { planTags, publishedReleases, TagPlan } from './promotion-plan';
 import { digestRef, requireDigest, requireRepository, tagRef } from './refs';

@@ -1,3 +1,5 @@
+import { ENVIRONMENT_NAME } from '../github/names';
+
 /** This repository's release settings, from which the one-time setup commands are derived. */
 export interface ReleaseSetupOptions {
   /** `OWNER/REPO` on GitHub. */
@@ -89,7 +91,7 @@ export function releaseSetupNames(o: ReleaseSetupOptions): ReleaseSetupNames {
   const location = AR_LOCATIONS[host];
   if (!location) throw new Error(`--gcr-host ${JSON.stringify(host)} must be one of ${Object.keys(AR_LOCATIONS).join(', ')}`);
   const environment = o.environment ?? 'release';
-  if (!/^[A-Za-z0-9_.-]{1,255}$/.test(environment)) throw new Error(`--environment ${JSON.stringify(environment)} is not a GitHub environment name`);
+  if (!ENVIRONMENT_NAME.test(environment)) throw new Error(`--environment ${JSON.stringify(environment)} is not a GitHub environment name`);
   const tagPattern = o.tagPattern ?? 'v*';
   if (!/^[A-Za-z0-9_.*/-]+$/.test(tagPattern)) throw new Error(`--tag-pattern ${JSON.stringify(tagPattern)} is not a tag pattern`);
   const pool = o.pool ?? 'github';

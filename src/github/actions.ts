@@ -1,4 +1,4 @@
-import { OptionChecker } from '../validation';
+import { OptionChecker } from '../core/validation';
 
 /** A GitHub Action pinned to the commit its release tag points to. */
 export interface PinnedAction {

@@ -1,9 +1,9 @@
-import { RegistryUse } from './registry-access';
-import { ReleaseSettings } from './release-settings';
-import { WorkflowSettings } from './workflow-settings';
-import { PluginImage } from '../plugin-image';
-import { imageIn } from '../registries/registry';
-import { OptionChecker } from '../validation';
+import { RegistryUse } from '../registry-access';
+import { ReleaseSettings } from './settings';
+import { WorkflowSettings } from '../workflow-settings';
+import { PluginImage } from '../../plugin/plugin-image';
+import { imageIn } from '../../registries/registry';
+import { OptionChecker } from '../../core/validation';
 
 /** What every job builder of release.yml reads. */
 export interface ReleaseContext {

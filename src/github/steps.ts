@@ -1,6 +1,5 @@
 import * as github from 'projen/lib/github';
 import { ACTIONS, uses } from './actions';
-import { WorkflowSettings } from './workflow-settings';
 
 /* Small step builders the workflows are composed from. */
 
@@ -25,6 +24,11 @@ export interface ToolchainCache {
   /** Restore and save the Go module/build cache and the npm cache. */
   readonly cache: boolean;
 }
+
+/** For jobs that build, sign or publish what is released: nothing restored from a cache. */
+export const NO_CACHE: ToolchainCache = { cache: false };
+/** For checks of a change (build.yml): caches speed them up and nothing they make is shipped. */
+export const WITH_CACHE: ToolchainCache = { cache: true };
 
 /** Go, at the version go.mod asks for. Only for jobs that compile Go. */
 export function setupGo(options: ToolchainCache): github.workflows.JobStep {
@@ -75,11 +79,6 @@ export const driftCheck: github.workflows.JobStep = {
     'fi',
   ].join('\n'),
 };
-
-/** Everything a change must pass before anything is built from it: the generated files, then the project's checks. */
-export function verifySteps(settings: WorkflowSettings, options: ToolchainCache): github.workflows.JobStep[] {
-  return [checkout(), ...setupToolchains(settings.nodeVersion, options), ...settings.setupSteps, driftCheck, ...settings.checkSteps];
-}
 
 export function setupBuildx(name = 'Set up Buildx (the builder cross-compiles: no QEMU)'): github.workflows.JobStep {
   return { name, uses: uses(ACTIONS.setupBuildx) };

@@ -1,14 +1,14 @@
 import * as github from 'projen/lib/github';
-import { Grants } from './grants';
-import { releaseBuildStep, reproduceBuildStep } from './image-builds';
-import { WorkflowJob } from './pinned-workflow';
-import { grantRegistryAccess, registryLoginSteps } from './registry-access';
-import { environmentFor, ReleaseContext, stagingRegistry } from './release-context';
-import { checkout, setupBuildx, setupNode, verifySteps } from './steps';
-import { packageBin } from '../package-bin';
+import { Grants } from '../../github/grants';
+import { releaseBuildStep, reproduceBuildStep } from '../image-builds';
+import { WorkflowJob } from '../../github/pinned-workflow';
+import { grantRegistryAccess, registryLoginSteps } from '../registry-access';
+import { environmentFor, ReleaseContext, stagingRegistry } from './context';
+import { checkout, NO_CACHE, setupBuildx, setupNode } from '../../github/steps';
+import { verifySteps } from '../workflow-settings';
+import { packageBin } from '../../core/package-bin';
 
 const { JobPermission } = github.workflows;
-const NO_CACHE = { cache: false };
 
 /** Where the release workflow is written (its service images are checked for pins). */
 export const RELEASE_WORKFLOW_FILE = '.github/workflows/release.yml';

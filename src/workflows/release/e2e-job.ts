@@ -1,11 +1,11 @@
 import * as github from 'projen/lib/github';
-import { EndToEndJob, serviceContainers } from './end-to-end';
-import { Grants } from './grants';
-import { WorkflowJob } from './pinned-workflow';
-import { grantRegistryAccess, registryLoginSteps } from './registry-access';
-import { BUILD_DIGEST } from './release-build';
-import { environmentFor, ReleaseContext, stagingRegistry } from './release-context';
-import { checkout, imageVersionCheck, pluginLogs, setupNode, startPluginContainer } from './steps';
+import { EndToEndJob, serviceContainers } from '../end-to-end';
+import { Grants } from '../../github/grants';
+import { WorkflowJob } from '../../github/pinned-workflow';
+import { grantRegistryAccess, registryLoginSteps } from '../registry-access';
+import { BUILD_DIGEST } from './build-jobs';
+import { environmentFor, ReleaseContext, stagingRegistry } from './context';
+import { checkout, imageVersionCheck, NO_CACHE, pluginLogs, setupNode, startPluginContainer } from '../../github/steps';
 
 const { JobPermission } = github.workflows;
 
@@ -41,7 +41,7 @@ export function e2eJob(c: ReleaseContext, suite: EndToEndJob | undefined): Workf
     ...serviceContainers(suite),
     ...(suite ? { env: { PLUGIN_ADDRESS: `127.0.0.1:${c.image.port}`, PLUGIN_VERSION: '${{ github.ref_name }}' } } : {}),
     steps: [
-      ...(suite ? [checkout(), ...setupNode(c.settings.nodeVersion, { cache: false })] : []),
+      ...(suite ? [checkout(), ...setupNode(c.settings.nodeVersion, NO_CACHE)] : []),
       ...registryLoginSteps(c.check, staging),
       pullStagedImage(image),
       imageVersionCheck(image),

@@ -4,7 +4,8 @@ import { githubOutputText } from './github-output';
 import { cosignOptions, runCosign } from './sign-image-command';
 import { cosignVerifyCommands } from '../release-runtime/cosign';
 import { Crane } from '../release-runtime/crane';
-import { checkPromoteInput, DEFAULT_PLATFORMS, promote, PromoteOptions } from '../release-runtime/promote';
+import { DEFAULT_PLATFORMS } from '../core/platforms';
+import { checkPromoteInput, promote, PromoteOptions } from '../release-runtime/promote';
 import { readRemoteTags } from '../release-runtime/remote-tags';
 
 const USAGE = 'usage: promote --source <repo> --digest sha256:<hex> --tag vX.Y.Z --sha <commit> --image <repo> [--image <repo>...] '

@@ -1,5 +1,6 @@
 import { FileBase, IResolver } from 'projen/lib/file';
 import { IConstruct } from 'constructs';
+import { UNRELEASED_VERSION } from './go-build';
 import { PluginImage } from './plugin-image';
 
 export interface DockerfileOptions {
@@ -50,13 +51,13 @@ export class Dockerfile extends FileBase {
       'COPY . .',
       'ARG TARGETOS',
       'ARG TARGETARCH',
-      'ARG VERSION=development',
+      `ARG VERSION=${UNRELEASED_VERSION}`,
       'RUN --mount=type=cache,target=/go/pkg/mod \\',
       '    --mount=type=cache,target=/root/.cache/go-build \\',
       `    ${build}`,
       '',
       `FROM ${img.runtimeBase.reference}`,
-      'ARG VERSION=development',
+      `ARG VERSION=${UNRELEASED_VERSION}`,
       'ARG REVISION=unknown',
       `LABEL ${labels.map(([k, v]) => `org.opencontainers.image.${k}=${v}`).join(' \\\n      ')}`,
       `COPY --from=builder ${this.builderOutput} ${img.binaryPath}`,

@@ -4,6 +4,9 @@ import { OptionChecker } from '../core/validation';
 /** How a shell refers to the version being built (e.g. `${VERSION}` in a Dockerfile, `$VERSION` in make recipes). */
 export type VersionRef = string;
 
+/** The version a binary or image built outside a release reports (the plugin's `Version` default, the Dockerfile's `VERSION`). */
+export const UNRELEASED_VERSION = 'development';
+
 export interface GoBuildOptions {
   /** Go module path. */
   readonly modulePath: string;

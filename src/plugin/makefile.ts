@@ -2,6 +2,7 @@ import { IResolver } from 'projen/lib/file';
 import { Makefile } from 'projen/lib/makefile';
 import { Project } from 'projen/lib/project';
 import { packageBin } from '../core/package-bin';
+import { UNRELEASED_VERSION } from './go-build';
 import { PluginImage } from './plugin-image';
 import { OptionChecker } from '../core/validation';
 
@@ -99,7 +100,7 @@ export class PluginMakefile extends Makefile {
       `# ${this.marker}`,
       '',
       '# Exported: recipes use them as "$$VAR", so a value is never parsed as make or shell syntax.',
-      'export VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo development)',
+      `export VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo ${UNRELEASED_VERSION})`,
       'export GIT_HASH ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)',
       `export IMAGE ?= ${defaultImage}`,
       `export PLATFORMS ?= ${img.platforms.join(',')}`,

@@ -1,5 +1,6 @@
 import { BaseImage, PinnedImage } from './base-image';
 import { IMAGE_NAME, imageNameProblem, PATH_COMPONENT } from '../core/docker-reference';
+import { DEFAULT_PLATFORMS } from '../core/platforms';
 import { GoBuild } from './go-build';
 import { checkGoModule, GoModuleFacts } from './go-module';
 import { imageIn, IRegistry } from '../registries/registry';
@@ -36,7 +37,7 @@ export interface PluginImageOptions {
   readonly port?: number;
   /**
    * The platforms the image is built for.
-   * @default ['linux/amd64', 'linux/arm64']
+   * @default DEFAULT_PLATFORMS (linux/amd64, linux/arm64)
    */
   readonly platforms?: Platform[];
   /**
@@ -113,7 +114,7 @@ export class PluginImage {
       check.fail('versionPackage', this.goBuild.versionPackage, `declares no Version variable in the Go module (${found}), so -X would set nothing`);
     }
     this.port = check.integer('port', options.port ?? 7777, 1, 65535);
-    this.platforms = check.list('platforms', options.platforms ?? ['linux/amd64', 'linux/arm64'], { min: 1 });
+    this.platforms = check.list('platforms', options.platforms ?? [...DEFAULT_PLATFORMS], { min: 1 });
     for (const p of this.platforms) check.oneOf('platforms', p, SUPPORTED_PLATFORMS);
     this.runtimeBase = PinnedImage.of(check, 'runtimeBase', options.runtimeBase, { image: 'gcr.io/distroless/static-debian13', tag: 'nonroot' });
     this.builderBase = PinnedImage.of(check, 'builderBase', options.builderBase, { image: 'golang', tag: this.goVersion });

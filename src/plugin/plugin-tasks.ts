@@ -2,6 +2,7 @@ import { Component } from 'projen/lib/component';
 import { Project } from 'projen/lib/project';
 import { Task } from 'projen/lib/task';
 import { TaskShell } from 'projen/lib/task-shell';
+import { UNRELEASED_VERSION } from './go-build';
 import { PluginImage } from './plugin-image';
 
 export interface PluginTasksOptions {
@@ -31,11 +32,11 @@ export class PluginTasks extends Component {
     const shell = TaskShell.sh();
     this.buildBinaries = project.addTask('build:binaries', {
       shell,
-      description: `Cross-compile ${img.name} for ${img.platforms.join(', ')} with the Dockerfile's flags (VERSION env, default "development")`,
+      description: `Cross-compile ${img.name} for ${img.platforms.join(', ')} with the Dockerfile's flags (VERSION env, default "${UNRELEASED_VERSION}")`,
     });
     img.targets.forEach((t, i) => {
       this.buildBinaries.say(`building ${this.binaries[i]}`);
-      this.buildBinaries.exec(img.goBuild.command({ version: '${VERSION:-development}', output: this.binaries[i], goos: t.os, goarch: t.arch }));
+      this.buildBinaries.exec(img.goBuild.command({ version: `\${VERSION:-${UNRELEASED_VERSION}}`, output: this.binaries[i], goos: t.os, goarch: t.arch }));
     });
 
     for (const [name, description] of [['docker-build', 'Build the image for this platform with a local Docker engine (make docker-build)'], ['docker-push', 'Build the multi-arch image and push it (make docker-push)']]) {

@@ -1,5 +1,6 @@
 import * as semver from 'semver';
 import { parseReleaseTag } from './image-tags';
+import { DEFAULT_PLATFORMS } from '../core/platforms';
 import { indexPlatforms, missingPlatforms } from './platforms';
 import { planTags, publishedReleases, TagPlan } from './promotion-plan';
 import { digestRef, requireDigest, requireRepository, tagRef } from './refs';
@@ -7,7 +8,6 @@ import { RegistryClient } from './registry-client';
 import { verifyPromotion } from './verify';
 
 /** The platforms a release index must list. */
-export const DEFAULT_PLATFORMS: readonly string[] = ['linux/amd64', 'linux/arm64'];
 
 /** Release tags as read from the git remote (commits, when known, are checked against `sha`). */
 export interface ReleaseTagList {

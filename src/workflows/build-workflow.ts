@@ -1,14 +1,14 @@
 import * as github from 'projen/lib/github';
-import { checkEndToEndJob, EndToEndJob, serviceContainers } from './end-to-end';
+import { EndToEndJob, EndToEndJobs, serviceContainers } from './end-to-end';
 import { Grants } from '../github/grants';
 import { checksBuildStep, loadBuiltImageStep } from './image-builds';
 import { PinnedWorkflow, WorkflowJob } from '../github/pinned-workflow';
 import { pushJob, SelfMutation, synthJob } from './self-mutation';
 import { checkout, imageVersionCheck, pluginLogs, setupBuildx, setupNode, startPluginContainer, WITH_CACHE } from '../github/steps';
 import { verifySteps, WorkflowSettings } from './workflow-settings';
+import { UNRELEASED_VERSION } from '../plugin/go-build';
 import { PluginImage } from '../plugin/plugin-image';
 import { packageBin } from '../core/package-bin';
-import { OptionChecker } from '../core/validation';
 
 const { JobPermission } = github.workflows;
 
@@ -21,15 +21,10 @@ export interface BuildWorkflowOptions {
    */
   readonly image?: PluginImage;
   /**
-   * The end-to-end suite's job for the checks job (target `checkout`, no secrets), run after the checks.
-   * @default - none
-   */
-  readonly e2e?: EndToEndJob;
-  /**
-   * The end-to-end suite's job for the image job (target `image`, no secrets), run against the linux/amd64 image.
+   * The end-to-end suite's validated jobs: `checkout` runs after the checks, `buildImage` against the linux/amd64 image (no secrets in either).
    * @default - none: the image job only checks that the image runs and reports its version
    */
-  readonly imageE2e?: EndToEndJob;
+  readonly e2e?: EndToEndJobs;
   /**
    * Self-mutation: the `synth` and `self-mutation` jobs regenerate the files of an update bot's
    * pull request and push them to its branch.
@@ -37,9 +32,6 @@ export interface BuildWorkflowOptions {
    */
   readonly selfMutation?: SelfMutation;
 }
-
-/** The version an image built outside a release reports: the Dockerfile's default `VERSION`. */
-export const UNRELEASED_VERSION = 'development';
 
 /** The platform build.yml runs: the hosted runners' own. */
 const RUN_PLATFORM = 'linux/amd64';
@@ -57,9 +49,8 @@ export class BuildWorkflow extends PinnedWorkflow {
   constructor(gh: github.GitHub, options: BuildWorkflowOptions) {
     super(gh, { name: 'build', concurrency: { group: 'build-${{ github.ref }}', cancelInProgress: true } });
     const { settings } = options;
-    const check = new OptionChecker('BuildWorkflow');
-    const e2e = options.e2e && checkEndToEndJob(check, options.e2e, { workflow: 'build', target: 'checkout' });
-    const imageE2e = options.imageE2e && checkEndToEndJob(check, options.imageE2e, { workflow: 'build', target: 'image' });
+    const e2e = options.e2e?.checkout;
+    const imageE2e = options.e2e?.buildImage;
     this.workflow.on({ pullRequest: {}, push: { branches: [settings.defaultBranch] } });
 
     this.addJob('build', {

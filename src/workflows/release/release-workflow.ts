@@ -1,26 +1,28 @@
 import * as github from 'projen/lib/github';
-import { checkEndToEndJob, EndToEndJob } from '../end-to-end';
+import { EndToEndJobs } from '../end-to-end';
 import { PinnedWorkflow } from '../../github/pinned-workflow';
 import { buildJob, prepareJob, reproduceJob, testJob } from './build-jobs';
 import { ReleaseContext } from './context';
 import { e2eJob } from './e2e-job';
 import { promoteJob, sbomJob, signJob } from './publish-jobs';
 import { bundleJob } from './bundle-job';
-import { ReleaseOptions, ReleaseSettings } from './settings';
+import { ReleaseSettings } from './settings';
 import { WorkflowSettings } from '../workflow-settings';
 import { PluginImage } from '../../plugin/plugin-image';
 import { OptionChecker } from '../../core/validation';
 
-export interface ReleaseWorkflowOptions extends ReleaseOptions {
+export interface ReleaseWorkflowOptions {
   /** The validated image description; it needs at least one registry. */
   readonly image: PluginImage;
   /** Runners, Node version, checks and timeouts, resolved from the project (see `WorkflowOptions`). */
   readonly settings: WorkflowSettings;
+  /** Staging repository, environment and end-to-end legs, validated against the image (`ReleaseSettings.of`). */
+  readonly release: ReleaseSettings;
   /**
-   * The end-to-end suite's job for release.yml (target `image`), run on each leg of the matrix against the staged image.
+   * The end-to-end suite's validated jobs; `release` runs on each leg of the matrix against the staged image.
    * @default - none: each leg only checks that the image runs and reports the release version
    */
-  readonly e2e?: EndToEndJob;
+  readonly e2e?: EndToEndJobs;
 }
 
 /** Release tags: stable and prerelease semver with a `v` prefix. Nothing else publishes. */
@@ -45,8 +47,8 @@ export class ReleaseWorkflow extends PinnedWorkflow {
   constructor(gh: github.GitHub, options: ReleaseWorkflowOptions) {
     super(gh, { name: 'release', concurrency: { group: 'release-${{ github.ref_name }}', cancelInProgress: false } });
     const check = new OptionChecker('ReleaseWorkflow');
-    this.release = ReleaseSettings.of(check, options, options.image);
-    const suite = options.e2e && checkEndToEndJob(check, options.e2e, { workflow: 'release', target: 'image' });
+    this.release = options.release;
+    const suite = options.e2e?.release;
     const context: ReleaseContext = { check, image: options.image, settings: options.settings, release: this.release };
 
     this.workflow.on({ push: { tags: RELEASE_TAG_PATTERNS } });

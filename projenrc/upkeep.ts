@@ -1,4 +1,6 @@
-import { actionPinManager, exactFile, goToolManager, RenovateOptions, RenovateRegexManager } from '../src';
+import { renovate } from '../src';
+
+const { actionPinManager, exactFile, goToolManager } = renovate;
 
 /** Where this repository writes its pins: the projen configuration, the library's own pins, and the setup script. */
 export const PIN_FILES = {
@@ -10,7 +12,7 @@ export const PIN_FILES = {
 } as const;
 
 /** scripts/setup.sh's tool versions: the registry tools ("name <module>/cmd/<name> vX.Y.Z"), actionlint and moto. */
-function setupScriptManagers(): RenovateRegexManager[] {
+function setupScriptManagers(): renovate.RenovateRegexManager[] {
   const files = [exactFile(PIN_FILES.setup)];
   return [
     {
@@ -40,7 +42,7 @@ function setupScriptManagers(): RenovateRegexManager[] {
  * This repository's renovate.json5: the library's managers for the projen configuration, plus
  * the library's own pins (actions, Go tools), the setup script and the hash-pinned linters.
  */
-export function renovateOptions(): RenovateOptions {
+export function renovateOptions(): renovate.RenovateOptions {
   return {
     configFiles: PIN_FILES.config.map(exactFile),
     customManagers: [

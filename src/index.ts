@@ -1,32 +1,27 @@
+/*
+ * What an adopter's .projenrc.ts needs is exported here; every building block lives in a
+ * namespace named for its folder (as projen exports `github`, `javascript`…).
+ */
 export * from './cloudquery-go-plugin';
-export * from './core/validation';
-export * from './core/docker-reference';
-export * from './plugin/go-module';
-export * from './plugin/go-build';
-export * from './registries';
-export * from './plugin/base-image';
-export * from './plugin/plugin-image';
-export * from './release-runtime/image-tags';
-export * from './core/package-bin';
-export * from './plugin/dockerfile';
-export * from './plugin/dockerignore';
-export * from './plugin/makefile';
-export * from './plugin/plugin-tasks';
-export * from './github/actions';
-export * from './github/expressions';
-export * from './github/configuration-check';
-export * from './workflows/end-to-end';
-export * from './github/job-checks';
-export * from './workflows/workflow-settings';
-export * from './github/steps';
-export * from './github/pinned-workflow';
-export * from './github/grants';
-export * from './github/tools';
-export * from './workflows/release/settings';
-export { PROMOTION_CONCURRENCY_GROUP, PROMOTE_OUTPUTS } from './workflows/release/publish-jobs';
-export * from './workflows/release/release-workflow';
-export * from './workflows/build-workflow';
-export * from './workflows/self-mutation';
-export * from './renovate/custom-managers';
-export * from './renovate/renovate-config';
-export * from './release-runtime';
+export * from './cloudquery-go-plugin-project';
+export { Registry, IRegistry, EcrOptions, GhcrOptions, GcrOptions, ArtifactRegistryOptions } from './registries';
+export { IEndToEndSuite, EndToEndContext, EndToEndJob, EndToEndWorkflow, EndToEndTarget, ServiceContainer } from './workflows/end-to-end';
+export { readGoModule, GoModuleFacts } from './plugin/go-module';
+export { varRef, secretRef } from './github/expressions';
+
+/** Validation and the values every layer shares (image references, platforms). */
+export * as core from './core';
+/** GitHub Actions building blocks: pinned actions and tools, steps, grants, checks, the pinned workflow. */
+export * as github from './github';
+/** The plugin's validated image description and the files rendered from it (Dockerfile, .dockerignore, Makefile, tasks). */
+export * as plugin from './plugin';
+/** Container registries: `Registry` factories and the `IRegistry` contract. */
+export * as registries from './registries';
+/** build.yml, the end-to-end suite contract, the workflow settings and self-mutation. */
+export * as workflows from './workflows';
+/** release.yml: build once, reproduce, test on every architecture, sign, promote. */
+export * as releaseWorkflow from './workflows/release';
+/** The code the release tools (the bins) run: crane, cosign, promotion, release notes, setup. */
+export * as releaseRuntime from './release-runtime';
+/** renovate.json5 and its custom managers. */
+export * as renovate from './renovate';

@@ -7,7 +7,9 @@ import { parse } from 'yaml';
 import { buildProblems, imageJobProblems, releaseProblems } from './workflow-policy';
 import { runStep } from './run-step';
 import { synthQuietly, tempDir, tempNodeProject } from './synth';
-import { CloudQueryGoPlugin, CloudQueryGoPluginOptions, EndToEndContext, idFromPrefix, parseImageReference, readGoModule, Registry, varRef } from '../src';
+import { CloudQueryGoPlugin, CloudQueryGoPluginOptions, EndToEndContext, readGoModule, Registry, varRef } from '../src';
+import { parseImageReference } from '../src/core/docker-reference';
+import { idFromPrefix } from '../src/registries/registry';
 
 /** Another Go CloudQuery plugin repository on disk: CloudQuery's layout, with Version in resources/plugin. */
 function otherRepository(): string {

@@ -2,7 +2,9 @@ import { Copy, DockerfileParser, From, Instruction, Run } from 'dockerfile-ast';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { withoutPins } from './pins';
 import { REPO_ROOT, synthQuietly, synthRepository, tempNodeProject } from './synth';
-import { CloudQueryGoPlugin, dockerfileString, PluginImage, readGoModule, Registry } from '../src';
+import { CloudQueryGoPlugin, readGoModule, Registry } from '../src';
+import { dockerfileString } from '../src/plugin/dockerfile';
+import { PluginImage } from '../src/plugin/plugin-image';
 
 const goModule = readGoModule(REPO_ROOT);
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { REPO_ROOT } from './e2e/process';
 import { synthRepository } from './synth';
-import type { GoBuild } from '../src';
+import type { GoBuild } from '../src/plugin/go-build';
 
 let goBuild: GoBuild | undefined;
 

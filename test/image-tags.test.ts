@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computeImageTags, DOCKER_TAG } from '../src';
+import { DOCKER_TAG } from '../src/core/docker-reference';
+import { computeImageTags } from '../src/release-runtime/image-tags';
 import { REPO_ROOT, tempDir } from './synth';
 
 const SHA = 'abc1234def5678abc1234def5678abc1234def56';

@@ -7,7 +7,8 @@ import { REPO_ROOT, tempDir } from './synth';
 import { S3EndToEnd } from '../projenrc/s3-end-to-end';
 import * as lib from '../src';
 
-const { parseGoMod, readGoModule } = lib;
+const { readGoModule } = lib;
+const { parseGoMod } = lib.plugin;
 const LOCALSTACK = { image: 'localstack/localstack', tag: '4.14.0' };
 
 describe('bad options fail construction with one message naming the option and the rule, and nothing is written', () => {

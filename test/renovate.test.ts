@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { REPO_ROOT, synthQuietly, synthRepository, tempDir, tempNodeProject } from './synth';
 import { PIN_FILES } from '../projenrc/upkeep';
-import { ACTIONS, CloudQueryGoPlugin, COSIGN, CRANE, SYFT, parseImageReference, readGoModule, Registry, RENOVATE_CONFIG_FILE, RenovateRegexManager } from '../src';
+import { CloudQueryGoPlugin, readGoModule, Registry } from '../src';
+import { parseImageReference } from '../src/core/docker-reference';
+import { ACTIONS } from '../src/github/actions';
+import { COSIGN, CRANE, SYFT } from '../src/github/tools';
+import { RENOVATE_CONFIG_FILE, RenovateRegexManager } from '../src/renovate';
 
 const VALIDATOR_DIR = path.join(REPO_ROOT, '.tools/renovate');
 const VALIDATOR = path.join(VALIDATOR_DIR, 'node_modules/.bin/renovate-config-validator');

@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { REPO_ROOT, synthRepository, tempDir } from './synth';
 import { PIN_FILES } from '../projenrc/upkeep';
-import { ACTIONS, RENOVATE_CONFIG_FILE, RenovateRegexManager } from '../src';
+import { ACTIONS } from '../src/github/actions';
+import { RENOVATE_CONFIG_FILE, RenovateRegexManager } from '../src/renovate';
 
 /*
  * build.yml's self-mutation, run for real against a local bare repository standing in for

@@ -8,7 +8,9 @@ import { withoutPins } from './pins';
 import { runStep } from './run-step';
 import { REPO_ROOT, synthRepository, tempDir } from './synth';
 import { buildProblems, imageJobProblems, pinningProblems, ReleaseExpectations, releaseProblems, selfMutationProblems } from './workflow-policy';
-import { COSIGN_VERSION, CRANE, SYFT, githubWorkflowIdentity, PROMOTION_CONCURRENCY_GROUP, ReleaseWorkflow } from '../src';
+import { COSIGN_VERSION, CRANE, SYFT } from '../src/github/tools';
+import { githubWorkflowIdentity } from '../src/release-runtime';
+import { PROMOTION_CONCURRENCY_GROUP, ReleaseWorkflow } from '../src/workflows/release';
 
 const ACTIONLINT = path.join(REPO_ROOT, '.tools/bin/actionlint');
 const SHELLCHECK = which('shellcheck');

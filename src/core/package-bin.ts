@@ -1,3 +1,6 @@
+/** This library's npm package: what an adopting repository installs (its bins included). */
+export const PACKAGE_NAME = 'projen-cloudquery-go-plugin';
+
 /**
  * The shell command that runs one of this package's bins as a program, from the project's
  * npm dependencies (or, in this package's own checkout, from itself). `--no` never installs

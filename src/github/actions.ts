@@ -11,8 +11,9 @@ export interface PinnedAction {
 }
 
 /**
- * Verified tag → commit pins (see shared/reference/actions.md). One `{ repo, tag, sha }` per
- * line: Renovate's custom manager (renovate.json5) updates the tag and the commit together.
+ * Tag → commit pins, each commit checked to be the one its release tag points to. One
+ * `{ repo, tag, sha }` per line: Renovate's custom manager (renovate.json5) updates the tag and
+ * the commit together.
  */
 export const ACTIONS = {
   checkout: { repo: 'actions/checkout', tag: 'v7.0.1', sha: '3d3c42e5aac5ba805825da76410c181273ba90b1' },

@@ -14,3 +14,4 @@ export * from './github-release';
 export * from './setup';
 export * from './setup-check';
 export * from './pipeline-review';
+export * from './image-tags';

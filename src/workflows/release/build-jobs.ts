@@ -1,14 +1,10 @@
-import * as github from 'projen/lib/github';
-import { Grants } from '../../github/grants';
 import { releaseBuildStep, reproduceBuildStep } from '../image-builds';
 import { WorkflowJob } from '../../github/pinned-workflow';
 import { grantRegistryAccess, registryLoginSteps } from '../registry-access';
-import { environmentFor, ReleaseContext, stagingRegistry } from './context';
+import { environmentFor, readsTaggedCommit, ReleaseContext, stagingRegistry, taggedCommitGrant } from './context';
 import { checkout, NO_CACHE, setupBuildx, setupNode } from '../../github/steps';
 import { verifySteps } from '../workflow-settings';
 import { packageBin } from '../../core/package-bin';
-
-const { JobPermission } = github.workflows;
 
 /** Where the release workflow is written (its service images are checked for pins). */
 export const RELEASE_WORKFLOW_FILE = '.github/workflows/release.yml';
@@ -25,8 +21,7 @@ export function prepareJob(c: ReleaseContext): WorkflowJob {
   const configuration = [...c.image.registries, ...(c.release.stagingIsPublished ? [] : [c.release.staging])];
   return {
     name: 'Validate the tag and the publishing configuration',
-    ...c.settings.runsOn,
-    grants: new Grants().grant('contents', JobPermission.READ, 'check out the tagged commit'),
+    ...readsTaggedCommit(c),
     timeoutMinutes: c.settings.timeouts.prepare,
     outputs: {
       version: { stepId: 'tags', outputName: 'version' },
@@ -52,8 +47,7 @@ export function reproduceJob(c: ReleaseContext): WorkflowJob {
   return {
     name: `Rebuild ${c.image.platforms.join(', ')} independently: the digest must match the build's`,
     needs: ['prepare', 'build'],
-    ...c.settings.runsOn,
-    grants: new Grants().grant('contents', JobPermission.READ, 'check out the tagged commit'),
+    ...readsTaggedCommit(c),
     timeoutMinutes: c.settings.timeouts.image,
     steps: [
       checkout(),
@@ -78,8 +72,7 @@ export function testJob(c: ReleaseContext): WorkflowJob {
   return {
     name: 'Generated files and checks',
     needs: ['prepare'],
-    ...c.settings.runsOn,
-    grants: new Grants().grant('contents', JobPermission.READ, 'check out the tagged commit'),
+    ...readsTaggedCommit(c),
     timeoutMinutes: c.settings.timeouts.checks,
     steps: verifySteps(c.settings, NO_CACHE),
   };
@@ -96,7 +89,7 @@ export function buildJob(c: ReleaseContext): WorkflowJob {
     needs: ['prepare', 'test'],
     ...c.settings.runsOn,
     ...environmentFor(c, staging),
-    grants: grantRegistryAccess(new Grants().grant('contents', JobPermission.READ, 'check out the tagged commit'), staging),
+    grants: grantRegistryAccess(taggedCommitGrant(), staging),
     timeoutMinutes: c.settings.timeouts.image,
     outputs: { digest: { stepId: 'build', outputName: 'digest' } },
     steps: [

@@ -1,13 +1,10 @@
 import * as github from 'projen/lib/github';
 import { ACTIONS, uses } from '../../github/actions';
-import { Grants } from '../../github/grants';
 import { WorkflowJob } from '../../github/pinned-workflow';
-import { ReleaseContext } from './context';
+import { readsTaggedCommit, ReleaseContext } from './context';
 import { checkout, NO_CACHE, setupGo, setupNode } from '../../github/steps';
 import { CRANE, GoTool, SYFT } from '../../github/tools';
 import { packageBin } from '../../core/package-bin';
-
-const { JobPermission } = github.workflows;
 
 /** The artifact the bundle job uploads: the release tools' bundle, crane and syft, nothing else. */
 export const RELEASE_TOOLS_ARTIFACT = 'release-tools';
@@ -41,8 +38,7 @@ export function bundleJob(c: ReleaseContext): WorkflowJob {
   return {
     name: 'Bundle the release tools, build crane and syft (no credential)',
     needs: ['prepare'],
-    ...c.settings.runsOn,
-    grants: new Grants().grant('contents', JobPermission.READ, 'check out the tagged commit'),
+    ...readsTaggedCommit(c),
     timeoutMinutes: c.settings.timeouts.prepare,
     outputs: {
       bundle_sha256: { stepId: 'bundle', outputName: 'sha256' },

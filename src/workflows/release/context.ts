@@ -1,3 +1,6 @@
+import * as github from 'projen/lib/github';
+import { RunsOnConfig } from 'projen/lib/runner-options';
+import { Grants } from '../../github/grants';
 import { RegistryUse } from '../registry-access';
 import { ReleaseSettings } from './settings';
 import { WorkflowSettings } from '../workflow-settings';
@@ -46,4 +49,14 @@ export function imageVar(registryId: string): string {
 /** `--<option>="$IMAGE_A" --<option>="$IMAGE_B"`: one argument per publishing registry. */
 export function imageArgs(c: ReleaseContext, option: string): string {
   return c.image.registries.map((r) => `--${option}="$${imageVar(r.id)}"`).join(' ');
+}
+
+/** The grant of a job that reads the tagged commit and nothing else. */
+export function taggedCommitGrant(): Grants {
+  return new Grants().grant('contents', github.workflows.JobPermission.READ, 'check out the tagged commit');
+}
+
+/** The runners and the one grant of a job that only reads the tagged commit. */
+export function readsTaggedCommit(c: ReleaseContext): RunsOnConfig & { grants: Grants } {
+  return { ...c.settings.runsOn, grants: taggedCommitGrant() };
 }

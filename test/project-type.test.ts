@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { javascript, Testing } from 'projen';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from './synth';
+import { OFF_SWITCHES, tempDir } from './synth';
 import { CloudQueryGoPlugin, CloudQueryGoPluginOptions, CloudQueryGoPluginProject, Registry } from '../src';
 
 const FIXTURE = path.join(__dirname, 'package/fixture');
@@ -36,19 +36,7 @@ describe('CloudQueryGoPluginProject', () => {
     const projectType = Testing.synth(new CloudQueryGoPluginProject(fixtureOptions()));
 
     const options = fixtureOptions();
-    const longhand = new javascript.NodeProject({
-      ...options,
-      defaultReleaseBranch: 'main',
-      packageManager: javascript.NodePackageManager.NPM,
-      projenrcJs: false,
-      jest: false,
-      release: false,
-      buildWorkflow: false,
-      depsUpgrade: false,
-      pullRequestTemplate: false,
-      githubOptions: { mergify: false, pullRequestLint: false },
-      devDeps: ['projen-cloudquery-go-plugin', 'tsx'],
-    });
+    const longhand = new javascript.NodeProject({ ...OFF_SWITCHES, projenrcJs: false, ...options, devDeps: ['projen-cloudquery-go-plugin', 'tsx'] });
     longhand.defaultTask!.reset('node --require tsx/cjs .projenrc.ts');
     new CloudQueryGoPlugin(longhand, options);
     expect(projectType).toEqual(Testing.synth(longhand));

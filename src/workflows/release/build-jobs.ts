@@ -20,9 +20,7 @@ export const BUILD_DIGEST = '${{ needs.build.outputs.digest }}';
 export function prepareJob(c: ReleaseContext): WorkflowJob {
   const configuration = [...c.image.registries, ...(c.release.stagingIsPublished ? [] : [c.release.staging])];
   return {
-    name: 'Validate the tag and the publishing configuration',
-    ...readsTaggedCommit(c),
-    timeoutMinutes: c.settings.timeouts.prepare,
+    ...readsTaggedCommit(c, 'Validate the tag and the publishing configuration', [], c.settings.timeouts.prepare),
     outputs: {
       version: { stepId: 'tags', outputName: 'version' },
       prerelease: { stepId: 'tags', outputName: 'prerelease' },
@@ -45,10 +43,7 @@ export function prepareJob(c: ReleaseContext): WorkflowJob {
  */
 export function reproduceJob(c: ReleaseContext): WorkflowJob {
   return {
-    name: `Rebuild ${c.image.platforms.join(', ')} independently: the digest must match the build's`,
-    needs: ['prepare', 'build'],
-    ...readsTaggedCommit(c),
-    timeoutMinutes: c.settings.timeouts.image,
+    ...readsTaggedCommit(c, `Rebuild ${c.image.platforms.join(', ')} independently: the digest must match the build's`, ['prepare', 'build'], c.settings.timeouts.image),
     steps: [
       checkout(),
       setupBuildx(),
@@ -70,10 +65,7 @@ export function reproduceJob(c: ReleaseContext): WorkflowJob {
 /** test: the generated files and the project's checks, on the tagged commit (no caches: this workflow publishes). */
 export function testJob(c: ReleaseContext): WorkflowJob {
   return {
-    name: 'Generated files and checks',
-    needs: ['prepare'],
-    ...readsTaggedCommit(c),
-    timeoutMinutes: c.settings.timeouts.checks,
+    ...readsTaggedCommit(c, 'Generated files and checks', ['prepare'], c.settings.timeouts.checks),
     steps: verifySteps(c.settings, NO_CACHE),
   };
 }

@@ -36,10 +36,7 @@ export function goInstallStep(tool: GoTool, id: string, gobin: string): github.w
  */
 export function bundleJob(c: ReleaseContext): WorkflowJob {
   return {
-    name: 'Bundle the release tools, build crane and syft (no credential)',
-    needs: ['prepare'],
-    ...readsTaggedCommit(c),
-    timeoutMinutes: c.settings.timeouts.prepare,
+    ...readsTaggedCommit(c, 'Bundle the release tools, build crane and syft (no credential)', ['prepare'], c.settings.timeouts.prepare),
     outputs: {
       bundle_sha256: { stepId: 'bundle', outputName: 'sha256' },
       crane_sha256: { stepId: 'crane', outputName: 'sha256' },

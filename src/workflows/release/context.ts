@@ -1,6 +1,7 @@
 import * as github from 'projen/lib/github';
 import { RunsOnConfig } from 'projen/lib/runner-options';
 import { Grants } from '../../github/grants';
+import { WorkflowJob } from '../../github/pinned-workflow';
 import { RegistryUse } from '../registry-access';
 import { ReleaseSettings } from './settings';
 import { WorkflowSettings } from '../workflow-settings';
@@ -56,7 +57,7 @@ export function taggedCommitGrant(): Grants {
   return new Grants().grant('contents', github.workflows.JobPermission.READ, 'check out the tagged commit');
 }
 
-/** The runners and the one grant of a job that only reads the tagged commit. */
-export function readsTaggedCommit(c: ReleaseContext): RunsOnConfig & { grants: Grants } {
-  return { ...c.settings.runsOn, grants: taggedCommitGrant() };
+/** The head of a job that only reads the tagged commit: its name, the jobs it waits for, its runners, that one grant and its deadline. */
+export function readsTaggedCommit(c: ReleaseContext, name: string, needs: string[], timeoutMinutes: number): RunsOnConfig & Pick<WorkflowJob, 'name' | 'needs' | 'grants' | 'timeoutMinutes'> {
+  return { name, ...(needs.length ? { needs } : {}), ...c.settings.runsOn, grants: taggedCommitGrant(), timeoutMinutes };
 }

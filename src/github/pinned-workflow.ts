@@ -1,9 +1,11 @@
+import { IConstruct } from 'constructs';
 import { Component } from 'projen/lib/component';
 import { IResolver } from 'projen/lib/file';
 import * as github from 'projen/lib/github';
-import { JsonPatch } from 'projen/lib/json-patch';
+import { YamlFile } from 'projen/lib/yaml';
 import { pinComments } from './actions';
 import { commentPermissions, Grants } from './grants';
+import { renderWorkflow } from './workflow-rendering';
 import { OptionChecker } from '../core/validation';
 
 export interface PinnedWorkflowOptions {
@@ -29,32 +31,51 @@ export interface WorkflowJob extends Omit<github.workflows.Job, 'permissions' | 
   readonly timeoutMinutes: number;
 }
 
+/** A YAML file whose rendered text gets comments (YAML comments cannot come from the object model). */
+export class CommentedYamlFile extends YamlFile {
+  constructor(scope: IConstruct, filePath: string, obj: () => unknown, private readonly comment: (yaml: string) => string) {
+    super(scope, filePath, { obj, committed: true });
+  }
+
+  /** Part of rendering itself (not a rewrite after synthesis, which `npx projen --no-post` would skip). */
+  protected synthesizeContent(resolver: IResolver): string | undefined {
+    const text = super.synthesizeContent(resolver);
+    return text === undefined ? undefined : this.comment(text);
+  }
+}
+
 /**
- * A projen GithubWorkflow with workflow-level `permissions`, a `# <tag>` comment after
- * every SHA-pinned `uses:` line and a `# <reason>` comment after every write permission
- * (YAML comments cannot come from the object model).
+ * A GitHub workflow with workflow-level `permissions`, a `# <tag>` comment after every
+ * SHA-pinned `uses:` line and a `# <reason>` comment after every write permission. Jobs are kept
+ * in projen's model (`workflow`, which names the steps' ids); the file is this component's own.
  */
 export class PinnedWorkflow extends Component {
+  /** projen's job model of the workflow (jobs and their steps' ids); the file is {@link PinnedWorkflow.file} and the triggers are set with {@link PinnedWorkflow.on}. */
   public readonly workflow: github.GithubWorkflow;
+  /** `.github/workflows/<name>.yml`. */
+  public readonly file: CommentedYamlFile;
   private readonly permissionComments = new Map<string, Record<string, string>>();
+  private triggers: github.workflows.Triggers = {};
 
   constructor(gh: github.GitHub, options: PinnedWorkflowOptions) {
     super(gh.project);
-    new OptionChecker('PinnedWorkflow').match('name', options.name, /^[A-Za-z0-9_-]+$/, 'must be a workflow file name (letters, digits, _ and -)');
+    const check: OptionChecker = new OptionChecker('PinnedWorkflow');
+    check.match('name', options.name, /^[A-Za-z0-9_-]+$/, 'must be a workflow file name (letters, digits, _ and -)');
     this.workflow = new github.GithubWorkflow(gh, options.name, {
       limitConcurrency: options.concurrency !== undefined,
       concurrencyOptions: options.concurrency,
     });
-    // A patch, not an override: overrides drop empty objects, and `permissions: {}` must stay.
-    this.workflow.file!.patch(JsonPatch.add('/permissions', options.permissions ?? {}));
-    // The comments must be part of rendering itself (not a post-synthesis rewrite, which
-    // `npx projen --no-post` skips), and GithubWorkflow owns its YamlFile, so wrap its renderer.
-    const file = this.workflow.file! as unknown as { synthesizeContent(r: IResolver): string | undefined };
-    const render = file.synthesizeContent.bind(file);
-    file.synthesizeContent = (resolver: IResolver) => {
-      const text = render(resolver);
-      return text === undefined ? undefined : commentPermissions(pinComments(text), this.permissionComments);
-    };
+    const projenFile = this.workflow.file;
+    if (!projenFile) check.fail('github', options.name, 'has workflows disabled (projen option githubOptions.workflows): the workflow cannot be written');
+    gh.project.tryRemoveFile(projenFile.path);
+    const permissions = options.permissions ?? {};
+    this.file = new CommentedYamlFile(gh.project, projenFile.path, () => renderWorkflow(this.workflow, this.triggers, permissions, gh.actions),
+      (yaml) => commentPermissions(pinComments(yaml), this.permissionComments));
+  }
+
+  /** The events that start the workflow (added to those given before). */
+  public on(triggers: github.workflows.Triggers): void {
+    this.triggers = { ...this.triggers, ...triggers };
   }
 
   /**
@@ -78,6 +99,6 @@ export class PinnedWorkflow extends Component {
 
   /** Sets a value GitHub needs in a shape projen's typed model does not allow (e.g. service `options` as one string). */
   public override(pathInYaml: string, value: unknown): void {
-    this.workflow.file!.addOverride(pathInYaml, value);
+    this.file.addOverride(pathInYaml, value);
   }
 }

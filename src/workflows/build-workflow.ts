@@ -51,7 +51,7 @@ export class BuildWorkflow extends PinnedWorkflow {
     const { settings } = options;
     const e2e = options.e2e?.checkout;
     const imageE2e = options.e2e?.buildImage;
-    this.workflow.on({ pullRequest: {}, push: { branches: [settings.defaultBranch] } });
+    this.on({ pullRequest: {}, push: { branches: [settings.defaultBranch] } });
 
     this.addJob('build', {
       name: e2e ? 'Generated files, checks and end-to-end tests' : 'Generated files and checks',

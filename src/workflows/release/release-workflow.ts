@@ -51,7 +51,7 @@ export class ReleaseWorkflow extends PinnedWorkflow {
     const suite = options.e2e?.release;
     const context: ReleaseContext = { check, image: options.image, settings: options.settings, release: this.release };
 
-    this.workflow.on({ push: { tags: RELEASE_TAG_PATTERNS } });
+    this.on({ push: { tags: RELEASE_TAG_PATTERNS } });
     this.addJob('prepare', prepareJob(context));
     this.addJob('test', testJob(context));
     this.addJob('bundle', bundleJob(context));

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import { javascript } from 'projen';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { buildProblems, imageJobProblems, releaseProblems } from '../workflow-policy';
 import { runStep } from '../run-step';
@@ -10,6 +10,8 @@ import { synthQuietly, tempDir, tempNodeProject } from '../synth';
 import { CloudQueryGoPlugin, CloudQueryGoPluginOptions, EndToEndContext, readGoModule, Registry, varRef } from '../../src';
 import { parseImageReference } from '../../src/core/docker-reference';
 import { idFromPrefix } from '../../src/registries/registry';
+import { EndToEndJobs } from '../../src/workflows/end-to-end';
+import { ReleaseSettings } from '../../src/workflows/release';
 
 /** Another Go CloudQuery plugin repository on disk: CloudQuery's layout, with Version in resources/plugin. */
 function otherRepository(): string {
@@ -262,5 +264,30 @@ describe('CloudQueryGoPlugin in another plugin repository', () => {
     ['123456789012.dkr.ecr.eu-west-1.amazonaws.com', 'r_123456789012_dkr_ecr_eu_west_1_amazonaws_com'],
   ])('registry id of %s is %s', (prefix, id) => {
     expect(idFromPrefix(prefix)).toBe(id);
+  });
+});
+
+describe('the options are validated once and the results passed down', () => {
+  it('makes the release settings once, and release.yml is built from that value', () => {
+    const of = vi.spyOn(ReleaseSettings, 'of');
+    try {
+      const { plugin } = synth({});
+      expect(of).toHaveBeenCalledTimes(1);
+      expect(plugin.releaseWorkflow.release).toBe(of.mock.results[0].value);
+    } finally {
+      of.mockRestore();
+    }
+  });
+
+  it('asks the suite for each workflow\'s job once, and validates the jobs once for both workflows', () => {
+    const asked: EndToEndContext[] = [];
+    const of = vi.spyOn(EndToEndJobs, 'of');
+    try {
+      synth({ e2e: { job: (context) => (asked.push(context), { steps: [{ name: 'Suite', run: 'npx projen e2e' }] }) } });
+      expect(asked).toEqual([{ workflow: 'build', target: 'checkout' }, { workflow: 'build', target: 'image' }, { workflow: 'release', target: 'image' }]);
+      expect(of).toHaveBeenCalledTimes(1);
+    } finally {
+      of.mockRestore();
+    }
   });
 });

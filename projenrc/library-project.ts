@@ -3,12 +3,13 @@ import * as path from 'node:path';
 import * as javascript from 'projen/lib/javascript';
 import { JsonFile } from 'projen/lib/json';
 import * as typescript from 'projen/lib/typescript';
+import { core } from '../src';
 
 /** Where this repository's sources are, whatever directory a project is synthesised into. */
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
 /** The npm package this repository publishes: the projen components in src/. */
-export const LIBRARY_NAME = 'projen-cloudquery-go-plugin';
+export const LIBRARY_NAME = core.PACKAGE_NAME;
 export const LIBRARY_VERSION = '0.1.0';
 
 export interface LibraryProjectOptions {
@@ -81,7 +82,7 @@ export function libraryProject(options: LibraryProjectOptions = {}): typescript.
   project.addBins(cliBins());
   // npm ci (and npm pack) compile lib/, so the bins work in this checkout as they do after `npm install` of the package.
   project.setScript('prepare', 'projen compile');
-  project.package.addField('files', ['lib/**/*.js', 'lib/**/*.d.ts', 'API.md']);
+  project.package.addField('files', ['lib/**/*.js', 'lib/**/*.d.ts', 'API.md', 'API/**/*.md']);
   addApiDocs(project);
   return project;
 }
@@ -94,13 +95,18 @@ function cliBins(): Record<string, string> {
     .map((f) => [f.replace(/\.ts$/, ''), `lib/cli/${f.replace(/\.ts$/, '.js')}`]));
 }
 
-/** API.md from the doc comments: typedoc with the markdown plugin, one file, no source links (deterministic). */
+/**
+ * The API reference from the doc comments: typedoc with the markdown plugin, no source links
+ * (deterministic). API.md holds what an adopter's .projenrc.ts needs; each namespace has its page in API/namespaces/.
+ */
 function addApiDocs(project: typescript.TypeScriptProject): void {
   new JsonFile(project, 'typedoc.json', {
     allowComments: true,
     obj: {
       $schema: 'https://typedoc.org/schema.json',
       entryPoints: ['src/index.ts'],
+      // The title of API.md, and the folder of the namespaces' pages beside it.
+      name: 'API',
       plugin: ['typedoc-plugin-markdown'],
       out: '.api-docs',
       readme: 'none',
@@ -125,5 +131,6 @@ function addApiDocs(project: typescript.TypeScriptProject): void {
   const docgen = project.addTask('docgen', { description: 'Generate API.md from the doc comments of src/ (typedoc)' });
   docgen.exec('typedoc');
   docgen.exec('cp .api-docs/API.md API.md');
+  docgen.exec('rm -rf API && cp -R .api-docs/API API');
   project.postCompileTask.spawn(docgen);
 }

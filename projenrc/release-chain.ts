@@ -1,6 +1,5 @@
 import * as typescript from 'projen/lib/typescript';
-import { CloudQueryGoPlugin } from '../src';
-import { GCR_HOSTS } from '../src/registries/google';
+import { CloudQueryGoPlugin, registries } from '../src';
 
 /**
  * The release chain's local tasks: image:reproduce (two builds per platform from empty storage and
@@ -24,7 +23,7 @@ export function addReleaseChainTasks(project: typescript.TypeScriptProject, plug
   // The repository, the plugin, the gcr.io host and the environment come from this project's own configuration.
   const repository = /github\.com\/([^/]+\/[^/.]+)/.exec(String(project.package.manifest.repository?.url ?? ''))?.[1];
   if (!repository) throw new Error('release:setup needs the package\'s repository URL on github.com');
-  const gcr = plugin.image.registries.find((r) => GCR_HOSTS.includes(r.host as never));
+  const gcr = plugin.image.registries.find((r) => registries.GCR_HOSTS.includes(r.host as never));
   project.addTask('release:setup', {
     description: 'Print the one-time gcloud and gh commands of the release for this repository (--check: report what is missing; --project <id> or GCP_PROJECT_ID)',
     exec: ['tsx src/cli/release-setup.ts', `--repository ${repository}`, `--plugin ${plugin.image.name}`, ...(gcr ? [`--gcr-host ${gcr.host}`] : []),

@@ -1,11 +1,11 @@
-import { BaseImage, checkPinnedImage, EndToEndContext, EndToEndJob, IEndToEndSuite, OptionChecker, PinnedImage, secretRef, ServiceContainer } from '../src';
+import { core, EndToEndContext, EndToEndJob, github, IEndToEndSuite, plugin, secretRef, ServiceContainer } from '../src';
 
 export interface S3EndToEndOptions {
   /**
    * The LocalStack image the suite syncs from, pinned in projenrc/cq-source-s3.ts (where Renovate
    * keeps its digest current; 4.14.0 is the last version that starts without a token).
    */
-  readonly localstack: BaseImage;
+  readonly localstack: plugin.BaseImage;
   /**
    * Secret passed to LocalStack as LOCALSTACK_AUTH_TOKEN in release.yml (build.yml sees no secrets).
    * @default 'LOCALSTACK_AUTH_TOKEN'
@@ -27,9 +27,9 @@ export class S3EndToEnd implements IEndToEndSuite {
   private readonly tokenSecret: string;
 
   constructor(options: S3EndToEndOptions) {
-    const check = new OptionChecker('S3EndToEnd');
-    const localstack = PinnedImage.of(check, 'localstack', options.localstack);
-    this.localstackImage = checkPinnedImage(check, 'localstack', localstack.reference);
+    const check = new core.OptionChecker('S3EndToEnd');
+    const localstack = plugin.PinnedImage.of(check, 'localstack', options.localstack);
+    this.localstackImage = github.checkPinnedImage(check, 'localstack', localstack.reference);
     this.tokenSecret = secretRef(options.localstackTokenSecret ?? 'LOCALSTACK_AUTH_TOKEN');
   }
 

@@ -51,7 +51,7 @@ export function addTestHarness(project: typescript.TypeScriptProject, plugin: Cl
       { exec: 'go run ./bench/shardsim' },
     ],
   });
-  const unit = project.addTask('test:unit', { description: 'Type-check, then the vitest unit suite (generated files, tag scheme, option validation, workflows)' });
+  const unit = project.addTask('test:unit', { description: 'Type-check, then the vitest unit suite: the library\'s tests (test/library) and this repository\'s checks (test/repository)' });
   for (const step of TYPE_CHECKS) unit.exec(step);
   unit.exec('vitest run --project unit', { receiveArgs: true });
   const pkg = project.addTask('test:package', {
@@ -89,7 +89,7 @@ export function addTestHarness(project: typescript.TypeScriptProject, plugin: Cl
   test.exec(`node scripts/parallel.mjs ${plugin.tasks.goTest.name} ${suites.name} ${cli.name} ${postgres.name}`);
 
   const quick = project.addTask('test:quick', {
-    description: 'The one-minute inner loop: type checks, the unit suite without the slow repository checks (vitest project unit-quick), go vet, go test -short (the decompression-bomb test left out) without -race and without the fault suite (results cached by go test)',
+    description: 'The one-minute inner loop: type checks, the unit suite without its folders that run programs, test/library/bins and test/repository/tools (vitest project unit-quick), go vet, go test -short (the decompression-bomb test left out) without -race and without the fault suite (results cached by go test)',
   });
   for (const step of TYPE_CHECKS) quick.exec(step);
   quick.exec('vitest run --project unit-quick');

@@ -1,20 +1,22 @@
-import { actionPinManager, exactFile, goToolManager, RenovateOptions, RenovateRegexManager } from '../src';
+import { renovate } from '../src';
+
+const { actionPinManager, exactFile, goToolManager } = renovate;
 
 /** Where this repository writes its pins: the projen configuration, the library's own pins, and the setup script. */
 export const PIN_FILES = {
   config: ['.projenrc.ts', 'projenrc/cq-source-s3.ts', 'projenrc/library-project.ts'],
-  actions: 'src/workflows/actions.ts',
-  goTools: 'src/workflows/tools.ts',
+  actions: 'src/github/actions.ts',
+  goTools: 'src/github/tools.ts',
   setup: 'scripts/setup.sh',
   lintTools: 'scripts/lint-tools.txt',
 } as const;
 
 /** scripts/setup.sh's tool versions: the registry tools ("name <module>/cmd/<name> vX.Y.Z"), actionlint and moto. */
-function setupScriptManagers(): RenovateRegexManager[] {
+function setupScriptManagers(): renovate.RenovateRegexManager[] {
   const files = [exactFile(PIN_FILES.setup)];
   return [
     {
-      description: 'The registry tools scripts/setup.sh builds ("name <module>/cmd/<name> vX.Y.Z"; crane and cosign move with src/workflows/tools.ts, in one PR per module)',
+      description: 'The registry tools scripts/setup.sh builds ("name <module>/cmd/<name> vX.Y.Z"; crane and cosign move with src/github/tools.ts, in one PR per module)',
       managerFilePatterns: files,
       matchStrings: ['"[a-z]+ (?<depName>[a-z0-9.-]+\\.[a-z]+/[^"\\s]+?)/cmd/[^"\\s]+ (?<currentValue>v[0-9][^"\\s]*)"'],
       datasourceTemplate: 'go',
@@ -40,7 +42,7 @@ function setupScriptManagers(): RenovateRegexManager[] {
  * This repository's renovate.json5: the library's managers for the projen configuration, plus
  * the library's own pins (actions, Go tools), the setup script and the hash-pinned linters.
  */
-export function renovateOptions(): RenovateOptions {
+export function renovateOptions(): renovate.RenovateOptions {
   return {
     configFiles: PIN_FILES.config.map(exactFile),
     customManagers: [

@@ -104,7 +104,7 @@ else
   PREREQUISITES+=(actionlint)
 fi
 
-# Renovate's own config validator (test/renovate.test.ts), pinned with its lock file in tools/renovate.
+# Renovate's own config validator (test/repository/tools/renovate.test.ts), pinned with its lock file in tools/renovate.
 # Renovate 44 declares Node >= 24.11; its validator runs on Node 20 (checked by the test). No install
 # scripts: the only one that matters, re2's native build, needs a download; Renovate then uses RegExp.
 RENOVATE_VERSION=$(node -p "require('./tools/renovate/package.json').dependencies.renovate")

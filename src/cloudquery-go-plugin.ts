@@ -1,19 +1,19 @@
 import { Component } from 'projen/lib/component';
 import * as javascript from 'projen/lib/javascript';
-import { Dockerfile } from './dockerfile';
-import { DockerIgnore } from './dockerignore';
-import { GoModuleFacts, readGoModule } from './go-module';
-import { PluginMakefile } from './makefile';
-import { PluginImage, PluginImageOptions } from './plugin-image';
-import { PluginTasks } from './plugin-tasks';
+import { Dockerfile } from './plugin/dockerfile';
+import { DockerIgnore } from './plugin/dockerignore';
+import { GoModuleFacts, readGoModule } from './plugin/go-module';
+import { PluginMakefile } from './plugin/makefile';
+import { PluginImage, PluginImageOptions } from './plugin/plugin-image';
+import { PluginTasks } from './plugin/plugin-tasks';
 import { RenovateConfig, RenovateOptions } from './renovate/renovate-config';
 import { BuildWorkflow } from './workflows/build-workflow';
-import { checkEndToEndJob, EndToEndContext, EndToEndJob, IEndToEndSuite } from './workflows/end-to-end';
-import { ReleaseOptions, ReleaseSettings } from './workflows/release-settings';
-import { ReleaseWorkflow } from './workflows/release-workflow';
+import { EndToEndJobs, IEndToEndSuite } from './workflows/end-to-end';
+import { ReleaseOptions, ReleaseSettings } from './workflows/release/settings';
+import { ReleaseWorkflow } from './workflows/release/release-workflow';
 import { SelfMutation, SelfMutationOptions } from './workflows/self-mutation';
 import { WorkflowOptions, WorkflowSettings } from './workflows/workflow-settings';
-import { OptionChecker } from './validation';
+import { OptionChecker } from './core/validation';
 
 export interface CloudQueryGoPluginOptions extends Omit<PluginImageOptions, 'goModule' | 'license'>, WorkflowOptions, ReleaseOptions {
   /**
@@ -100,32 +100,19 @@ export class CloudQueryGoPlugin extends Component {
       license: options.license ?? project.package.license ?? '',
     }, check);
     this.settings = WorkflowSettings.of(project, options, check);
-    ReleaseSettings.of(check, options, this.image);
+    const release = ReleaseSettings.of(check, options, this.image);
     const buildWorkflow = options.buildWorkflow ?? true;
     const selfMutation = buildWorkflow && options.selfMutation !== false ? SelfMutation.of(check, options.selfMutation ?? {}) : undefined;
-    const contexts: Record<'checkout' | 'buildImage' | 'release', EndToEndContext> = {
-      checkout: { workflow: 'build', target: 'checkout' },
-      buildImage: { workflow: 'build', target: 'image' },
-      release: { workflow: 'release', target: 'image' },
-    };
-    const jobs: Partial<Record<keyof typeof contexts, EndToEndJob>> = {};
-    if (options.e2e) {
-      for (const [key, context] of Object.entries(contexts) as [keyof typeof contexts, EndToEndContext][]) {
-        jobs[key] = checkEndToEndJob(check, options.e2e.job(context), context);
-      }
-    }
+    const e2e = EndToEndJobs.of(check, options.e2e);
 
     this.dockerfile = new Dockerfile(project, { image: this.image });
     this.dockerignore = new DockerIgnore(project, { image: this.image });
     this.makefile = new PluginMakefile(project, { image: this.image });
     this.tasks = new PluginTasks(project, { image: this.image });
-    this.releaseWorkflow = new ReleaseWorkflow(this.settings.github, {
-      image: this.image, settings: this.settings, e2e: jobs.release,
-      staging: options.staging, releaseEnvironment: options.releaseEnvironment, nativeRunners: options.nativeRunners,
-    });
+    this.releaseWorkflow = new ReleaseWorkflow(this.settings.github, { image: this.image, settings: this.settings, release, e2e });
     if (buildWorkflow) {
       this.selfMutation = selfMutation;
-      this.buildWorkflow = new BuildWorkflow(this.settings.github, { settings: this.settings, image: this.image, e2e: jobs.checkout, imageE2e: jobs.buildImage, selfMutation });
+      this.buildWorkflow = new BuildWorkflow(this.settings.github, { settings: this.settings, image: this.image, e2e, selfMutation });
     }
     if (options.renovate !== false) {
       const renovate = options.renovate ?? {};

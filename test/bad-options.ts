@@ -20,7 +20,8 @@ export interface BadOptionCase {
 const SHA = `sha256:${'a'.repeat(64)}`;
 
 export function badOptionCases(lib: typeof Lib, projen: typeof Projen): BadOptionCase[] {
-  const { CloudQueryGoPlugin, GoBuild, Registry, secretRef, varRef } = lib;
+  const { CloudQueryGoPlugin, Registry, secretRef, varRef } = lib;
+  const { GoBuild } = lib.plugin;
   type Options = Lib.CloudQueryGoPluginOptions;
   const goModule: Lib.GoModuleFacts = {
     modulePath: 'github.com/acme/cq-source-hello',
@@ -69,7 +70,7 @@ export function badOptionCases(lib: typeof Lib, projen: typeof Projen): BadOptio
     c('port 65536', plugin(() => ({ port: 65536 })), `${P} "port" is invalid: 65536 must be an integer from 1 to 65535`),
     c('port 77.7', plugin(() => ({ port: 77.7 })), `${P} "port" is invalid: 77.7 must be an integer from 1 to 65535`),
     c('no platforms', plugin(() => ({ platforms: [] })), `${P} "platforms" is invalid: [] must list at least 1`),
-    c('a Windows platform', plugin(() => ({ platforms: ['linux/amd64', 'windows/amd64' as Lib.Platform] })), `${P} "platforms" is invalid: "windows/amd64" must be one of linux/amd64, linux/arm64, linux/386, linux/ppc64le, linux/s390x, linux/riscv64`),
+    c('a Windows platform', plugin(() => ({ platforms: ['linux/amd64', 'windows/amd64' as Lib.plugin.Platform] })), `${P} "platforms" is invalid: "windows/amd64" must be one of linux/amd64, linux/arm64, linux/386, linux/ppc64le, linux/s390x, linux/riscv64`),
     c('a platform twice', plugin(() => ({ platforms: ['linux/amd64', 'linux/amd64'] })), `${P} "platforms" is invalid: ["linux/amd64","linux/amd64"] lists "linux/amd64" twice`),
     c('runtimeBase.image ../evil/x', plugin(() => ({ runtimeBase: { image: '../evil/x' } })), `${P} "runtimeBase.image" is invalid: "../evil/x" is not a Docker image name ([registry/]path: lowercase letters and digits separated by ".", "_", "__" or "-", components joined by "/")`),
     c('runtimeBase.image with capitals', plugin(() => ({ runtimeBase: { image: 'GCR.io/Distroless' } })), `${P} "runtimeBase.image" is invalid: "GCR.io/Distroless" is not a Docker image name ([registry/]path: lowercase letters and digits separated by ".", "_", "__" or "-", components joined by "/")`),
@@ -88,7 +89,7 @@ export function badOptionCases(lib: typeof Lib, projen: typeof Projen): BadOptio
     c('no registry', plugin(() => ({ registries: [] })), `${P} "registries" is invalid: [] must list at least one registry to publish to`),
     c('two registries with one id', plugin(() => ({ registries: [Registry.ghcr({ owner: 'acme', id: 'images' }), Registry.gcr({ project: 'acme-images', id: 'images' })] })), `${P} "registries[1].id" is invalid: "images" is also the id of registries[0] (ghcr.io/acme): give one of them an explicit id`),
     c('one registry twice', plugin(() => ({ registries: [ghcr(), ghcr()] })), `${P} "registries[1]" is invalid: "ghcr.io/acme" is the same registry as registries[0]`),
-    c('Registry.gcr on docker.io', () => Registry.gcr({ host: 'docker.io' as Lib.GcrHost, project: 'acme-images' }), 'Registry.gcr option "host" is invalid: "docker.io" must be one of gcr.io, us.gcr.io, eu.gcr.io, asia.gcr.io'),
+    c('Registry.gcr on docker.io', () => Registry.gcr({ host: 'docker.io' as Lib.registries.GcrHost, project: 'acme-images' }), 'Registry.gcr option "host" is invalid: "docker.io" must be one of gcr.io, us.gcr.io, eu.gcr.io, asia.gcr.io'),
     c('Registry.gcr project X', () => Registry.gcr({ project: 'X' }), 'Registry.gcr option "project" is invalid: "X" must be a GCP project id (6 to 30 lowercase letters, digits and dashes) (or a ${{ vars.NAME }} expression)'),
     c('Registry.gcr project expression with a space', () => Registry.gcr({ project: '${{ vars.GCP PROJECT }}' }), 'Registry.gcr option "project" is invalid: "${{ vars.GCP PROJECT }}" must be a literal or exactly one ${{ vars.NAME }} or ${{ secrets.NAME }} expression'),
     c('Registry.gcr empty serviceAccount', () => Registry.gcr({ project: 'acme-images', auth: { serviceAccount: '' } }), 'Registry.gcr option "auth.serviceAccount" is invalid: "" must be a service account email, name@project.iam.gserviceaccount.com (or a ${{ vars.NAME }} expression)'),
@@ -138,7 +139,7 @@ export function badOptionCases(lib: typeof Lib, projen: typeof Projen): BadOptio
     c('no native runner at all', plugin(() => ({ nativeRunners: {} })), `${P} "nativeRunners" is invalid: {} must name a runner for at least one of the image's platforms (linux/amd64, linux/arm64): the release runs the image before it publishes it`),
     c('a native runner label with a space', plugin(() => ({ nativeRunners: { 'linux/arm64': 'arm runner' } })), `${P} "nativeRunners.linux/arm64" is invalid: "arm runner" must be a runner label such as ubuntu-24.04-arm (letters, digits, ., _ and -)`),
     c('a timeout of 0 minutes', plugin(() => ({ timeoutMinutes: { checks: 0 } })), `${P} "timeoutMinutes.checks" is invalid: 0 must be an integer from 1 to 360`),
-    c('a timeout for a job that does not exist', plugin(() => ({ timeoutMinutes: { publish: 10 } as Lib.JobTimeouts })), `${P} "timeoutMinutes" is invalid: "publish" must be one of prepare, checks, image, e2e, promote, sign, selfMutation`),
+    c('a timeout for a job that does not exist', plugin(() => ({ timeoutMinutes: { publish: 10 } as Lib.workflows.JobTimeouts })), `${P} "timeoutMinutes" is invalid: "publish" must be one of prepare, checks, image, e2e, promote, sign, selfMutation`),
     // The end-to-end suite
     c('a service image tagged LATEST', suite(() => ({ ...okJob, services: { s3: { image: 'localstack/localstack:LATEST' } } })), `${P} "e2e.job(build).services.s3.image" is invalid: "localstack/localstack:LATEST" must be pinned: a version tag (with a digit, e.g. 4.14.0) or an @sha256 digest, never a moving tag such as latest`),
     c('a service image without a tag', suite(() => ({ ...okJob, services: { s3: { image: 'localstack/localstack' } } })), `${P} "e2e.job(build).services.s3.image" is invalid: "localstack/localstack" must be pinned: a version tag (with a digit, e.g. 4.14.0) or an @sha256 digest, never a moving tag such as latest`),
@@ -156,8 +157,8 @@ export function badOptionCases(lib: typeof Lib, projen: typeof Projen): BadOptio
     c('a self-mutation branch prefix with a space', plugin(() => ({ selfMutation: { branchPrefixes: ['renovate bot/'] } })), `${P} "selfMutation.branchPrefixes" is invalid: "renovate bot/" must be branch name prefixes (letters, digits, ., _, / and -)`),
     c('a self-mutation token secret that is an expression', plugin(() => ({ selfMutation: { tokenSecret: '${{ github.token }}' } })), `${P} "selfMutation.tokenSecret" is invalid: "\${{ github.token }}" must be a GitHub variable or secret name: letters, digits and _, not starting with a digit or GITHUB_`),
     c('a self-mutation author e-mail without @', plugin(() => ({ selfMutation: { author: { name: 'bot', email: 'bot' } } })), `${P} "selfMutation.author.email" is invalid: "bot" must be an e-mail address`),
-    c('an action pinned to a short SHA', () => lib.uses({ repo: 'actions/checkout', tag: 'v7.0.1', sha: '3d3c42e' }), 'PinnedAction option "actions/checkout.sha" is invalid: "3d3c42e" must be the full 40-hex commit SHA the tag points to'),
-    c('an action pin without its version tag', () => lib.uses({ repo: 'actions/checkout', tag: 'main', sha: '3d3c42e5aac5ba805825da76410c181273ba90b1' }), 'PinnedAction option "actions/checkout.tag" is invalid: "main" must be the release tag (vX.Y.Z) the SHA points to'),
+    c('an action pinned to a short SHA', () => lib.github.uses({ repo: 'actions/checkout', tag: 'v7.0.1', sha: '3d3c42e' }), 'PinnedAction option "actions/checkout.sha" is invalid: "3d3c42e" must be the full 40-hex commit SHA the tag points to'),
+    c('an action pin without its version tag', () => lib.github.uses({ repo: 'actions/checkout', tag: 'main', sha: '3d3c42e5aac5ba805825da76410c181273ba90b1' }), 'PinnedAction option "actions/checkout.tag" is invalid: "main" must be the release tag (vX.Y.Z) the SHA points to'),
     // Components used on their own
     c('GoBuild with a module path that has a space', () => new GoBuild({ modulePath: 'my module' }), 'GoBuild option "modulePath" is invalid: "my module" must be a Go module path such as github.com/owner/repo'),
     c('a Makefile target name with a space', (outdir) => {
@@ -168,7 +169,7 @@ export function badOptionCases(lib: typeof Lib, projen: typeof Projen): BadOptio
       new CloudQueryGoPlugin(project(outdir), base()).makefile.addTarget({ name: 'lint', help: 'Lint\nall', recipe: ['golangci-lint run'] });
     }, 'PluginMakefile.addTarget option "help" is invalid: "Lint\\nall" must be one line of 1 to 200 printable characters'),
     c('a build.yml job without a timeout', (outdir) => {
-      new CloudQueryGoPlugin(project(outdir), base()).buildWorkflow!.addJob('self-mutation', { runsOn: ['ubuntu-24.04'], grants: new lib.Grants(), timeoutMinutes: 0, steps: [{ run: 'true' }] });
+      new CloudQueryGoPlugin(project(outdir), base()).buildWorkflow!.addJob('self-mutation', { runsOn: ['ubuntu-24.04'], grants: new lib.github.Grants(), timeoutMinutes: 0, steps: [{ run: 'true' }] });
     }, 'PinnedWorkflow option "jobs.self-mutation.timeoutMinutes" is invalid: 0 must be an integer from 1 to 360'),
     c('a container env name with a dash', suite(() => ({ ...okJob, containerEnv: { 'AWS-REGION': 'x' } })), `${P} "e2e.job(build).containerEnv" is invalid: "AWS-REGION" must be an environment variable name (letters, digits and _, not starting with a digit)`),
   ];

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { REPO_ROOT } from './e2e/process';
 import { synthRepository } from './synth';
-import type { GoBuild } from '../src';
+import { GoBuild, UNRELEASED_VERSION } from '../src/plugin/go-build';
 
 let goBuild: GoBuild | undefined;
 
@@ -11,7 +11,7 @@ let goBuild: GoBuild | undefined;
  * be compiled again for another configuration, minutes on two cores, although `build:binaries`
  * has compiled them already.
  */
-export function hostBuild(pkg: string, out: string, version = 'development'): void {
+export function hostBuild(pkg: string, out: string, version = UNRELEASED_VERSION): void {
   goBuild ??= synthRepository().image.goBuild;
   process.stdout.write(`go build -o ${out} ${pkg}\n`);
   const r = spawnSync('sh', ['-c', goBuild.command({ version: '"$0"', output: '"$1"', pkg: '"$2"' }), version, out, pkg], { cwd: REPO_ROOT, encoding: 'utf8' });

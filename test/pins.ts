@@ -1,4 +1,6 @@
-import { ACTIONS, COSIGN, CRANE, PluginImage } from '../src';
+import { ACTIONS } from '../src/github/actions';
+import { COSIGN, CRANE } from '../src/github/tools';
+import { PluginImage } from '../src/plugin/plugin-image';
 
 /**
  * The generated text with every pin the update bot moves replaced by a placeholder (action

@@ -17,22 +17,27 @@ class TypeScriptProjenrc extends ProjenrcFile {
   public readonly filePath = '.projenrc.ts';
 }
 
+/** What a plugin repository's Node project switches off by hand (what CloudQueryGoPluginProject does for it). */
+export const OFF_SWITCHES = {
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  jest: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  githubOptions: { mergify: false, pullRequestLint: false },
+} satisfies Partial<javascript.NodeProjectOptions>;
+
 /** A Node project in a temp outdir, as a plugin repository would have (Node 24 workflows, a GitHub component). */
 export function tempNodeProject(options: Partial<javascript.NodeProjectOptions> = {}): javascript.NodeProject {
   const project = new javascript.NodeProject({
+    ...OFF_SWITCHES,
     name: 'other-plugin',
     outdir: tempDir('node-project-'),
-    defaultReleaseBranch: 'main',
-    packageManager: javascript.NodePackageManager.NPM,
     workflowNodeVersion: '24',
     license: 'MIT',
     copyrightOwner: 'acme',
-    jest: false,
-    release: false,
-    buildWorkflow: false,
-    depsUpgrade: false,
-    pullRequestTemplate: false,
-    githubOptions: { mergify: false, pullRequestLint: false },
     ...options,
   });
   new TypeScriptProjenrc(project);

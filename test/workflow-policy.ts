@@ -1,4 +1,4 @@
-import { PACKAGE_MANAGER } from '../src/release/pipeline-review';
+import { PACKAGE_MANAGER } from '../src/release-runtime/pipeline-review';
 
 /* Release-safety properties of the generated workflows, checked on parsed YAML. Each returns the broken properties in words. */
 

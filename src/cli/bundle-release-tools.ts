@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { commandOptions, runBin, UsageError } from './command';
 import { githubOutputText } from './github-output';
-import { bundleReleaseTools } from '../release/bundle';
+import { bundleReleaseTools } from '../release-runtime/bundle';
 
 const USAGE = 'usage: bundle-release-tools --out <file.cjs> [--github-output]';
 

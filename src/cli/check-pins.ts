@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import * as fs from 'node:fs';
 import { commandOptions, runBin, UsageError } from './command';
-import { dockerfileImages, unpinnedMessage, workflowImages } from '../release/pins';
+import { dockerfileImages, unpinnedMessage, workflowImages } from '../release-runtime/pins';
 
 const USAGE = 'usage: check-pins --dockerfile <Dockerfile> [--workflow <.github/workflows/x.yml>...]';
 

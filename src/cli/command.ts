@@ -34,18 +34,55 @@ type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 /** The parsed option values of `T`. */
 export type ParsedValues<T extends OptionSpec> = ReturnType<typeof parseArgs<{ options: T; strict: true; allowPositionals: false }>>['values'];
 
+/** Whether the arguments ask for the usage (`--help` or `-h`, anywhere). */
+function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
+/** `parseArgs`, strict; a parse error is a UsageError naming the usage. */
+function parse<const T extends OptionSpec>(argv: string[], options: T, usage: string, allowPositionals: boolean) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.split('\n')[0]} (${usage})`);
+  }
+}
+
 /**
  * The command's options (`parseArgs`, strict, no positionals); a parse error is a UsageError
- * naming the usage. `--help` anywhere prints the usage and returns undefined: nothing runs.
+ * naming the usage. `--help` or `-h` anywhere prints the usage and returns undefined: nothing runs.
  */
 export function commandOptions<const T extends OptionSpec>(argv: string[], options: T, usage: string): ParsedValues<T> | undefined {
-  if (argv.includes('--help')) {
+  if (wantsHelp(argv)) {
     process.stdout.write(`${usage}\n`);
     return undefined;
   }
+  return parse(argv, options, usage, false).values as ParsedValues<T>;
+}
+
+/** {@link commandOptions} for a command that also takes positional arguments. */
+export function commandArguments<const T extends OptionSpec>(argv: string[], options: T, usage: string): { values: ParsedValues<T>; positionals: string[] } | undefined {
+  if (wantsHelp(argv)) {
+    process.stdout.write(`${usage}\n`);
+    return undefined;
+  }
+  const { values, positionals } = parse(argv, options, usage, true);
+  return { values: values as ParsedValues<T>, positionals };
+}
+
+/** Throws a UsageError naming the first of `names` that has no value. */
+export function requireOptions<V extends Record<string, unknown>>(values: V, names: readonly (keyof V & string)[], usage: string): void {
+  for (const name of names) {
+    const value = values[name];
+    if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) throw new UsageError(`--${name} is required (${usage})`);
+  }
+}
+
+/** Runs `check`; what it throws becomes a UsageError (bad input, exit 2, before anything is contacted). */
+export function asUsage<R>(check: () => R): R {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+    return check();
   } catch (e) {
-    throw new UsageError(`${(e as Error).message.split('\n')[0]} (${usage})`);
+    throw new UsageError((e as Error).message);
   }
 }

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { oneLineMessage } from './command';
 
 /** Runs git and returns trimmed stdout; throws one line naming the command on failure. */
 export function git(...args: string[]): string {
@@ -17,7 +18,6 @@ export function releaseTags(): string[] {
 
 /** Prints `<program>: <message>` on exactly one line (control characters escaped) and exits 2. */
 export function fail(program: string, err: unknown): never {
-  const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`${program}: ${message.replace(/[\x00-\x1f\x7f]/g, (c) => JSON.stringify(c).slice(1, -1))}\n`);
+  process.stderr.write(`${program}: ${oneLineMessage(err)}\n`);
   process.exit(2);
 }

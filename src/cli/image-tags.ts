@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import * as fs from 'node:fs';
-import { parseArgs } from 'node:util';
+import { commandOptions } from './command';
 import { fail, releaseTags } from './git';
-import { imageNameProblem } from '../docker-reference';
-import { computeImageTags } from '../image-tags';
+import { imageNameProblem } from '../core/docker-reference';
+import { computeImageTags } from '../release-runtime/image-tags';
 
 const USAGE = 'usage: image-tags --tag <git tag> --sha <commit> [--existing <tag,tag,...>] [--images <[key=]image,...>] [--github-output]';
 const KEY = /^[a-z0-9_]+$/;
@@ -46,22 +46,15 @@ function outputLines(name: string, lines: string[]): string {
   return `${name}<<${DELIMITER}\n${lines.map(oneLine).join('\n')}\n${DELIMITER}\n`;
 }
 
-function main(): void {
-  const { values } = parseArgs({
-    options: {
-      'tag': { type: 'string' },
-      'sha': { type: 'string' },
-      'existing': { type: 'string' },
-      'images': { type: 'string' },
-      'github-output': { type: 'boolean', default: false },
-      'help': { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+function main(argv: string[]): void {
+  const values = commandOptions(argv, {
+    'tag': { type: 'string' },
+    'sha': { type: 'string' },
+    'existing': { type: 'string' },
+    'images': { type: 'string' },
+    'github-output': { type: 'boolean', default: false },
+  }, USAGE);
+  if (!values) return;
   if (values.tag === undefined) throw new Error(`--tag is required (${USAGE})`);
   if (values.sha === undefined) throw new Error(`--sha is required (${USAGE})`);
   const githubOutput = values['github-output'] ? process.env.GITHUB_OUTPUT : undefined;
@@ -86,7 +79,7 @@ function main(): void {
 }
 
 try {
-  main();
+  main(process.argv.slice(2));
 } catch (e) {
   fail('image-tags', e);
 }

@@ -1,11 +1,12 @@
 import * as fs from 'node:fs';
-import { commandOptions, ParsedValues, UsageError } from './command';
+import { asUsage, commandOptions, ParsedValues, requireOptions, UsageError } from './command';
 import { githubOutputText } from './github-output';
 import { cosignOptions, runCosign } from './sign-image-command';
-import { cosignVerifyCommands } from '../release/cosign';
-import { Crane } from '../release/crane';
-import { checkPromoteInput, DEFAULT_PLATFORMS, promote, PromoteOptions } from '../release/promote';
-import { readRemoteTags } from '../release/remote-tags';
+import { cosignVerifyCommands } from '../release-runtime/cosign';
+import { Crane } from '../release-runtime/crane';
+import { DEFAULT_PLATFORMS } from '../core/platforms';
+import { checkPromoteInput, promote, PromoteOptions } from '../release-runtime/promote';
+import { readRemoteTags } from '../release-runtime/remote-tags';
 
 const USAGE = 'usage: promote --source <repo> --digest sha256:<hex> --tag vX.Y.Z --sha <commit> --image <repo> [--image <repo>...] '
   + '(--identity <certificate identity> [--issuer <oidc issuer>] | --public-key <cosign.pub> | --unsigned) [--sbom] '
@@ -46,9 +47,7 @@ function signatureCheck(values: Values): PromoteOptions['verifySignatures'] {
 export async function promoteCommand(argv: string[]): Promise<void> {
   const values = commandOptions(argv, OPTIONS, USAGE);
   if (!values) return;
-  for (const name of ['source', 'digest', 'tag', 'sha'] as const) {
-    if (!values[name]) throw new UsageError(`--${name} is required (${USAGE})`);
-  }
+  requireOptions(values, ['source', 'digest', 'tag', 'sha'], USAGE);
   if (values.remote !== undefined && values.existing !== undefined) throw new UsageError('--remote and --existing exclude each other: give one');
   const githubOutput = values['github-output'] ? process.env.GITHUB_OUTPUT : undefined;
   if (values['github-output'] && !githubOutput) throw new UsageError('--github-output needs the GITHUB_OUTPUT environment variable (set by GitHub Actions)');
@@ -60,11 +59,7 @@ export async function promoteCommand(argv: string[]): Promise<void> {
     images: values.image ?? [],
     platforms: values.platforms !== undefined ? values.platforms.split(',').map((p) => p.trim()).filter(Boolean) : DEFAULT_PLATFORMS,
   };
-  try {
-    checkPromoteInput(opts);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  asUsage(() => checkPromoteInput(opts));
   const verifySignatures = signatureCheck(values);
   const existing = values.existing?.split(',').map((t) => t.trim()).filter(Boolean);
   const remote = values.remote ?? 'origin';

@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { commandOptions, UsageError } from './command';
-import { requireReleaseTag } from '../image-tags';
-import { GitHubReleaseEntry, planGitHubRelease } from '../release/github-release';
-import { releaseNotes } from '../release/release-notes';
+import { asUsage, commandOptions, requireOptions, UsageError } from './command';
+import { requireReleaseTag } from '../release-runtime/image-tags';
+import { GitHubReleaseEntry, planGitHubRelease } from '../release-runtime/github-release';
+import { releaseNotes } from '../release-runtime/release-notes';
 
 const USAGE = 'usage: release-notes --tag vX.Y.Z --digest sha256:<hex> --image <repo> [--image <repo>...] --tags <tag,tag|newline-separated> '
   + '--platforms linux/amd64,linux/arm64 --prerelease true|false [--latest-release vX.Y.Z] --identity <certificate identity> --repository OWNER/REPO [--sbom] [--print]';
@@ -47,20 +47,14 @@ export async function releaseNotesCommand(argv: string[]): Promise<void> {
     'print': { type: 'boolean', default: false },
   }, USAGE);
   if (!v) return;
-  for (const name of ['tag', 'digest', 'tags', 'platforms', 'prerelease', 'identity', 'repository'] as const) {
-    if (!v[name]) throw new UsageError(`--${name} is required (${USAGE})`);
-  }
-  if (!v.image?.length) throw new UsageError(`--image is required (${USAGE})`);
+  requireOptions(v, ['tag', 'digest', 'tags', 'platforms', 'prerelease', 'identity', 'repository', 'image'], USAGE);
   if (v.prerelease !== 'true' && v.prerelease !== 'false') throw new UsageError(`--prerelease ${JSON.stringify(v.prerelease)} must be true or false`);
   const latestRelease = v['latest-release'] || undefined;
-  let body: string;
-  try {
+  const body = asUsage(() => {
     requireReleaseTag(v.tag!);
     if (latestRelease) requireReleaseTag(latestRelease);
-    body = releaseNotes({ digest: v.digest!, tags: list(v.tags), images: v.image, platforms: list(v.platforms), identity: v.identity!, repository: v.repository!, sbom: v.sbom });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+    return releaseNotes({ digest: v.digest!, tags: list(v.tags), images: v.image!, platforms: list(v.platforms), identity: v.identity!, repository: v.repository!, sbom: v.sbom });
+  });
   if (v.print) {
     process.stdout.write(body);
     return;

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { spawnSync } from 'node:child_process';
 import { commandOptions, runBin, UsageError } from './command';
-import { checkReleaseSetup, setupReport } from '../release/setup-check';
-import { releaseSetupNames, releaseSetupScript, ReleaseSetupOptions } from '../release/setup';
+import { checkReleaseSetup, setupReport } from '../release-runtime/setup-check';
+import { releaseSetupNames, releaseSetupScript, ReleaseSetupOptions } from '../release-runtime/setup';
 
 const USAGE = 'usage: release-setup --repository OWNER/REPO --plugin <name> [--project <gcp project id>] [--gcr-host gcr.io] [--environment release] [--tag-pattern v*] [--pool github] [--check]';
 

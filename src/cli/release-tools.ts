@@ -16,7 +16,7 @@ const USAGE = `usage: release-tools <${Object.keys(COMMANDS).join('|')}> [option
 /** Runs the named command; errors name the command (`promote: …`), as its own bin would. */
 function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === '--help') {
+  if (name === '--help' || name === '-h') {
     process.stdout.write(`${USAGE}\n`);
     return Promise.resolve(0);
   }

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { commandOptions, runBin, UsageError } from './command';
 import { git } from './git';
-import { PipelineFiles, reviewMarkdown, reviewPipeline } from '../release/pipeline-review';
+import { PipelineFiles, reviewMarkdown, reviewPipeline } from '../release-runtime/pipeline-review';
 
 const USAGE = 'usage: review-pipeline --base <git ref> [--dir <repository>]';
 const WORKFLOWS = '.github/workflows';

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { commandOptions, UsageError } from './command';
-import { requireDigest, requireRepository } from '../release/refs';
-import { cosignSignCommands, cosignVerifyCommands, CosignCommandOptions, GITHUB_OIDC_ISSUER } from '../release/cosign';
+import { asUsage, commandOptions, requireOptions, UsageError } from './command';
+import { requireDigest, requireRepository } from '../release-runtime/refs';
+import { cosignSignCommands, cosignVerifyCommands, CosignCommandOptions, GITHUB_OIDC_ISSUER } from '../release-runtime/cosign';
 
 const USAGE = 'usage: sign-image --digest sha256:<hex> --image <repo> [--image <repo>...] '
   + '(--identity <certificate identity> [--issuer <oidc issuer>] | --key <cosign.key> --public-key <cosign.pub>) '
@@ -14,16 +14,16 @@ function quote(arg: string): string {
 
 /** The cosign options of `sign-image`'s and `promote`'s signature flags; throws a UsageError naming the flag. */
 export function cosignOptions(values: { 'digest'?: string; 'image'?: string[]; 'identity'?: string; 'issuer'?: string; 'key'?: string; 'public-key'?: string; 'sbom'?: string; 'insecure-registry'?: boolean }): CosignCommandOptions {
-  if (!values.digest) throw new UsageError(`--digest is required (${USAGE})`);
-  if (!values.image?.length) throw new UsageError(`--image is required (${USAGE})`);
+  requireOptions(values, ['digest', 'image'], USAGE);
   const keyless = values.identity !== undefined;
   if (keyless === (values.key !== undefined || values['public-key'] !== undefined)) throw new UsageError('give either --identity (keyless) or --key/--public-key (a key pair)');
-  try {
-    requireDigest(values.digest);
-    values.image.forEach((i) => requireRepository(i));
+  const { digest, image } = values as { digest: string; image: string[] };
+  return asUsage(() => {
+    requireDigest(digest);
+    image.forEach((i) => requireRepository(i));
     return {
-      digest: values.digest,
-      images: values.image,
+      digest,
+      images: image,
       insecureRegistry: values['insecure-registry'],
       cosign: process.env.COSIGN || 'cosign',
       sbom: values.sbom,
@@ -31,9 +31,7 @@ export function cosignOptions(values: { 'digest'?: string; 'image'?: string[]; '
         ? { kind: 'keyless', certificateIdentity: values.identity!, certificateOidcIssuer: values.issuer ?? GITHUB_OIDC_ISSUER }
         : { kind: 'key', privateKey: values.key, publicKey: values['public-key'] },
     };
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  });
 }
 
 const VERB: Record<string, string> = { 'sign': 'signing', 'attest': 'attesting the SBOM of', 'verify': 'verifying', 'verify-attestation': 'verifying the SBOM attestation of' };

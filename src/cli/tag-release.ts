@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
+import { commandArguments } from './command';
 import { fail, git, releaseTags } from './git';
-import { computeImageTags } from '../image-tags';
+import { computeImageTags } from '../release-runtime/image-tags';
 
 const USAGE = 'usage: tag-release vX.Y.Z[-PRERELEASE] [--remote <name>]  (make tag-release TAG=vX.Y.Z)';
 
@@ -12,7 +12,9 @@ const USAGE = 'usage: tag-release vX.Y.Z[-PRERELEASE] [--remote <name>]  (make t
  * and simply gets no floating tags.
  */
 function main(argv: string[]): void {
-  const { values, positionals } = parseArgs({ args: argv, options: { remote: { type: 'string', default: 'origin' } }, allowPositionals: true, strict: true });
+  const args = commandArguments(argv, { remote: { type: 'string', default: 'origin' } }, USAGE);
+  if (!args) return;
+  const { values, positionals } = args;
   if (positionals.length !== 1) throw new Error(positionals.length === 0 ? USAGE : `expected one tag, got ${positionals.length} arguments ${JSON.stringify(positionals)} (${USAGE})`);
   const [tag] = positionals;
   const remote = values.remote!;

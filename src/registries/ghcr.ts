@@ -1,8 +1,8 @@
 import * as github from 'projen/lib/github';
 import { checkNamespace, ContainerRegistry } from './registry';
-import { ACTIONS, uses } from '../workflows/actions';
-import { literalOrConfiguration } from '../workflows/expressions';
-import { OptionChecker } from '../validation';
+import { ACTIONS, uses } from '../github/actions';
+import { literalOrConfiguration } from '../github/expressions';
+import { OptionChecker } from '../core/validation';
 
 export interface GhcrOptions {
   /** GitHub user or organisation, lowercase (image names are), or a `${{ vars.NAME }}` expression. */

@@ -1,8 +1,8 @@
 import * as github from 'projen/lib/github';
 import { ContainerRegistry } from './registry';
-import { ACTIONS, uses } from '../workflows/actions';
-import { literalOrConfiguration } from '../workflows/expressions';
-import { OptionChecker } from '../validation';
+import { ACTIONS, uses } from '../github/actions';
+import { literalOrConfiguration } from '../github/expressions';
+import { OptionChecker } from '../core/validation';
 
 /** Hosts of the legacy gcr.io names, now served by Artifact Registry repositories of the gcr.io kind. */
 export const GCR_HOSTS = ['gcr.io', 'us.gcr.io', 'eu.gcr.io', 'asia.gcr.io'] as const;

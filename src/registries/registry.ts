@@ -1,7 +1,7 @@
 import * as github from 'projen/lib/github';
-import { PATH_COMPONENT } from '../docker-reference';
-import { configurationCheckSteps } from '../workflows/configuration-check';
-import { OptionChecker } from '../validation';
+import { PATH_COMPONENT } from '../core/docker-reference';
+import { configurationCheckSteps } from '../github/configuration-check';
+import { OptionChecker } from '../core/validation';
 
 /**
  * A container registry the release workflow publishes to. Each kind brings what it needs:

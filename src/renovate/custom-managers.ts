@@ -1,4 +1,4 @@
-import { OptionChecker } from '../validation';
+import { OptionChecker } from '../core/validation';
 
 /**
  * One Renovate regex custom manager, as renovate.json5 has it
@@ -83,7 +83,7 @@ export function exactFile(file: string): string {
  */
 
 /**
- * `{ image: 'name', tag: 'tag' }`, optionally `, digest: 'sha256:…'` — a {@link BaseImage}
+ * `{ image: 'name', tag: 'tag' }`, optionally `, digest: 'sha256:…'` — a `plugin.BaseImage`
  * literal. The replacement template adds the digest Renovate looked up when there is none yet.
  */
 export function baseImageManager(files: string[]): RenovateRegexManager {
@@ -96,7 +96,7 @@ export function baseImageManager(files: string[]): RenovateRegexManager {
   };
 }
 
-/** `{ repo: 'owner/name', tag: 'vX.Y.Z', sha: '<40 hex>' }` — a {@link PinnedAction} literal: the tag and the commit it points to. */
+/** `{ repo: 'owner/name', tag: 'vX.Y.Z', sha: '<40 hex>' }` — a `github.PinnedAction` literal: the tag and the commit it points to. */
 export function actionPinManager(files: string[]): RenovateRegexManager {
   return {
     description: 'GitHub Actions pinned as { repo, tag, sha } (PinnedAction): the release tag and its commit',
@@ -106,7 +106,7 @@ export function actionPinManager(files: string[]): RenovateRegexManager {
   };
 }
 
-/** `{ package: '<module>/cmd/<name>', version: 'vX.Y.Z' }` — a {@link GoTool} literal; the module is the path before `/cmd/`. */
+/** `{ package: '<module>/cmd/<name>', version: 'vX.Y.Z' }` — a `github.GoTool` literal; the module is the path before `/cmd/`. */
 export function goToolManager(files: string[]): RenovateRegexManager {
   return {
     description: 'Go programs the workflows build, as { package: \'<module>/cmd/<name>\', version } (GoTool)',

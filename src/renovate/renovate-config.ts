@@ -3,7 +3,7 @@ import { FileBase } from 'projen/lib/file';
 import { JsonFile } from 'projen/lib/json';
 import { Project } from 'projen/lib/project';
 import { baseImageManager, checkFilePattern, checkRegexManager, projenDepsManagers, RenovateRegexManager } from './custom-managers';
-import { OptionChecker } from '../validation';
+import { OptionChecker } from '../core/validation';
 
 export interface RenovateOptions {
   /**

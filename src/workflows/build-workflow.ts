@@ -1,14 +1,14 @@
 import * as github from 'projen/lib/github';
-import { checkEndToEndJob, EndToEndJob, serviceContainers } from './end-to-end';
-import { Grants } from './grants';
+import { EndToEndJob, EndToEndJobs, serviceContainers } from './end-to-end';
+import { Grants } from '../github/grants';
 import { checksBuildStep, loadBuiltImageStep } from './image-builds';
-import { PinnedWorkflow, WorkflowJob } from './pinned-workflow';
+import { PinnedWorkflow, WorkflowJob } from '../github/pinned-workflow';
 import { pushJob, SelfMutation, synthJob } from './self-mutation';
-import { checkout, imageVersionCheck, pluginLogs, setupBuildx, setupNode, startPluginContainer, verifySteps } from './steps';
-import { WorkflowSettings } from './workflow-settings';
-import { PluginImage } from '../plugin-image';
-import { packageBin } from '../package-bin';
-import { OptionChecker } from '../validation';
+import { checkout, imageVersionCheck, pluginLogs, setupBuildx, setupNode, startPluginContainer, WITH_CACHE } from '../github/steps';
+import { verifySteps, WorkflowSettings } from './workflow-settings';
+import { UNRELEASED_VERSION } from '../plugin/go-build';
+import { PluginImage } from '../plugin/plugin-image';
+import { packageBin } from '../core/package-bin';
 
 const { JobPermission } = github.workflows;
 
@@ -21,15 +21,10 @@ export interface BuildWorkflowOptions {
    */
   readonly image?: PluginImage;
   /**
-   * The end-to-end suite's job for the checks job (target `checkout`, no secrets), run after the checks.
-   * @default - none
-   */
-  readonly e2e?: EndToEndJob;
-  /**
-   * The end-to-end suite's job for the image job (target `image`, no secrets), run against the linux/amd64 image.
+   * The end-to-end suite's validated jobs: `checkout` runs after the checks, `buildImage` against the linux/amd64 image (no secrets in either).
    * @default - none: the image job only checks that the image runs and reports its version
    */
-  readonly imageE2e?: EndToEndJob;
+  readonly e2e?: EndToEndJobs;
   /**
    * Self-mutation: the `synth` and `self-mutation` jobs regenerate the files of an update bot's
    * pull request and push them to its branch.
@@ -37,9 +32,6 @@ export interface BuildWorkflowOptions {
    */
   readonly selfMutation?: SelfMutation;
 }
-
-/** The version an image built outside a release reports: the Dockerfile's default `VERSION`. */
-export const UNRELEASED_VERSION = 'development';
 
 /** The platform build.yml runs: the hosted runners' own. */
 const RUN_PLATFORM = 'linux/amd64';
@@ -57,10 +49,9 @@ export class BuildWorkflow extends PinnedWorkflow {
   constructor(gh: github.GitHub, options: BuildWorkflowOptions) {
     super(gh, { name: 'build', concurrency: { group: 'build-${{ github.ref }}', cancelInProgress: true } });
     const { settings } = options;
-    const check = new OptionChecker('BuildWorkflow');
-    const e2e = options.e2e && checkEndToEndJob(check, options.e2e, { workflow: 'build', target: 'checkout' });
-    const imageE2e = options.imageE2e && checkEndToEndJob(check, options.imageE2e, { workflow: 'build', target: 'image' });
-    this.workflow.on({ pullRequest: {}, push: { branches: [settings.defaultBranch] } });
+    const e2e = options.e2e?.checkout;
+    const imageE2e = options.e2e?.buildImage;
+    this.on({ pullRequest: {}, push: { branches: [settings.defaultBranch] } });
 
     this.addJob('build', {
       name: e2e ? 'Generated files, checks and end-to-end tests' : 'Generated files and checks',
@@ -68,13 +59,13 @@ export class BuildWorkflow extends PinnedWorkflow {
       grants: new Grants().grant('contents', JobPermission.READ, 'check out the change'),
       timeoutMinutes: settings.timeouts.checks,
       ...serviceContainers(e2e),
-      steps: [...verifySteps(settings, { cache: true }), ...(e2e?.steps ?? [])],
+      steps: [...verifySteps(settings, WITH_CACHE), ...(e2e?.steps ?? [])],
     });
-    this.setServiceOptions('build', e2e);
+    this.setServiceOptions('build', e2e?.services);
 
     if (options.image) {
       this.addJob('image', imageJob(options.image, settings, imageE2e));
-      if (options.image.platforms.includes(RUN_PLATFORM)) this.setServiceOptions('image', imageE2e);
+      if (options.image.platforms.includes(RUN_PLATFORM)) this.setServiceOptions('image', imageE2e?.services);
     }
 
     this.addJob('pipeline-review', pipelineReviewJob(settings));
@@ -93,7 +84,7 @@ function imageJob(image: PluginImage, settings: WorkflowSettings, suite: EndToEn
   const run = runs ? [
     loadBuiltImageStep(RUN_PLATFORM, local),
     imageVersionCheck(local, UNRELEASED_VERSION),
-    ...(suite ? [...setupNode(settings.nodeVersion, { cache: true }), startPluginContainer(local, suite.containerEnv ?? {}), ...suite.steps, pluginLogs] : []),
+    ...(suite ? [...setupNode(settings.nodeVersion, WITH_CACHE), startPluginContainer(local, suite.containerEnv ?? {}), ...suite.steps, pluginLogs] : []),
   ] : [];
   return {
     name: runs ? `Image: build ${image.platforms.join(', ')}, run ${RUN_PLATFORM}${suite ? ' end-to-end' : ''}` : `Image: build ${image.platforms.join(', ')}`,
@@ -120,7 +111,7 @@ function pipelineReviewJob(settings: WorkflowSettings): WorkflowJob {
     timeoutMinutes: settings.timeouts.prepare,
     steps: [
       checkout({ fetchAllTags: true }),
-      ...setupNode(settings.nodeVersion, { cache: true }),
+      ...setupNode(settings.nodeVersion, WITH_CACHE),
       {
         name: 'Review the generated pipeline against the pull request\'s base',
         env: { BASE_SHA: '${{ github.event.pull_request.base.sha }}' },

@@ -1,6 +1,6 @@
 import * as github from 'projen/lib/github';
-import { checkEnv, checkExpressions, checkPinnedImage, checkSteps } from './job-checks';
-import { OptionChecker } from '../validation';
+import { checkEnv, checkExpressions, checkPinnedImage, checkSteps } from '../github/job-checks';
+import { OptionChecker } from '../core/validation';
 
 /** Which workflow an end-to-end job is for. */
 export type EndToEndWorkflow = 'build' | 'release';
@@ -77,7 +77,7 @@ export interface IEndToEndSuite {
 const SERVICE_ID = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 /** Validates a suite's job for one workflow; build.yml jobs must see no secrets. */
-export function checkEndToEndJob(check: OptionChecker, job: EndToEndJob, context: EndToEndContext): EndToEndJob {
+function checkEndToEndJob(check: OptionChecker, job: EndToEndJob, context: EndToEndContext): EndToEndJob {
   const option = `e2e.job(${context.workflow}${context.workflow === 'build' && context.target === 'image' ? ', image' : ''})`;
   for (const [id, service] of Object.entries(job.services ?? {})) {
     check.match(`${option}.services`, id, SERVICE_ID, 'must be a service id (letters, digits, _ and -, starting with a letter or _)');
@@ -96,6 +96,29 @@ export function checkEndToEndJob(check: OptionChecker, job: EndToEndJob, context
     if (secret) check.fail(option, secret[0], 'is used in build.yml, which runs on pull requests and must see no secrets (use it only for the release workflow)');
   }
   return job;
+}
+
+/** The suite's job for each place it runs, each validated once, before anything is written. */
+export class EndToEndJobs {
+  /** Asks the suite for its job in each workflow and validates each; no suite: no jobs. */
+  public static of(check: OptionChecker, suite: IEndToEndSuite | undefined): EndToEndJobs {
+    if (!suite) return new EndToEndJobs();
+    const job = (context: EndToEndContext) => checkEndToEndJob(check, suite.job(context), context);
+    return new EndToEndJobs(
+      job({ workflow: 'build', target: 'checkout' }),
+      job({ workflow: 'build', target: 'image' }),
+      job({ workflow: 'release', target: 'image' }),
+    );
+  }
+
+  private constructor(
+    /** build.yml's checks job, against the checkout. */
+    public readonly checkout?: EndToEndJob,
+    /** build.yml's image job, against the linux/amd64 image. */
+    public readonly buildImage?: EndToEndJob,
+    /** Each leg of release.yml's end-to-end matrix, against the staged image. */
+    public readonly release?: EndToEndJob,
+  ) {}
 }
 
 /** The job's service containers in projen's model (`options`, one string for GitHub, is set by `PinnedWorkflow.setServiceOptions`). */

@@ -1,5 +1,5 @@
 import * as github from 'projen/lib/github';
-import { ACTIONS, uses } from './actions';
+import { ACTIONS, uses } from '../github/actions';
 
 /**
  * What every image build shares. BuildKit's own SBOM and provenance attestations are off: they

@@ -1,8 +1,8 @@
 import * as github from 'projen/lib/github';
-import { Grants } from './grants';
-import { uniqueSteps } from './steps';
+import { Grants } from '../github/grants';
+import { uniqueSteps } from '../github/steps';
 import { IRegistry } from '../registries/registry';
-import { OptionChecker } from '../validation';
+import { OptionChecker } from '../core/validation';
 
 /** A registry a job logs in to, the option that configured it, and what the job does there. */
 export interface RegistryUse {

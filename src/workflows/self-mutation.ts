@@ -1,11 +1,12 @@
 import * as github from 'projen/lib/github';
-import { ACTIONS, uses } from './actions';
-import { configName, secretRef } from './expressions';
-import { Grants } from './grants';
-import { WorkflowJob } from './pinned-workflow';
-import { checkout, gitTokenAuth, setupNode } from './steps';
+import { ACTIONS, uses } from '../github/actions';
+import { configName, secretRef } from '../github/expressions';
+import { Grants } from '../github/grants';
+import { ENVIRONMENT_NAME } from '../github/names';
+import { WorkflowJob } from '../github/pinned-workflow';
+import { checkout, gitTokenAuth, NO_CACHE, setupNode } from '../github/steps';
 import { WorkflowSettings } from './workflow-settings';
-import { OptionChecker } from '../validation';
+import { OptionChecker } from '../core/validation';
 
 const { JobPermission } = github.workflows;
 
@@ -55,7 +56,6 @@ const ARTIFACT = 'self-mutation-patch';
 /** The pull request's head commit: what synth regenerates and the push builds on. */
 const PR_HEAD = '${{ github.event.pull_request.head.sha }}';
 const BRANCH_PREFIX = /^(?![-/])[A-Za-z0-9._/-]{1,100}$/;
-const ENVIRONMENT = /^[A-Za-z0-9_.-]{1,255}$/;
 
 /** The validated self-mutation options. */
 export class SelfMutation {
@@ -63,7 +63,7 @@ export class SelfMutation {
     const prefixes = check.list('selfMutation.branchPrefixes', options.branchPrefixes ?? ['renovate/'], { min: 1 });
     for (const p of prefixes) check.match('selfMutation.branchPrefixes', p, BRANCH_PREFIX, 'must be branch name prefixes (letters, digits, ., _, / and -)');
     const tokenSecret = configName(check, 'selfMutation.tokenSecret', options.tokenSecret ?? 'PROJEN_GITHUB_TOKEN');
-    const environment = check.match('selfMutation.environment', options.environment ?? 'self-mutation', ENVIRONMENT, 'must be a GitHub environment name (letters, digits, ., _ and -)');
+    const environment = check.match('selfMutation.environment', options.environment ?? 'self-mutation', ENVIRONMENT_NAME, 'must be a GitHub environment name (letters, digits, ., _ and -)');
     const author = options.author ?? { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' };
     check.match('selfMutation.author.name', author.name, /^[^\x00-\x1f\x7f<>]{1,100}$/, 'must be one line without < or >');
     check.match('selfMutation.author.email', author.email, /^[^\s@<>]+@[^\s@<>]+$/, 'must be an e-mail address');
@@ -130,7 +130,7 @@ export function synthJob(s: SelfMutation, settings: WorkflowSettings): WorkflowJ
     outputs: { changed: { stepId: 'synth', outputName: 'changed' } },
     steps: [
       checkout({ ref: PR_HEAD }),
-      ...setupNode(settings.nodeVersion, { cache: false }),
+      ...setupNode(settings.nodeVersion, NO_CACHE),
       {
         name: 'npx projen, and the files it changed as a patch',
         id: 'synth',

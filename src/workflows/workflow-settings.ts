@@ -2,8 +2,10 @@ import * as github from 'projen/lib/github';
 import * as javascript from 'projen/lib/javascript';
 import * as release from 'projen/lib/release';
 import { RunsOnConfig } from 'projen/lib/runner-options';
-import { checkSteps } from './job-checks';
-import { OptionChecker } from '../validation';
+import { checkSteps } from '../github/job-checks';
+import { RUNNER_LABEL } from '../github/names';
+import { checkout, driftCheck, setupToolchains, ToolchainCache } from '../github/steps';
+import { OptionChecker } from '../core/validation';
 
 /** Deadlines of the generated jobs, in minutes (GitHub's default, six hours, is far too long for a stuck job). */
 export interface JobTimeouts {
@@ -85,7 +87,6 @@ export interface WorkflowOptions {
 /** Node.js majors that no longer get security fixes. */
 const NODE_VERSION = /^(?:lts\/\*|[0-9]+(?:\.[0-9]+){0,2})$/;
 const OLDEST_SUPPORTED_NODE = 22;
-const RUNNER_LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** git's ref-name rules: no control characters, spaces, ~ ^ : ? * [ \, "..", "@{", "//"; not starting with - or /; not ending with /, . or .lock. */
 const BRANCH = /^(?![-/])(?!.*(?:\.\.|@\{|\/\/|\/\.))[^\x00-\x20\x7f~^:?*[\\]+(?<![/.]|\.lock)$/;
 
@@ -145,4 +146,9 @@ function projectNodeVersion(project: javascript.NodeProject): string | undefined
   const setupNode = project.renderWorkflowSetup().find((s) => s.uses?.startsWith('actions/setup-node@'));
   const version = setupNode?.with?.['node-version'];
   return typeof version === 'string' ? version : undefined;
+}
+
+/** Everything a change must pass before anything is built from it: the generated files, then the project's checks. */
+export function verifySteps(settings: WorkflowSettings, options: ToolchainCache): github.workflows.JobStep[] {
+  return [checkout(), ...setupToolchains(settings.nodeVersion, options), ...settings.setupSteps, driftCheck, ...settings.checkSteps];
 }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildah, copyInto, imageExists, manifestListExists, sh } from './buildah';
-import type { PluginImage } from '../../src';
+import type { PluginImage } from '../../src/plugin/plugin-image';
 import { which } from '../e2e/process';
 
 /*

@@ -11,8 +11,12 @@ interface Reflection {
   comment?: { summary?: { text: string }[]; blockTags?: { tag: string }[] };
   children?: Reflection[];
 }
+const NAMESPACE = 4;
 const INTERFACE = 256;
 const PROPERTY = 1024;
+
+/** The namespaces' pages of the API reference beside API.md, repository-relative. */
+const apiPages = (): string[] => fs.readdirSync(path.join(REPO_ROOT, 'API/namespaces')).map((f) => `API/namespaces/${f}`).sort();
 
 describe('the packed library', () => {
   let files: string[];
@@ -20,11 +24,11 @@ describe('the packed library', () => {
     files = run('tar', ['tzf', packedTarball()]).stdout.trim().split('\n').map((f) => f.replace(/^package\//, '')).sort();
   });
 
-  it('holds the compiled sources, their declarations, API.md, README, LICENSE and package.json, and nothing else', () => {
+  it('holds the compiled sources, their declarations, the API reference, README, LICENSE and package.json, and nothing else', () => {
     const sources = (dir: string): string[] => fs.readdirSync(path.join(REPO_ROOT, 'src', dir), { withFileTypes: true }).flatMap((e) =>
       e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name.replace(/\.ts$/, ''))] : []);
     const compiled = sources('').flatMap((s) => [`lib/${s}.d.ts`, `lib/${s}.js`]);
-    expect(files).toEqual([...compiled, 'API.md', 'LICENSE', 'README.md', 'package.json'].sort());
+    expect(files).toEqual([...compiled, 'API.md', ...apiPages(), 'LICENSE', 'README.md', 'package.json'].sort());
   });
 
   it('every bin is a compiled program with a node shebang, one per src/cli program', () => {
@@ -47,19 +51,30 @@ describe('API.md', () => {
     api = JSON.parse(fs.readFileSync(path.join(out, 'api.json'), 'utf8'));
   });
 
-  it('is what the doc comments generate (run "npx projen docgen" after changing them)', () => {
-    expect(fs.readFileSync(path.join(REPO_ROOT, 'API.md'), 'utf8')).toBe(fs.readFileSync(path.join(out, 'md/API.md'), 'utf8'));
-  });
-
-  it('documents the component and its registries', () => {
-    const text = fs.readFileSync(path.join(REPO_ROOT, 'API.md'), 'utf8');
-    for (const name of ['CloudQueryGoPlugin', 'CloudQueryGoPluginOptions', 'IRegistry', 'IEndToEndSuite', 'EcrOptions', 'GhcrOptions', 'GcrOptions']) {
-      expect(text).toContain(`### ${name}`);
+  it('is what the doc comments generate: API.md and one page per namespace (run "npx projen docgen" after changing them)', () => {
+    expect(apiPages()).toEqual(fs.readdirSync(path.join(out, 'md/API/namespaces')).map((f) => `API/namespaces/${f}`).sort());
+    for (const page of ['API.md', ...apiPages()]) {
+      expect(fs.readFileSync(path.join(REPO_ROOT, page), 'utf8'), page).toBe(fs.readFileSync(path.join(out, 'md', page), 'utf8'));
     }
   });
 
+  it('API.md documents what an adopter writes, and links every namespace', () => {
+    const text = fs.readFileSync(path.join(REPO_ROOT, 'API.md'), 'utf8');
+    for (const name of ['CloudQueryGoPlugin', 'CloudQueryGoPluginOptions', 'CloudQueryGoPluginProject', 'CloudQueryGoPluginProjectOptions', 'IRegistry', 'IEndToEndSuite', 'EcrOptions', 'GhcrOptions', 'GcrOptions']) {
+      expect(text).toContain(`### ${name}`);
+    }
+    for (const page of apiPages()) expect(text).toContain(`](${page})`);
+  });
+
+  it('exports a small surface at the top and the building blocks in namespaces', () => {
+    const top = api.children ?? [];
+    expect(top.filter((c) => c.kind === NAMESPACE).map((c) => c.name).sort()).toEqual(['core', 'github', 'plugin', 'registries', 'releaseRuntime', 'releaseWorkflow', 'renovate', 'workflows']);
+    expect(top.filter((c) => c.kind !== NAMESPACE).length).toBeLessThanOrEqual(25);
+  });
+
   it('every property of every exported interface has a description, and every optional one a @default', () => {
-    const interfaces = (api.children ?? []).filter((c) => c.kind === INTERFACE);
+    const all = (r: Reflection): Reflection[] => (r.children ?? []).flatMap((c) => [c, ...(c.kind === NAMESPACE ? all(c) : [])]);
+    const interfaces = all(api).filter((c) => c.kind === INTERFACE);
     expect(interfaces.length).toBeGreaterThan(20);
     const problems: string[] = [];
     for (const i of interfaces) {

@@ -1,0 +1,2 @@
+export * from './custom-managers';
+export * from './renovate-config';

@@ -1,0 +1,3 @@
+export * from './settings';
+export * from './release-workflow';
+export { PROMOTION_CONCURRENCY_GROUP, PROMOTE_OUTPUTS } from './publish-jobs';

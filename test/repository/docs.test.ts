@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, tempDir } from './synth';
+import { REPO_ROOT, tempDir } from '../synth';
 
 /** The documents a reader follows links through: the README, docs/ and the benchmarks. */
 function documents(): string[] {

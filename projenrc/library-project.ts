@@ -83,6 +83,10 @@ export function libraryProject(options: LibraryProjectOptions = {}): typescript.
   // npm ci (and npm pack) compile lib/, so the bins work in this checkout as they do after `npm install` of the package.
   project.setScript('prepare', 'projen compile');
   project.package.addField('files', ['lib/**/*.js', 'lib/**/*.d.ts', 'API.md', 'API/**/*.md']);
+  // The package's README is docs/library.md (the repository's README is the plugin's): npm packs a
+  // staged copy with that README (scripts/pack-library.mjs), after a fresh compile.
+  project.packageTask.reset('projen compile');
+  project.packageTask.exec('node scripts/pack-library.mjs');
   addApiDocs(project);
   return project;
 }

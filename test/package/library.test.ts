@@ -31,6 +31,17 @@ describe('the packed library', () => {
     expect(files).toEqual([...compiled, 'API.md', ...apiPages(), 'LICENSE', 'README.md', 'package.json'].sort());
   });
 
+  it('has docs/library.md as its README (the repository README is the plugin\'s), its relative links rebased to the package root', () => {
+    const readme = run('tar', ['xzf', packedTarball(), '-O', 'package/README.md']).stdout;
+    const library = fs.readFileSync(path.join(REPO_ROOT, 'docs/library.md'), 'utf8');
+    expect(readme.split('\n')[0]).toBe(library.split('\n')[0]);
+    expect(readme.split('\n')[0]).toBe('# projen-cloudquery-go-plugin');
+    const relative = [...readme.matchAll(/\]\(([^)\s#]+)(#[^)\s]*)?\)/g)].map((m) => m[1]).filter((t) => !/^[a-z]+:/i.test(t));
+    expect(relative.length, 'relative links found').toBeGreaterThan(3);
+    // npm's site resolves them against the repository root: each must name a file there.
+    expect(relative.filter((t) => !fs.existsSync(path.join(REPO_ROOT, t)))).toEqual([]);
+  });
+
   it('every bin is a compiled program with a node shebang, one per src/cli program', () => {
     const programs = fs.readdirSync(path.join(REPO_ROOT, 'src/cli')).filter((f) => fs.readFileSync(path.join(REPO_ROOT, 'src/cli', f), 'utf8').startsWith('#!'));
     expect(Object.keys(PACKAGE_BINS).sort()).toEqual(programs.map((f) => f.replace(/\.ts$/, '')).sort());

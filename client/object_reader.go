@@ -72,6 +72,25 @@ func (r *objectReader) peek(p []byte, off int64) int {
 	return n
 }
 
+// peekOrFetch fills p with the object's bytes at off from the planned segments, without
+// counting them as read, and with a ranged GET of what they no longer hold (a row group's
+// dictionary pages read ahead of the decoder); it returns how many bytes it could fill.
+func (r *objectReader) peekOrFetch(p []byte, off int64) int {
+	p = p[:max(min(int64(len(p)), r.obj.Size-off), 0)]
+	n := 0
+	for n < len(p) {
+		got := r.peek(p[n:], off+int64(n))
+		if got == 0 {
+			break
+		}
+		n += got
+	}
+	if n < len(p) && r.fetch(r.ctx, p[n:], off+int64(n)) == nil {
+		n = len(p)
+	}
+	return n
+}
+
 // close stops the fetches still in flight and drops what the reader holds.
 func (r *objectReader) close() {
 	if r.segments != nil {

@@ -90,8 +90,8 @@ func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, sc *arrow.S
 }
 
 // decode parses the object's footer again (discovery kept only its read plan) and decodes it.
-// An object fetched whole first reserves what its dictionary pages really need, and what its
-// dictionary-encoded values can decode to (dictionary_pages.go).
+// An object fetched whole first has its page checksums verified; every object reserves what
+// its dictionaries need as the decoder reaches their row groups (dictionary_budget.go).
 func (s *syncer) decode(ctx context.Context, src *objectReader, whole bool, batch batchSize, grow func(int64) error, out *recordSender) error {
 	pf, err := openParquet(src, s.buffers)
 	if err != nil {
@@ -102,17 +102,13 @@ func (s *syncer) decode(ctx context.Context, src *objectReader, whole bool, batc
 		if err := verifyPageChecksums(pf, src.peek); err != nil {
 			return err
 		}
-		extra := dictionaryExtraBytes(pf, src.peek)
-		if floor := dictionaryRowBytes(pf, src.peek, src.obj.Size, s.buffers); floor > batch.firstRowBytes {
-			extra += batch.outputBytes(floor) - batch.outputBytes(batch.firstRowBytes)
-			batch.rowFloor = floor
-		}
-		if extra > 0 {
-			if err := grow(extra); err != nil {
-				return err
-			}
-		}
 	}
+	dicts, err := newDictionaryBudget(pf, src.peekOrFetch, src.obj.Size, s.buffers, batch, grow)
+	if err != nil {
+		return err
+	}
+	defer dicts.close()
+	batch.rowFloor = dicts.rowFloor
 	if err := canonicalFooter(pf); err != nil {
 		return err
 	}

@@ -34,6 +34,8 @@ type objectReader struct {
 	// segments, when set, serves every read (Sync: see coalesced_reads.go).
 	segments *segmentCache
 	stop     context.CancelFunc
+	// checksums, when set, sees every read served by segments (stream_checksums.go).
+	checksums *streamChecksums
 }
 
 func newObjectReader(ctx context.Context, store *objectStore, obj *parquetObject) *objectReader {
@@ -152,6 +154,11 @@ func (r *objectReader) readSegments(p []byte, off int64) (int, error) {
 	n, err := r.segments.readAt(p[:end-off], off)
 	if err != nil {
 		return n, r.fail(err)
+	}
+	if r.checksums != nil {
+		if err := r.checksums.read(p[:n], off); err != nil {
+			return 0, r.fail(err)
+		}
 	}
 	if n < len(p) {
 		return n, io.EOF

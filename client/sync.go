@@ -67,6 +67,9 @@ func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, sc *arrow.S
 	defer held.release()
 	src := newPlannedReader(ctx, s.store, obj, read.ranges, read.ahead)
 	defer src.close()
+	if !obj.plan.whole {
+		src.checksums = newStreamChecksums(obj.plan.chunks)
+	}
 	grow := func(extra int64) error { return held.grow(ctx, extra) }
 	err = s.decode(ctx, src, obj.plan.whole, read.batch, grow, out)
 	if err != nil && src.failure() != nil {
@@ -90,7 +93,8 @@ func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, sc *arrow.S
 }
 
 // decode parses the object's footer again (discovery kept only its read plan) and decodes it.
-// An object fetched whole first has its page checksums verified; every object reserves what
+// An object fetched whole first has its page checksums verified (one read in ranges as it is
+// read, stream_checksums.go); every object reserves what
 // its dictionaries need as the decoder reaches their row groups (dictionary_budget.go).
 func (s *syncer) decode(ctx context.Context, src *objectReader, whole bool, batch batchSize, grow func(int64) error, out *recordSender) error {
 	pf, err := openParquet(src, s.buffers)

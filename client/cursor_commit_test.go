@@ -55,20 +55,13 @@ func TestCursorWaitsUntilEveryMessageWasSent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for inserts := 0; inserts < 1; {
+	for first := (*pb.Sync_MessageInsert)(nil); first == nil; {
 		msg, err := stream.Recv()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ins := msg.GetInsert(); ins != nil {
-			rec, err := pb.NewRecordFromBytes(ins.Record)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := rec.Column(rec.Schema().FieldIndices("s")[0]).(*array.String).Value(0); got != "small" {
-				t.Fatalf("the first row is %.20q, want t/a.parquet's", got)
-			}
-			inserts++
+		if first = msg.GetInsert(); first != nil && len(first.Record) > 64<<10 {
+			t.Fatalf("the first record is %d bytes: not t/a.parquet's one small row", len(first.Record))
 		}
 	}
 	// The client reads no more. The plugin's part ends once the SDK took the last record.

@@ -27,16 +27,7 @@ func TestDictionaryValuesStayWithinMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds := newDataset()
-	for i := range objects {
-		key := fmt.Sprintf("wide/part-%02d.parquet", i)
-		ds.objects[key], ds.table[key] = body, "wide"
-	}
-	for _, c := range memoryCases {
-		t.Run(c.name, func(t *testing.T) {
-			syncWithinMemory(t, ds, c.extra, c.limit, objects*rows)
-		})
-	}
+	syncCopiesWithinMemory(t, body, objects, rows)
 }
 
 var memoryCases = []struct {
@@ -99,6 +90,12 @@ func TestRangedDictionaryValuesStayWithinMemory(t *testing.T) {
 	if len(body) <= 32<<20 {
 		t.Fatalf("the object is %d bytes: it would be read whole", len(body))
 	}
+	syncCopiesWithinMemory(t, body, objects, rows)
+}
+
+// syncCopiesWithinMemory syncs objects copies of body (rows rows each) in one table, at each of
+// memoryCases' settings, and fails when the plugin's peak RSS is over the case's limit.
+func syncCopiesWithinMemory(t *testing.T, body []byte, objects, rows int) {
 	ds := newDataset()
 	for i := range objects {
 		key := fmt.Sprintf("wide/part-%02d.parquet", i)
@@ -106,7 +103,7 @@ func TestRangedDictionaryValuesStayWithinMemory(t *testing.T) {
 	}
 	for _, c := range memoryCases {
 		t.Run(c.name, func(t *testing.T) {
-			syncWithinMemory(t, ds, c.extra, c.limit, objects*rows)
+			syncWithinMemory(t, ds, c.extra, c.limit, int64(objects*rows))
 		})
 	}
 }

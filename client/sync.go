@@ -93,9 +93,9 @@ func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, sc *arrow.S
 }
 
 // decode parses the object's footer again (discovery kept only its read plan) and decodes it.
-// An object fetched whole first has its page checksums verified (one read in ranges as it is
-// read, stream_checksums.go); every object reserves what
-// its dictionaries need as the decoder reaches their row groups (dictionary_budget.go).
+// An object fetched whole first has its page checksums verified (one read in ranges has them
+// verified as it is read, stream_checksums.go); every object reserves what its dictionaries
+// need as the decoder reaches their row groups (dictionary_budget.go).
 func (s *syncer) decode(ctx context.Context, src *objectReader, whole bool, batch batchSize, grow func(int64) error, out *recordSender) error {
 	pf, err := openParquet(src, s.buffers)
 	if err != nil {

@@ -104,19 +104,20 @@ func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- m
 	}
 	stats := newSyncStats(selected, sh.skipped(c.skippedIn(opts)))
 	bytesBefore := c.store.bytesRead.Load()
+	var inc *incremental
 	defer func() {
 		bytes := c.store.bytesRead.Load() - bytesBefore
-		if err == nil {
-			c.awaitFinish(ctx, func(err error) { stats.log(logger, bytes, err) })
+		if err == nil { // the cursors wait for the SDK to send every message (sync_finish.go)
+			c.awaitFinish(ctx, inc, func(err error) { stats.log(logger, bytes, err) })
 			return
 		}
+		inc.close()
 		stats.log(logger, bytes, boundError(err))
 	}()
-	inc, err := openIncremental(ctx, opts.BackendOptions, c.spec, selected, sh, logger)
+	inc, err = openIncremental(ctx, opts.BackendOptions, c.spec, selected, sh, logger)
 	if err != nil {
 		return err
 	}
-	defer inc.close()
 	toRead, unchanged, tooLate := inc.plan(selected)
 	stats.unchanged, stats.tooLate = unchanged, tooLate
 	for _, t := range selected {
@@ -125,10 +126,7 @@ func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- m
 		}
 	}
 	s := &syncer{store: c.store, spec: c.spec, concurrency: c.spec.objectConcurrency(), rowLimit: maxRecordBytes, budget: newMemoryBudget(*c.spec.MemoryBudget), buffers: newPageBuffers(*c.spec.MemoryBudget), stats: stats, logger: logger}
-	if err := s.run(ctx, toRead, res); err != nil {
-		return err
-	}
-	return inc.commit(ctx)
+	return s.run(ctx, toRead, res)
 }
 
 // selectTables resolves the sync's table patterns exactly as GetTables does.

@@ -120,8 +120,39 @@ func TestBatchSizeGrowsOnceRowsAreMeasured(t *testing.T) {
 		{"a batch that decoded to no bytes is not a measurement", b, 65_500, 0, 65_500, 65_500},
 	}
 	for _, c := range cases {
-		if got := c.b.next(c.n, c.size, c.done); got != c.want {
-			t.Errorf("%s: %d rows, want %d", c.what, got, c.want)
+		if got, err := c.b.next(c.n, c.size, c.done); got != c.want || err != nil {
+			t.Errorf("%s: %d rows (%v), want %d", c.what, got, err, c.want)
 		}
+	}
+}
+
+// A row floor (dictionary values) is asked for the rows the batch would span without it, and
+// sizes the batch from it when it is larger than the rows measured.
+func TestBatchSizeRowFloor(t *testing.T) {
+	var asked [][2]int64
+	b := batchSize{rows: 256 << 10, firstRows: 64 << 10, bytes: 8 << 20, firstRowBytes: 40, record: 500, total: 1_000_000,
+		rowFloor: func(from, to int64) (int64, error) {
+			asked = append(asked, [2]int64{from, to})
+			if to > 100_000 {
+				return 260_000, nil
+			}
+			return 0, nil
+		}}
+	for _, c := range []struct {
+		n, size, done, want int64
+		from, to            int64
+	}{
+		{0, 0, 0, 65_500, 0, 65_500},                       // no floor in rows 0-65,500
+		{65_500, 65_500 * 40, 65_500, 32, 65_500, 275_000}, // 8 MiB / 260,000: 32 rows
+	} {
+		asked = nil
+		got, err := b.next(c.n, c.size, c.done)
+		if err != nil || got != c.want || len(asked) != 1 || asked[0] != [2]int64{c.from, c.to} {
+			t.Errorf("after %d rows: %d rows (%v), floor asked for %v; want %d rows, asked for [%d %d]", c.done, got, err, asked, c.want, c.from, c.to)
+		}
+	}
+	b.rowFloor = func(int64, int64) (int64, error) { return 0, context.Canceled }
+	if _, err := b.next(0, 0, 0); err != context.Canceled {
+		t.Errorf("the floor's error: got %v", err)
 	}
 }

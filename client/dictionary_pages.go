@@ -4,49 +4,44 @@ import (
 	"encoding/binary"
 	"io"
 
-	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
 )
 
 // The one decoding buffer the footer cannot bound: a column chunk's dictionary page. Writers
 // check their dictionary size limit (1 MiB by default) only between batches of values, so one
 // batch of wide values can make a dictionary page of any size (the decompression bomb of
 // BENCHMARKS.md holds a 117 MB one in a 15 KB object), and the page is decompressed whole and
-// then decoded into a dictionary of about its size. For an object fetched whole, the sync reads
-// each dictionary page's header from the bytes in memory before decoding and reserves what
-// the dictionaries really need.
+// then decoded into a dictionary of about its size. Before the decoder reaches a row group, the
+// sync reads its dictionary pages' headers and reserves what the dictionaries really need
+// (dictionary_budget.go).
 
-// dictionaryExtraBytes is what decoding pf's dictionaries needs beyond the read plan's estimate
-// (pageBytesEstimate for the page and for the decoded dictionary of each column), for the row
-// group that needs most: the page and the decoded dictionary, for each dictionary page larger
-// than twice the estimate. Headers that cannot be read count nothing (the decoder reports them).
-func dictionaryExtraBytes(pf *file.Reader, peek func(p []byte, off int64) int) int64 {
-	var most int64
-	md := pf.MetaData()
-	for rg := 0; rg < md.NumRowGroups(); rg++ {
-		g := md.RowGroup(rg)
-		var extra int64
-		for c := 0; c < g.NumColumns(); c++ {
-			cc, err := g.ColumnChunk(c)
-			if err != nil || !cc.HasDictionaryPage() || cc.DictionaryPageOffset() < 0 {
-				continue
-			}
-			off := cc.DictionaryPageOffset()
-			if off == 0 || off > cc.DataPageOffset() {
-				off = cc.DataPageOffset() // some writers leave the offset 0 and put the page first
-			}
-			var header [32]byte
-			// Writers overshoot their 1 MiB limit by up to one batch of values: only a page
-			// beyond twice the estimate is reserved again (the few such objects then wait for
-			// the budget with their fetched bytes held outside it).
-			if size, ok := pageUncompressedSize(header[:peek(header[:], off)]); ok && size > 2*pageBytesEstimate {
-				extra += 2 * (size - pageBytesEstimate)
-			}
+// dictionaryExtraBytes is what decoding row group rg's dictionaries needs beyond the read
+// plan's estimate (pageBytesEstimate for the page and for the decoded dictionary of each
+// column): the page and the decoded dictionary, for each dictionary page larger than twice the
+// estimate. Headers that cannot be read count nothing (the decoder reports them).
+func dictionaryExtraBytes(md *metadata.FileMetaData, rg int, read func(p []byte, off int64) int) int64 {
+	g := md.RowGroup(rg)
+	var extra int64
+	for c := 0; c < g.NumColumns(); c++ {
+		cc, err := g.ColumnChunk(c)
+		if err != nil || !cc.HasDictionaryPage() || cc.DictionaryPageOffset() < 0 {
+			continue
 		}
-		most = max(most, extra)
+		off := cc.DictionaryPageOffset()
+		if off == 0 || off > cc.DataPageOffset() {
+			off = cc.DataPageOffset() // some writers leave the offset 0 and put the page first
+		}
+		var header [32]byte
+		// Writers overshoot their 1 MiB limit by up to one batch of values: only a page
+		// beyond twice the estimate is reserved again (the few such objects then wait for
+		// the budget with their fetched bytes held outside it).
+		if size, ok := pageUncompressedSize(header[:read(header[:], off)]); ok && size > 2*pageBytesEstimate {
+			extra += 2 * (size - pageBytesEstimate)
+		}
 	}
-	return most
+	return extra
 }
 
 // pageUncompressedSize reads uncompressed_page_size from the start of a Thrift-compact
@@ -71,36 +66,25 @@ func pageUncompressedSize(b []byte) (int64, bool) {
 	return 0, false
 }
 
-// dictionaryRowBytes bounds what one row's dictionary-encoded byte-array values decode to,
-// which the footer does not tell: a data page of a few bytes of indices can stand for one
-// 260 KB value repeated on every row (issue #28: 16 objects of 15 KB took 2.2 GB). For each
-// column chunk with a dictionary page in memory it reads the page (through a second reader
-// over peek, sharing pf's footer) and takes its longest value plus an offset, times the
-// chunk's values per row; summed over the columns, for the row group that needs most.
-// Batches are then sized so that no row can decode to more than this (batchSize.rowFloor).
+// dictionaryRowBytes bounds what one row of row group rg decodes to from its
+// dictionary-encoded byte-array values, which the footer does not tell: a data page of a few
+// bytes of indices can stand for one 260 KB value repeated on every row (issue #28: 16 objects
+// of 15 KB took 2.2 GB). For each column chunk with a dictionary page it reads the page
+// (through pages, a second reader sharing the footer) and takes its longest value plus an
+// offset, times the chunk's values per row, summed over the columns.
 // A page it cannot read counts as one value of the page's whole size.
-func dictionaryRowBytes(pf *file.Reader, peek func(p []byte, off int64) int, size int64, alloc memory.Allocator) int64 {
-	md := pf.MetaData()
-	r, err := file.NewParquetReader(peekReader{peek: peek, size: size}, file.WithMetadata(md), file.WithReadProps(readerProperties(alloc)))
-	if err != nil {
-		return 0
-	}
-	defer r.Close()
-	var most int64
-	for rg := 0; rg < md.NumRowGroups(); rg++ {
-		g := md.RowGroup(rg)
-		var row int64
-		for c := 0; c < g.NumColumns(); c++ {
-			cc, err := g.ColumnChunk(c)
-			if err != nil || !cc.HasDictionaryPage() || cc.Type() != parquet.Types.ByteArray || g.NumRows() <= 0 {
-				continue
-			}
-			perRow := max((cc.NumValues()+g.NumRows()-1)/g.NumRows(), 1)
-			row += perRow * (longestDictionaryValue(r, rg, c) + 4)
+func dictionaryRowBytes(pages *file.Reader, rg int) int64 {
+	g := pages.MetaData().RowGroup(rg)
+	var row int64
+	for c := 0; c < g.NumColumns(); c++ {
+		cc, err := g.ColumnChunk(c)
+		if err != nil || !cc.HasDictionaryPage() || cc.Type() != parquet.Types.ByteArray || g.NumRows() <= 0 {
+			continue
 		}
-		most = max(most, row)
+		perRow := max((cc.NumValues()+g.NumRows()-1)/g.NumRows(), 1)
+		row += perRow * (longestDictionaryValue(pages, rg, c) + 4)
 	}
-	return most
+	return row
 }
 
 // longestDictionaryValue is the longest value of the PLAIN dictionary page starting column
@@ -134,7 +118,7 @@ func longestDictionaryValue(r *file.Reader, rg, c int) (longest int64) {
 	return longest
 }
 
-// peekReader reads an object's bytes already in memory (objectReader.peek).
+// peekReader reads an object's bytes through read (objectReader.peekOrFetch).
 type peekReader struct {
 	peek func(p []byte, off int64) int
 	size int64

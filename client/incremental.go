@@ -153,8 +153,8 @@ func (inc *incremental) plan(tables []*discoveredTable) (toRead []*discoveredTab
 	return out, unchanged, tooLate
 }
 
-// commit stores every table's advanced cursor. Call it only after the Sync sent every row
-// of every object it read: a failed Sync leaves the cursors where they were, so the next
+// commit stores every table's advanced cursor. Call it only once plugin-sdk sent every row
+// of every object the Sync read (OnSyncFinish, sync_finish.go): a failed Sync leaves the cursors where they were, so the next
 // Sync reads the same objects again. Each table is flushed on its own, so no state message
 // holds more than one table's cursor.
 func (inc *incremental) commit(ctx context.Context) error {

@@ -23,6 +23,7 @@ type memoryBackend struct {
 	mu        sync.Mutex
 	committed map[string]string
 	connects  int
+	flushErr  error // what Flush returns, when set
 }
 
 type memoryState struct {
@@ -74,6 +75,9 @@ func (s *memoryState) SetKey(_ context.Context, key, value string) error {
 func (s *memoryState) Flush(context.Context) error {
 	s.b.mu.Lock()
 	defer s.b.mu.Unlock()
+	if s.b.flushErr != nil {
+		return s.b.flushErr
+	}
 	maps.Copy(s.b.committed, s.changed)
 	clear(s.changed)
 	return nil
@@ -83,14 +87,25 @@ func (*memoryState) Close() error { return nil }
 
 var withBackend = plugin.SyncOptions{Tables: []string{"*"}, BackendOptions: &plugin.BackendOptions{TableName: "cq_state", Connection: "memory"}}
 
-// syncOnce is one CLI run: Init (discovery), then a Sync with the given options.
+// syncOnce is one CLI run: Init (discovery), then a Sync with the given options, whose every
+// message the client took.
 func syncOnce(t *testing.T, spec []byte, opts plugin.SyncOptions) (message.SyncMessages, error) {
 	t.Helper()
 	p, err := initPlugin(t, spec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return p.SyncAll(context.Background(), opts)
+	return syncAllSent(p, opts)
+}
+
+// syncAllSent is plugin-sdk's gRPC server's part of a Sync in which every message was sent:
+// SyncAll, then OnSyncFinish (called whatever the Sync returned), whose error fails the sync.
+func syncAllSent(p *plugin.Plugin, opts plugin.SyncOptions) (message.SyncMessages, error) {
+	msgs, err := p.SyncAll(context.Background(), opts)
+	if ferr := p.OnSyncFinish(context.Background()); err == nil {
+		err = ferr
+	}
+	return msgs, err
 }
 
 // syncedIDs is the "n" column of every row delivered, sorted.

@@ -258,7 +258,7 @@ func TestDictionaryPagesAreReservedWhole(t *testing.T) {
 			t.Fatal(err)
 		}
 		peek := func(p []byte, off int64) int { return copy(p, c.data[min(off, int64(len(c.data))):]) }
-		if got := dictionaryExtraBytes(pf, peek); got < c.min || got > c.max {
+		if got := dictionaryExtraBytes(pf.MetaData(), 0, peek); got < c.min || got > c.max {
 			t.Errorf("%s (%d bytes): %d extra bytes reserved, want %d to %d", name, len(c.data), got, c.min, c.max)
 		}
 	}

@@ -80,9 +80,10 @@ type batchSize struct {
 	firstRows     int64
 	bytes         int64
 	firstRowBytes int64
-	// rowFloor is the least a row is counted for: what its dictionary-encoded values can decode
-	// to (dictionaryRowBytes), however small the rows measured so far.
-	rowFloor int64
+	// rowFloor, when set, is the least a row of rows [from, to) is counted for: what their
+	// dictionary-encoded values can decode to (dictionaryBudget.rowFloor), however small the
+	// rows measured so far.
+	rowFloor func(from, to int64) (int64, error)
 	record   int64
 	total    int64
 }
@@ -93,11 +94,25 @@ func (b batchSize) outputBytes(rowBytes int64) int64 {
 }
 
 // next is the row count of the batch after one of n rows that weighed size bytes, when done
-// rows were decoded.
-func (b batchSize) next(n, size, done int64) int64 {
-	perRow, most := max(b.firstRowBytes, b.rowFloor), b.rows
+// rows were decoded: sized without the row floor, then again with the floor of the rows that
+// batch would span (a smaller batch spans no other rows).
+func (b batchSize) next(n, size, done int64) (int64, error) {
+	rows := b.nextAbove(0, n, size, done)
+	if b.rowFloor == nil {
+		return rows, nil
+	}
+	floor, err := b.rowFloor(done, done+rows)
+	if err != nil {
+		return 0, err
+	}
+	return b.nextAbove(floor, n, size, done), nil
+}
+
+// nextAbove is next with rows counted for at least floor bytes.
+func (b batchSize) nextAbove(floor, n, size, done int64) int64 {
+	perRow, most := max(b.firstRowBytes, floor), b.rows
 	if n > 0 && size > 0 {
-		perRow = max(size/n, b.rowFloor, 1)
+		perRow = max(size/n, floor, 1)
 	} else if b.firstRows > 0 {
 		most = min(most, b.firstRows)
 	}
@@ -137,10 +152,13 @@ func decodeRecords(ctx context.Context, pf *file.Reader, size batchSize, emit fu
 			held.Release()
 		}
 	}()
-	var rows int64
+	var rows, lastRows, lastBytes int64
 	var values valueCounter
-	want := size.next(0, 0, 0)
 	for {
+		want, err := size.next(lastRows, lastBytes, rows)
+		if err != nil {
+			return err // the wait for budget for the next row group's dictionaries ended
+		}
 		rec, err := br.read(want)
 		if err != nil && !errors.Is(err, io.EOF) {
 			switch {
@@ -162,8 +180,8 @@ func decodeRecords(ctx context.Context, pf *file.Reader, size batchSize, emit fu
 			held.Release()
 		}
 		held, rows = rec, rows+rec.NumRows()
+		lastRows, lastBytes = rec.NumRows(), recordBytes(rec)
 		values.add(rec)
-		want = size.next(rec.NumRows(), recordBytes(rec), rows)
 	}
 	if want := pf.NumRows(); rows != want {
 		return skippable("not a readable Parquet file", fmt.Errorf("decoded %d rows, the footer says %d", rows, want))

@@ -34,6 +34,8 @@ type objectReader struct {
 	// segments, when set, serves every read (Sync: see coalesced_reads.go).
 	segments *segmentCache
 	stop     context.CancelFunc
+	// checksums, when set, sees every read served by segments (stream_checksums.go).
+	checksums *streamChecksums
 }
 
 func newObjectReader(ctx context.Context, store *objectStore, obj *parquetObject) *objectReader {
@@ -69,6 +71,25 @@ func (r *objectReader) peek(p []byte, off int64) int {
 		return 0
 	}
 	n, _ := r.segments.peek(p, off)
+	return n
+}
+
+// peekOrFetch fills p with the object's bytes at off from the planned segments, without
+// counting them as read, and with a ranged GET of what they no longer hold (a row group's
+// dictionary pages read ahead of the decoder); it returns how many bytes it could fill.
+func (r *objectReader) peekOrFetch(p []byte, off int64) int {
+	p = p[:max(min(int64(len(p)), r.obj.Size-off), 0)]
+	n := 0
+	for n < len(p) {
+		got := r.peek(p[n:], off+int64(n))
+		if got == 0 {
+			break
+		}
+		n += got
+	}
+	if n < len(p) && r.fetch(r.ctx, p[n:], off+int64(n)) == nil {
+		n = len(p)
+	}
 	return n
 }
 
@@ -133,6 +154,11 @@ func (r *objectReader) readSegments(p []byte, off int64) (int, error) {
 	n, err := r.segments.readAt(p[:end-off], off)
 	if err != nil {
 		return n, r.fail(err)
+	}
+	if r.checksums != nil {
+		if err := r.checksums.read(p[:n], off); err != nil {
+			return 0, r.fail(err)
+		}
 	}
 	if n < len(p) {
 		return n, io.EOF

@@ -10,10 +10,11 @@ import (
 )
 
 // Parquet pages may carry a CRC32 of their bytes after the header (PageHeader.crc, field 4);
-// arrow-go v18 neither writes nor checks it, so a corrupt page decodes to wrong values. An
-// object fetched whole has its bytes in memory before decoding: every page that carries a CRC
-// is checked first, and a mismatch is a content error (skip, or fail under spec.strict).
-// Objects read in ranges are not checked (their pages arrive while they are decoded).
+// arrow-go v18 neither writes nor checks it, so a corrupt page decodes to wrong values. Every
+// page that carries a CRC is checked, and a mismatch is a content error (skip, or fail under
+// spec.strict) naming the object. An object fetched whole is checked before it is decoded, from
+// its bytes in memory; an object read in ranges as the decoder reads each column chunk
+// (streamChecksums), so a corrupt page fails the read that completes it, before it is decoded.
 
 // maxPageHeaderBytes bounds the header read of one page; a larger header (huge statistics)
 // leaves its chunk unchecked.
@@ -38,40 +39,80 @@ func verifyPageChecksums(pf *file.Reader, peek func(p []byte, off int64) int) er
 	return nil
 }
 
-// verifyChunkPages walks the pages in [start, end) and checks those with a CRC. Bytes it cannot
-// parse end the walk without an error: the decoder reports them.
+// verifyChunkPages walks the pages in [start, end) and checks those with a CRC, skipping the
+// payloads of the others. Bytes it cannot parse end the walk without an error: the decoder
+// reports them.
 func verifyChunkPages(peek func(p []byte, off int64) int, start, end int64) error {
-	header := make([]byte, maxPageHeaderBytes)
+	w := &pageWalk{pos: start, end: end}
 	piece := make([]byte, 64<<10)
-	for pos := start; pos < end; {
-		var size, crc int32
-		var hasCRC, ok bool
-		var n int
-		for _, try := range []int64{512, maxPageHeaderBytes} { // most headers are a few dozen bytes
-			h := header[:peek(header[:min(try, end-pos)], pos)]
-			if size, crc, hasCRC, n, ok = parsePageHeader(h); ok {
-				break
+	for w.pos < end && !w.abandoned {
+		if w.left > 0 && !w.hasCRC {
+			w.pos += w.left
+			w.left = 0
+			continue
+		}
+		want := int64(len(piece))
+		if w.left == 0 && len(w.header) == 0 {
+			want = 512 // most headers are a few dozen bytes
+		}
+		got := peek(piece[:min(want, end-w.pos)], w.pos)
+		if got == 0 {
+			return nil // not in memory
+		}
+		if err := w.feed(piece[:got]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pageWalk checks the pages of one column chunk [pos, end) from its bytes fed in order.
+type pageWalk struct {
+	pos, end  int64
+	abandoned bool // bytes that are not a page header: the rest is the decoder's to report
+
+	header []byte // the current page's header bytes so far (left == 0)
+	// the current page's payload: where it started, bytes still to come, CRC so far and expected
+	page   int64
+	left   int64
+	hasCRC bool
+	sum    uint32
+	crc    uint32
+}
+
+// feed takes the chunk's next bytes, from pos; a page whose CRC does not match is an error.
+func (w *pageWalk) feed(b []byte) error {
+	b = b[:min(int64(len(b)), w.end-w.pos)]
+	for len(b) > 0 && !w.abandoned {
+		if w.left == 0 {
+			from := len(w.header)
+			w.header = append(w.header, b[:min(len(b), maxPageHeaderBytes-from)]...)
+			size, crc, hasCRC, n, ok := parsePageHeader(w.header)
+			switch {
+			case ok && size < 0, !ok && len(w.header) >= maxPageHeaderBytes:
+				w.abandoned = true
+				return nil
+			case !ok:
+				w.pos += int64(len(w.header) - from)
+				return nil // the header continues in the next bytes
+			}
+			used := n - from
+			w.page, w.left, w.hasCRC, w.sum, w.crc = w.pos-int64(from), int64(size), hasCRC, 0, uint32(crc)
+			w.header = w.header[:0]
+			w.pos += int64(used)
+			b = b[used:]
+			if w.left == 0 {
+				continue // an empty page
 			}
 		}
-		if !ok || size < 0 {
-			return nil
+		k := min(int64(len(b)), w.left)
+		if w.hasCRC {
+			w.sum = crc32.Update(w.sum, crc32.IEEETable, b[:k])
 		}
-		payload := pos + int64(n)
-		if hasCRC {
-			sum := uint32(0)
-			for off := payload; off < payload+int64(size); {
-				got := peek(piece[:min(int64(len(piece)), payload+int64(size)-off)], off)
-				if got == 0 {
-					return nil // not in memory
-				}
-				sum = crc32.Update(sum, crc32.IEEETable, piece[:got])
-				off += int64(got)
-			}
-			if sum != uint32(crc) {
-				return fmt.Errorf("the page at byte %d has CRC32 %08x, its header says %08x", pos, sum, uint32(crc))
-			}
+		w.pos, w.left, b = w.pos+k, w.left-k, b[k:]
+		if w.left == 0 && w.hasCRC && w.sum != w.crc {
+			return fmt.Errorf("the page at byte %d has CRC32 %08x, its header says %08x", w.page, w.sum, w.crc)
 		}
-		pos = payload + int64(size)
 	}
 	return nil
 }

@@ -11,7 +11,7 @@ import (
 
 // page is a Thrift-compact page header (type, sizes, and the payload's CRC32 when withCRC)
 // followed by the payload; a statistics-like struct field shows that unknown fields are skipped.
-func page(t *testing.T, payload []byte, withCRC bool) []byte {
+func page(t testing.TB, payload []byte, withCRC bool) []byte {
 	t.Helper()
 	buf := thrift.NewTMemoryBuffer()
 	p := thrift.NewTCompactProtocolConf(buf, &thrift.TConfiguration{})
@@ -65,5 +65,44 @@ func TestPageChecksumsCatchACorruptPage(t *testing.T) {
 	noCRC[len(noCRC)-1] ^= 1
 	if err := verifyChunkPages(peek(noCRC), 0, int64(len(noCRC))); err != nil {
 		t.Fatalf("a page without a CRC cannot be checked: %v", err)
+	}
+}
+
+// Read in ranges, a chunk's bytes arrive in reads of any size, a header split across them: the
+// corrupt page fails the read that completes it and no earlier one; reads again of bytes seen
+// are ignored, and a chunk read out of order is left unchecked.
+func TestStreamChecksumsInPieces(t *testing.T) {
+	first, second := []byte(strings.Repeat("page one ", 100)), []byte(strings.Repeat("page two ", 3_000))
+	chunk := append(append(page(t, first, true), page(t, second, true)...), page(t, []byte("no crc"), false)...)
+	const base = 1000 // the chunk's offset in its object
+	corrupt := append([]byte(nil), chunk...)
+	corrupt[len(chunk)-len("no crc")-len(second)/2] ^= 0x5a
+	secondEnds := int64(base + len(chunk) - len(page(t, []byte("no crc"), false)))
+	for _, piece := range []int{1, 3, 7, 100, 4096, len(chunk)} {
+		for name, data := range map[string][]byte{"intact": chunk, "corrupt": corrupt} {
+			s := newStreamChecksums([]columnChunk{{byteRange: byteRange{base, base + int64(len(chunk))}, rowGroup: 2}})
+			var failedAt int64 = -1
+			for off := 0; off < len(data); off += piece {
+				end := min(off+piece, len(data))
+				if err := s.read(data[off:end], int64(base+off)); err != nil {
+					if !isSkippable(err) || !strings.Contains(err.Error(), "row group 2") {
+						t.Fatalf("%s in pieces of %d: %v", name, piece, err)
+					}
+					failedAt = int64(base + end)
+					break
+				}
+				_ = s.read(data[off:end], int64(base+off)) // read again: no effect
+			}
+			switch {
+			case name == "intact" && failedAt != -1:
+				t.Errorf("pieces of %d: intact pages failed at %d", piece, failedAt)
+			case name == "corrupt" && (failedAt < secondEnds || failedAt >= secondEnds+int64(piece)):
+				t.Errorf("pieces of %d: the corrupt page failed the read ending at %d, want the one completing it (byte %d)", piece, failedAt, secondEnds)
+			}
+		}
+	}
+	s := newStreamChecksums([]columnChunk{{byteRange: byteRange{base, base + int64(len(corrupt))}}})
+	if err := s.read(corrupt[10:], base+10); err != nil { // a jump: unchecked
+		t.Fatalf("a chunk read out of order: %v", err)
 	}
 }

@@ -11,10 +11,6 @@ import (
 // object's footer (one ranged GET of its last footerPrefetch bytes) and keeps this read plan
 // instead of the footer, so memory does not grow with the footers of every object listed.
 const (
-	// wholeObjectBytes is the largest object fetched with a single GET at Sync (the footer
-	// is parsed again from those bytes): two GETs in all with discovery's. It is also capped
-	// at a quarter of the memory budget, so that several such objects fit in it at once.
-	wholeObjectBytes = 32 << 20
 	// segmentBytes is the target size of one ranged GET of a larger object: adjacent column
 	// chunks are coalesced up to it, larger chunks are cut into pieces of it.
 	segmentBytes = 8 << 20
@@ -47,6 +43,12 @@ const (
 	// the previous batch is held until the next is decoded.
 	batchCopies = 4
 )
+
+// wholeObjectBytes is the largest object fetched with a single GET at Sync (the footer is
+// parsed again from those bytes): two GETs in all with discovery's. It is also capped at a
+// quarter of the memory budget, so that several such objects fit in it at once. A variable only
+// so that tests can read small objects in ranges.
+var wholeObjectBytes int64 = 32 << 20
 
 // byteRange is [off, end) of an object.
 type byteRange struct{ off, end int64 }

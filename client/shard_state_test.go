@@ -1,7 +1,6 @@
 package client
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -46,7 +45,7 @@ func incrementalShardRun(t *testing.T, spec []byte, s *plugin.Shard) (ids []int6
 	}
 	opts := withBackend
 	opts.Shard = s
-	msgs, err := p.SyncAll(context.Background(), opts)
+	msgs, err := syncAllSent(p, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

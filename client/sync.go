@@ -67,6 +67,9 @@ func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, sc *arrow.S
 	defer held.release()
 	src := newPlannedReader(ctx, s.store, obj, read.ranges, read.ahead)
 	defer src.close()
+	if !obj.plan.whole {
+		src.checksums = newStreamChecksums(obj.plan.chunks)
+	}
 	grow := func(extra int64) error { return held.grow(ctx, extra) }
 	err = s.decode(ctx, src, obj.plan.whole, read.batch, grow, out)
 	if err != nil && src.failure() != nil {
@@ -90,8 +93,9 @@ func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, sc *arrow.S
 }
 
 // decode parses the object's footer again (discovery kept only its read plan) and decodes it.
-// An object fetched whole first reserves what its dictionary pages really need, and what its
-// dictionary-encoded values can decode to (dictionary_pages.go).
+// An object fetched whole first has its page checksums verified (one read in ranges has them
+// verified as it is read, stream_checksums.go); every object reserves what its dictionaries
+// need as the decoder reaches their row groups (dictionary_budget.go).
 func (s *syncer) decode(ctx context.Context, src *objectReader, whole bool, batch batchSize, grow func(int64) error, out *recordSender) error {
 	pf, err := openParquet(src, s.buffers)
 	if err != nil {
@@ -102,17 +106,13 @@ func (s *syncer) decode(ctx context.Context, src *objectReader, whole bool, batc
 		if err := verifyPageChecksums(pf, src.peek); err != nil {
 			return err
 		}
-		extra := dictionaryExtraBytes(pf, src.peek)
-		if floor := dictionaryRowBytes(pf, src.peek, src.obj.Size, s.buffers); floor > batch.firstRowBytes {
-			extra += batch.outputBytes(floor) - batch.outputBytes(batch.firstRowBytes)
-			batch.rowFloor = floor
-		}
-		if extra > 0 {
-			if err := grow(extra); err != nil {
-				return err
-			}
-		}
 	}
+	dicts, err := newDictionaryBudget(pf, src.peekOrFetch, src.obj.Size, s.buffers, batch, grow)
+	if err != nil {
+		return err
+	}
+	defer dicts.close()
+	batch.rowFloor = dicts.rowFloor
 	if err := canonicalFooter(pf); err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
-	"github.com/cq-source-s3/cq-source-s3/test/s3fault"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/s3fault"
 )
 
 // An object up to the whole-object limit costs two GETs over Init and Sync: its footer at

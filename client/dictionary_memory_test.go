@@ -8,7 +8,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/cq-source-s3/cq-source-s3/test/parquetgen"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/parquetgen"
 )
 
 const repeatedWidth, repeatedRows = 260_000, 450

@@ -14,7 +14,7 @@ import (
 	"github.com/cloudquery/plugin-sdk/v4/message"
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
 	"github.com/cloudquery/plugin-sdk/v4/state"
-	"github.com/cq-source-s3/cq-source-s3/test/s3fault"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/s3fault"
 )
 
 // memoryBackend stands in for the state backend: what a flush wrote is there for the next

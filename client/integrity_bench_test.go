@@ -9,7 +9,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/parquet/compress"
-	"github.com/cq-source-s3/cq-source-s3/test/parquetgen"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/parquetgen"
 )
 
 // BenchmarkIntegrity compares, on one object fetched whole (300,000 rows, snappy, dictionary,

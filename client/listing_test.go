@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/cq-source-s3/cq-source-s3/test/s3fault"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/s3fault"
 )
 
 // storeFor is the object store a spec's Init would use.

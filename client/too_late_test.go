@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cq-source-s3/cq-source-s3/test/s3fault"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/s3fault"
 )
 
 // An object that appears with a LastModified at or before the window start is never read by an

@@ -10,7 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/cq-source-s3/cq-source-s3/test/parquetgen"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/parquetgen"
 )
 
 // decodeRecordJSON decodes data as a sync does and returns each column's values as JSON.

@@ -11,7 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/cq-source-s3/cq-source-s3/test/parquetgen"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/parquetgen"
 )
 
 // Record builds the types file's rows from Columns.

@@ -1,6 +1,6 @@
 // Command perf is the performance benchmark of issue #14 (`npx projen bench:perf`; BENCHMARKS.md,
-// "Memory, requests and throughput"). It is a Go program under test/, like the suite's other
-// helpers, so that it stays out of the image's build context. On one machine, in one run,
+// "Memory, requests and throughput"). It is a Go program under bench/, like bench/shardsim, which
+// the image's build context leaves out. On one machine, in one run,
 // against one S3 server (versitygw, POSIX backend, on loopback, behind the s3fault proxy that
 // counts requests and bytes), it measures
 //
@@ -17,11 +17,11 @@
 //
 // runs interleaved, and prints Markdown tables of medians with the same-run ratios.
 //
-//	go run ./test/perf                       # everything (npx projen bench:setup first)
-//	RUNS=5 SETS=wide5,wide30 SCALING= go run ./test/perf
-//	SETS= SCALING=rows100000,objects10 go run ./test/perf
-//	SPEC_EXTRA='{"rows_per_record":10000}' PLUGIN_ENV=GODEBUG=gctrace=1 PLUGIN_LOG=/tmp/p.log go run ./test/perf
-//	READERS=after,arrow-s3 SETS=wide5 SCALING= go run ./test/perf   # only some readers
+//	go run ./bench/perf                       # everything (npx projen bench:setup first)
+//	RUNS=5 SETS=wide5,wide30 SCALING= go run ./bench/perf
+//	SETS= SCALING=rows100000,objects10 go run ./bench/perf
+//	SPEC_EXTRA='{"rows_per_record":10000}' PLUGIN_ENV=GODEBUG=gctrace=1 PLUGIN_LOG=/tmp/p.log go run ./bench/perf
+//	READERS=after,arrow-s3 SETS=wide5 SCALING= go run ./bench/perf   # only some readers
 package main
 
 import (
@@ -42,7 +42,7 @@ import (
 	"time"
 
 	pb "github.com/cloudquery/plugin-pb-go/pb/plugin/v3"
-	"github.com/cq-source-s3/cq-source-s3/test/s3fault"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/s3fault"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/backoff"
 	"google.golang.org/grpc/credentials/insecure"
@@ -86,7 +86,7 @@ func main() {
 	// faults cost it 0.4 s more CPU per wide5 run. Its own memory is not measured.
 	debug.SetGCPercent(400)
 	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "test/perf:", err)
+		fmt.Fprintln(os.Stderr, "bench/perf:", err)
 		os.Exit(1)
 	}
 }
@@ -115,10 +115,10 @@ func run() error {
 		return err
 	}
 	if slices.ContainsFunc(readers, func(r string) bool { return strings.HasPrefix(r, "arrowgo-") }) {
-		ref := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(work, "arrowgoread"), "./test/perf/arrowgoread")
+		ref := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(work, "arrowgoread"), "./bench/perf/arrowgoread")
 		ref.Dir = root
 		if out, err := ref.CombinedOutput(); err != nil {
-			return fmt.Errorf("building test/perf/arrowgoread: %v\n%s", err, out)
+			return fmt.Errorf("building bench/perf/arrowgoread: %v\n%s", err, out)
 		}
 	}
 	gw, err := startVersity(filepath.Join(root, ".tools", "bin", "versitygw"), data)

@@ -1,4 +1,4 @@
-// Command arrowgoread is test/perf's arrow-go reference reader: it reads every Parquet file
+// Command arrowgoread is bench/perf's arrow-go reference reader: it reads every Parquet file
 // under a directory from local disk with arrow-go's Parquet reader (the one the plugin uses),
 // the plugin's reader settings, columns decoded in parallel and one object per core, and prints
 // one JSON line as bench/arrow_read.py does: rows, seconds, CPU seconds, peak RSS.

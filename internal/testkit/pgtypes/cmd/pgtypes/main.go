@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/cq-source-s3/cq-source-s3/test/pgtypes"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/pgtypes"
 )
 
 func main() {

@@ -7,7 +7,7 @@ import (
 	"log"
 
 	"github.com/cloudquery/plugin-sdk/v4/serve"
-	"github.com/cq-source-s3/cq-source-s3/test/cqdest"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/cqdest"
 )
 
 func main() {

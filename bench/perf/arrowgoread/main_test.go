@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/parquet/compress"
-	"github.com/cq-source-s3/cq-source-s3/test/parquetgen"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/parquetgen"
 )
 
 // writeFile writes rows of the fixture rows (every type the plugin maps) as a snappy file of

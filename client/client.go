@@ -4,6 +4,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 	"sync"
 
 	"github.com/cloudquery/plugin-sdk/v4/message"
@@ -30,7 +31,7 @@ type Client struct {
 // initialises a source for `cloudquery tables` and `migrate`) changes nothing: this plugin's
 // tables are the bucket's directories, so listing them needs the bucket (see noConnectionError).
 func New(ctx context.Context, logger zerolog.Logger, specBytes []byte, opts plugin.NewClientOptions) (_ plugin.Client, err error) {
-	defer func() { err = boundError(err) }()
+	defer func() { err = bounded.Error(err) }()
 	spec, err := ParseSpec(specBytes)
 	if err != nil {
 		return nil, err
@@ -84,7 +85,7 @@ func (c *Client) allTables() schema.Tables {
 // With a shard (`cloudquery sync --shard NUM/TOTAL`) it sends every selected table and only
 // the rows of the objects that shard owns (shard.go).
 func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- message.SyncMessage) (err error) {
-	defer func() { err = boundError(err) }()
+	defer func() { err = bounded.Error(err) }()
 	sh, err := parseShard(opts.Shard)
 	if err != nil {
 		return err
@@ -110,7 +111,7 @@ func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- m
 			c.awaitFinish(ctx, func(err error) { stats.log(logger, bytes, err) })
 			return
 		}
-		stats.log(logger, bytes, boundError(err))
+		stats.log(logger, bytes, bounded.Error(err))
 	}()
 	inc, err := openIncremental(ctx, opts.BackendOptions, c.spec, selected, sh, logger)
 	if err != nil {

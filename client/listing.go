@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 	"math"
 	"slices"
 	"strings"
@@ -365,7 +366,7 @@ func (l *lister) pages(ctx context.Context, in *s3.ListObjectsV2Input, each func
 		}
 		next := aws.ToString(page.NextContinuationToken)
 		if next == "" || next == aws.ToString(in.ContinuationToken) {
-			return describeS3Error(l.store.bucket, l.what(), fmt.Errorf("the server answered a truncated page without a new continuation token (%s)", quoted(next)))
+			return describeS3Error(l.store.bucket, l.what(), fmt.Errorf("the server answered a truncated page without a new continuation token (%s)", bounded.Quoted(next)))
 		}
 		in.ContinuationToken = aws.String(next)
 	}
@@ -386,4 +387,4 @@ func (l *lister) page(ctx context.Context, in *s3.ListObjectsV2Input) (*s3.ListO
 	return out, nil
 }
 
-func (l *lister) what() string { return "listing objects under " + quoted(l.prefix) }
+func (l *lister) what() string { return "listing objects under " + bounded.Quoted(l.prefix) }

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 	"hash/crc32"
 
 	"github.com/apache/arrow-go/v18/parquet/file"
@@ -31,7 +32,7 @@ func verifyPageChecksums(pf *file.Reader, peek func(p []byte, off int64) int) er
 			}
 			start := chunkStart(cc)
 			if err := verifyChunkPages(peek, start, start+cc.TotalCompressedSize()); err != nil {
-				return skippable("page checksum mismatch", fmt.Errorf("row group %d, column %s: %w", rg, quoted(cc.PathInSchema().String()), err))
+				return skippable("page checksum mismatch", fmt.Errorf("row group %d, column %s: %w", rg, bounded.Quoted(cc.PathInSchema().String()), err))
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 	"io"
 	"net"
 	"strings"
@@ -135,7 +136,7 @@ func (s *objectStore) getOnce(ctx context.Context, obj *parquetObject, buf []byt
 	}
 	defer out.Body.Close()
 	if etag := aws.ToString(out.ETag); etag != "" && obj.ETag != "" && etag != obj.ETag {
-		return 0, fmt.Errorf("%w: the answer has ETag %s, the listing %s (the server ignored If-Match)", errObjectMismatch, quoted(etag), quoted(obj.ETag))
+		return 0, fmt.Errorf("%w: the answer has ETag %s, the listing %s (the server ignored If-Match)", errObjectMismatch, bounded.Quoted(etag), bounded.Quoted(obj.ETag))
 	}
 	if err := checkContentRange(aws.ToString(out.ContentRange), off, end, obj.Size); err != nil {
 		if errors.Is(err, errObjectSizeChanged) {

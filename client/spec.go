@@ -3,6 +3,7 @@ package client
 import (
 	"errors"
 	"fmt"
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 	"net/url"
 	"slices"
 	"strings"
@@ -118,7 +119,7 @@ func (s *Spec) Validate() error {
 		add("spec.region is required")
 	}
 	if !slices.Contains(supportedFileTypes, s.FileType) {
-		add("spec.filetype %s is not supported (supported: %s)", quoted(s.FileType), strings.Join(supportedFileTypes, ", "))
+		add("spec.filetype %s is not supported (supported: %s)", bounded.Quoted(s.FileType), strings.Join(supportedFileTypes, ", "))
 	}
 	if s.RowsPerRecord != nil && *s.RowsPerRecord < 1 {
 		add("spec.rows_per_record must be >= 1, got %d", *s.RowsPerRecord)
@@ -161,7 +162,7 @@ func (s *Spec) objectConcurrency() int {
 func validateEndpoint(endpoint string) error {
 	u, err := url.Parse(endpoint)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("spec.endpoint %s must be an absolute http:// or https:// URL", quoted(endpoint))
+		return fmt.Errorf("spec.endpoint %s must be an absolute http:// or https:// URL", bounded.Quoted(endpoint))
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 	"io"
 	"reflect"
 	"strings"
@@ -57,10 +58,10 @@ func checkFieldName(key string) error {
 	}
 	for name := range specFields {
 		if strings.EqualFold(name, key) {
-			return fmt.Errorf("invalid spec: unknown field %s (field names are case-sensitive: did you mean %q?)", quoted(key), name)
+			return fmt.Errorf("invalid spec: unknown field %s (field names are case-sensitive: did you mean %q?)", bounded.Quoted(key), name)
 		}
 	}
-	return fmt.Errorf("invalid spec: unknown field %s", quoted(key))
+	return fmt.Errorf("invalid spec: unknown field %s", bounded.Quoted(key))
 }
 
 func walkJSON(dec *json.Decoder, path string) error {
@@ -83,7 +84,7 @@ func walkJSON(dec *json.Decoder, path string) error {
 				}
 			}
 			if seen[key] {
-				return fmt.Errorf("invalid spec: duplicate field %s", clip(path+"."+key, maxQuotedBytes))
+				return fmt.Errorf("invalid spec: duplicate field %s", bounded.Clip(path+"."+key, bounded.MaxQuotedBytes))
 			}
 			seen[key] = true
 			if err := walkJSON(dec, path+"."+key); err != nil {

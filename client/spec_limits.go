@@ -1,6 +1,9 @@
 package client
 
-import "time"
+import (
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
+	"time"
+)
 
 // The bounds of the spec's string and duration options: a value past them cannot work (S3
 // refuses a prefix longer than a key, a request cannot finish in a nanosecond), so Init refuses
@@ -74,11 +77,11 @@ func parseDuration(add func(format string, args ...any), d durationOption) time.
 	}
 	v, err := time.ParseDuration(d.value)
 	if err != nil || v <= 0 {
-		add("spec.%s must be a positive duration such as \"30s\" or \"2m\", got %s", d.name, quoted(d.value))
+		add("spec.%s must be a positive duration such as \"30s\" or \"2m\", got %s", d.name, bounded.Quoted(d.value))
 		return 0
 	}
 	if v < d.min {
-		add("spec.%s must be at least %s (%s), got %s", d.name, d.min, d.why, quoted(d.value))
+		add("spec.%s must be at least %s (%s), got %s", d.name, d.min, d.why, bounded.Quoted(d.value))
 		return 0
 	}
 	return v

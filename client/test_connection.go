@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 	"net"
 	"net/http"
 	"strings"
@@ -38,7 +39,7 @@ func TestConnection(ctx context.Context, _ zerolog.Logger, specBytes []byte) err
 	err := checkConnection(ctx, specBytes)
 	var tc *plugin.TestConnError
 	if errors.As(err, &tc) {
-		tc.Message = boundError(tc.Message)
+		tc.Message = bounded.Error(tc.Message)
 	}
 	return err
 }

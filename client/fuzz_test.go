@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 	"os"
 	"path/filepath"
 	"testing"
@@ -104,7 +105,7 @@ func hintedSeed() ([]byte, error) {
 	}
 	rec := b.NewRecordBatch()
 	defer rec.Release()
-	return parquetgen.Encode(rec, parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(6)), map[string]string{arrowSchemaKey: encodeArrowSchema(hint)})
+	return parquetgen.Encode(rec, parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(6)), map[string]string{arrowschema.HintsKey: arrowschema.EncodeHints(hint)})
 }
 
 var updateFuzzSeeds = flag.Bool("update-fuzz-seeds", false, "rewrite testdata/fuzz/FuzzDecodeObject")

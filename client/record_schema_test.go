@@ -3,6 +3,7 @@ package client
 import (
 	"bytes"
 	"context"
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 	"reflect"
 	"testing"
 
@@ -28,7 +29,7 @@ func TestRecordSchemaDecodesToTheDeclaredTable(t *testing.T) {
 		t.Fatal(tables, err)
 	}
 	table := tables[0]
-	full, slim := table.ToArrowSchema(), recordSchema(table)
+	full, slim := table.ToArrowSchema(), arrowschema.RecordSchema(table)
 	fromFull, err := schema.NewTableFromArrowSchema(full)
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package client
 import (
 	"bytes"
 	"context"
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -102,7 +103,7 @@ func encodeParquet(t *testing.T, rec arrow.RecordBatch, props *parquet.WriterPro
 	t.Helper()
 	var keyValues map[string]string
 	if hint != nil {
-		keyValues = map[string]string{arrowSchemaKey: encodeArrowSchema(hint)}
+		keyValues = map[string]string{arrowschema.HintsKey: arrowschema.EncodeHints(hint)}
 	}
 	data, err := parquetgen.Encode(rec, props, keyValues)
 	if err != nil {

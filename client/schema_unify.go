@@ -2,6 +2,7 @@ package client
 
 import (
 	"fmt"
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -19,7 +20,7 @@ import (
 //     null-typed in every object becomes utf8 (all values null).
 //  4. A column is NOT NULL only if it is required (non-nullable) in every object.
 //  5. Every column type is one the Parquet reader can return (see readableType); after
-//     canonicalizeArrowHints the only ones that are not come from files this plugin cannot read.
+//     arrowschema.CanonicalizeHints the only ones that are not come from files this plugin cannot read.
 func unifyColumns(table string, objects []*parquetObject) (schema.ColumnList, error) {
 	first := objects[0]
 	fields := append([]arrow.Field{}, first.Schema.Fields()...)
@@ -154,7 +155,7 @@ func unreadableType(t arrow.DataType) arrow.DataType {
 
 // describeConversion documents a converted column in the table's documentation.
 func describeConversion(f arrow.Field) string {
-	from, ok := f.Metadata.GetValue(convertedFromKey)
+	from, ok := f.Metadata.GetValue(arrowschema.ConvertedFromKey)
 	if !ok {
 		return ""
 	}

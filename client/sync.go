@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 	"runtime/debug"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -31,7 +32,7 @@ func (s *syncer) run(ctx context.Context, tables []*discoveredTable, res chan<- 
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(s.concurrency)
 	for _, t := range tables {
-		sc := recordSchema(t.Table)
+		sc := arrowschema.RecordSchema(t.Table)
 		for _, obj := range t.Objects {
 			if gctx.Err() != nil {
 				break

@@ -3,6 +3,7 @@ package client
 import (
 	"bytes"
 	"context"
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 	"strings"
 	"testing"
 
@@ -73,7 +74,7 @@ func TestFixedSizeListWithNullRows(t *testing.T) {
 			rec := array.NewRecordBatch(sc, []arrow.Array{col}, int64(col.Len()))
 			defer rec.Release()
 			// with the Arrow schema stored, as pyarrow writes it: it reads back as a fixed_size_list
-			data, err := parquetgen.Encode(rec, parquet.NewWriterProperties(), map[string]string{arrowSchemaKey: encodeArrowSchema(sc)})
+			data, err := parquetgen.Encode(rec, parquet.NewWriterProperties(), map[string]string{arrowschema.HintsKey: arrowschema.EncodeHints(sc)})
 			if err != nil {
 				t.Fatal(err)
 			}

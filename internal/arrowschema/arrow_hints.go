@@ -1,4 +1,6 @@
-package client
+// Package arrowschema is the Arrow side of a Parquet object's columns: the stored Arrow schema
+// hints made canonical, and the schema of the records the plugin sends.
+package arrowschema
 
 import (
 	"bytes"
@@ -10,15 +12,15 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 )
 
-// arrowSchemaKey is where Arrow writers (pyarrow, arrow-rs, arrow-go) keep the Arrow schema a
+// HintsKey is where Arrow writers (pyarrow, arrow-rs, arrow-go) keep the Arrow schema a
 // Parquet file was written from; readers use it to restore types Parquet cannot express.
-const arrowSchemaKey = "ARROW:schema"
+const HintsKey = "ARROW:schema"
 
-// convertedFromKey marks, in a column's Arrow field metadata, the original Arrow type of a
+// ConvertedFromKey marks, in a column's Arrow field metadata, the original Arrow type of a
 // column that discovery converted (so the table documentation can say what the values mean).
-const convertedFromKey = "cq-source-s3:converted_from"
+const ConvertedFromKey = "cq-source-s3:converted_from"
 
-// canonicalizeArrowHints rewrites the file's stored Arrow schema so the file reads in this
+// CanonicalizeHints rewrites the file's stored Arrow schema so the file reads in this
 // plugin's canonical types, losslessly, and files written by different tools unify:
 //
 //	duration[unit]   → int64, the count of units (Parquet stores exactly that; the Parquet
@@ -29,12 +31,12 @@ const convertedFromKey = "cq-source-s3:converted_from"
 // It applies recursively inside lists, maps and structs. Files without a stored Arrow schema
 // (Spark, DuckDB, ...) already read in these types. A stored schema that cannot be decoded
 // is left alone: the reader then ignores it too.
-func canonicalizeArrowHints(md *metadata.FileMetaData) {
+func CanonicalizeHints(md *metadata.FileMetaData) {
 	for _, kv := range md.KeyValueMetadata() {
-		if kv.Key != arrowSchemaKey || kv.Value == nil {
+		if kv.Key != HintsKey || kv.Value == nil {
 			continue
 		}
-		stored, err := decodeArrowSchema(*kv.Value)
+		stored, err := DecodeHints(*kv.Value)
 		if err != nil {
 			return
 		}
@@ -42,34 +44,34 @@ func canonicalizeArrowHints(md *metadata.FileMetaData) {
 		changed := false
 		for i, f := range fields {
 			var c bool
-			fields[i], c = canonicalField(f, true)
+			fields[i], c = CanonicalField(f, true)
 			changed = changed || c
 		}
 		if !changed {
 			return
 		}
 		schemaMeta := stored.Metadata()
-		encoded := encodeArrowSchema(arrow.NewSchema(fields, &schemaMeta))
+		encoded := EncodeHints(arrow.NewSchema(fields, &schemaMeta))
 		kv.Value = &encoded
 		return
 	}
 }
 
-// canonicalField returns f with its type made canonical, and whether anything changed.
-// A top-level column that changed type records its original type in convertedFromKey.
-func canonicalField(f arrow.Field, topLevel bool) (arrow.Field, bool) {
-	typ, changed := canonicalType(f.Type)
+// CanonicalField returns f with its type made canonical, and whether anything changed.
+// A top-level column that changed type records its original type in ConvertedFromKey.
+func CanonicalField(f arrow.Field, topLevel bool) (arrow.Field, bool) {
+	typ, changed := CanonicalType(f.Type)
 	if !changed {
 		return f, false
 	}
 	if topLevel {
-		f.Metadata = withMetadata(f.Metadata, convertedFromKey, f.Type.String())
+		f.Metadata = WithMetadata(f.Metadata, ConvertedFromKey, f.Type.String())
 	}
 	f.Type = typ
 	return f, true
 }
 
-func canonicalType(t arrow.DataType) (arrow.DataType, bool) {
+func CanonicalType(t arrow.DataType) (arrow.DataType, bool) {
 	switch t := t.(type) {
 	case *arrow.DurationType:
 		return arrow.PrimitiveTypes.Int64, true
@@ -78,26 +80,26 @@ func canonicalType(t arrow.DataType) (arrow.DataType, bool) {
 	case *arrow.LargeBinaryType:
 		return arrow.BinaryTypes.Binary, true
 	case *arrow.DictionaryType:
-		v, _ := canonicalType(t.ValueType)
+		v, _ := CanonicalType(t.ValueType)
 		return v, true
 	case *arrow.LargeListType:
-		elem, _ := canonicalField(t.ElemField(), false)
+		elem, _ := CanonicalField(t.ElemField(), false)
 		return arrow.ListOfField(elem), true
 	case *arrow.ListType:
-		elem, changed := canonicalField(t.ElemField(), false)
+		elem, changed := CanonicalField(t.ElemField(), false)
 		if !changed {
 			return t, false
 		}
 		return arrow.ListOfField(elem), true
 	case *arrow.FixedSizeListType:
-		elem, changed := canonicalField(t.ElemField(), false)
+		elem, changed := CanonicalField(t.ElemField(), false)
 		if !changed {
 			return t, false
 		}
 		return arrow.FixedSizeListOfField(t.Len(), elem), true
 	case *arrow.MapType:
-		key, kc := canonicalField(t.KeyField(), false)
-		item, ic := canonicalField(t.ItemField(), false)
+		key, kc := CanonicalField(t.KeyField(), false)
+		item, ic := CanonicalField(t.ItemField(), false)
 		if !kc && !ic {
 			return t, false
 		}
@@ -109,7 +111,7 @@ func canonicalType(t arrow.DataType) (arrow.DataType, bool) {
 		changed := false
 		for i, f := range fields {
 			var c bool
-			fields[i], c = canonicalField(f, false)
+			fields[i], c = CanonicalField(f, false)
 			changed = changed || c
 		}
 		if !changed {
@@ -120,12 +122,12 @@ func canonicalType(t arrow.DataType) (arrow.DataType, bool) {
 	return t, false
 }
 
-func withMetadata(md arrow.Metadata, key, value string) arrow.Metadata {
+func WithMetadata(md arrow.Metadata, key, value string) arrow.Metadata {
 	keys, values := append([]string{}, md.Keys()...), append([]string{}, md.Values()...)
 	return arrow.NewMetadata(append(keys, key), append(values, value))
 }
 
-func decodeArrowSchema(value string) (*arrow.Schema, error) {
+func DecodeHints(value string) (*arrow.Schema, error) {
 	var decoded []byte
 	var err error
 	if len(value)%4 == 0 {
@@ -133,18 +135,18 @@ func decodeArrowSchema(value string) (*arrow.Schema, error) {
 	}
 	if len(decoded) == 0 || err != nil {
 		if decoded, err = base64.RawStdEncoding.DecodeString(value); err != nil {
-			return nil, fmt.Errorf("decoding %s: %w", arrowSchemaKey, err)
+			return nil, fmt.Errorf("decoding %s: %w", HintsKey, err)
 		}
 	}
 	rdr, err := ipc.NewReader(bytes.NewReader(decoded))
 	if err != nil {
-		return nil, fmt.Errorf("decoding %s: %w", arrowSchemaKey, err)
+		return nil, fmt.Errorf("decoding %s: %w", HintsKey, err)
 	}
 	defer rdr.Release()
 	return rdr.Schema(), nil
 }
 
-func encodeArrowSchema(sc *arrow.Schema) string {
+func EncodeHints(sc *arrow.Schema) string {
 	var buf bytes.Buffer
 	w := ipc.NewWriter(&buf, ipc.WithSchema(sc))
 	_ = w.Close()

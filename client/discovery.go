@@ -8,32 +8,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/cloudquery/plugin-sdk/v4/schema"
 	"github.com/rs/zerolog"
 	"golang.org/x/sync/errgroup"
 )
-
-// parquetObject is one readable Parquet object found by discovery.
-type parquetObject struct {
-	Key    string
-	Size   int64
-	ETag   string // from the listing; every read of the object must still match it
-	Schema *arrow.Schema
-	// plan is how the sync reads it, derived from its footer (which is not kept).
-	plan *readPlan
-
-	// LastModified is the listing's (one-second resolution): the incremental cursor's clock.
-	LastModified time.Time
-}
-
-// discoveredTable is a table and the objects that feed it, sorted by key.
-type discoveredTable struct {
-	Table   *schema.Table
-	Source  string
-	Objects []*parquetObject
-}
 
 type discovery struct {
 	store       *objectStore

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"strings"
 	"testing"
 
@@ -119,7 +120,7 @@ func TestRowIDsAreDeterministicPerObjectVersion(t *testing.T) {
 }
 
 func TestRowIDBits(t *testing.T) {
-	r := newRowIDs("bucket", &parquetObject{Key: "k", ETag: `"e"`})
+	r := newRowIDs("bucket", &parquetObject{Object: s3store.Object{Key: "k", ETag: `"e"`}})
 	seen := map[uuid.UUID]bool{}
 	for _, row := range []int64{0, 1, 2, 1 << 20, 1<<32 + 7, 1<<40 - 1} {
 		id := r.id(row)
@@ -128,7 +129,7 @@ func TestRowIDBits(t *testing.T) {
 		}
 		seen[id] = true
 	}
-	other := newRowIDs("other-bucket", &parquetObject{Key: "k", ETag: `"e"`})
+	other := newRowIDs("other-bucket", &parquetObject{Object: s3store.Object{Key: "k", ETag: `"e"`}})
 	if other.id(0) == r.id(0) {
 		t.Fatal("the bucket is part of the id")
 	}
@@ -137,7 +138,7 @@ func TestRowIDBits(t *testing.T) {
 // The ids are a published contract (re-reading an object upserts the same rows): these are
 // the values the first release made, including where the row number carries out of the low half.
 func TestRowIDsKeepTheirValues(t *testing.T) {
-	r := newRowIDs("bucket", &parquetObject{Key: "data/part-0.parquet", ETag: `"0123456789abcdef"`})
+	r := newRowIDs("bucket", &parquetObject{Object: s3store.Object{Key: "data/part-0.parquet", ETag: `"0123456789abcdef"`}})
 	golden := []struct {
 		row int64
 		id  string
@@ -174,7 +175,7 @@ func TestConformRecord(t *testing.T) {
 		{Name: "note", Type: arrow.BinaryTypes.String, Nullable: true},
 	}, nil)
 	rec := recordOf(t, arrow.Field{Name: "note", Type: arrow.Null, Nullable: true}, nil, nil, nil)
-	ids := newRowIDs("b", &parquetObject{Key: "k", ETag: "e"})
+	ids := newRowIDs("b", &parquetObject{Object: s3store.Object{Key: "k", ETag: "e"}})
 	out := conformRecord(table, rec, ids, 10)
 	defer out.Release()
 	if !out.Schema().Equal(table) || out.NumRows() != 3 || out.Column(1).NullN() != 3 || out.Column(1).DataType().ID() != arrow.STRING {
@@ -187,7 +188,7 @@ func TestConformRecord(t *testing.T) {
 
 // What _cq_id costs per row: go test -run '^$' -bench RowIDs ./client (take numbers on a quiet machine).
 func BenchmarkRowIDs(b *testing.B) {
-	r := newRowIDs("bucket", &parquetObject{Key: "data/2024/part-0001.parquet", ETag: `"0123456789abcdef0123456789abcdef"`})
+	r := newRowIDs("bucket", &parquetObject{Object: s3store.Object{Key: "data/2024/part-0001.parquet", ETag: `"0123456789abcdef0123456789abcdef"`}})
 	const rows = 500 // the default rows_per_record
 	b.SetBytes(rows * rowIDBytes)
 	for i := range b.N {

@@ -2,6 +2,7 @@ package client
 
 import (
 	"fmt"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +11,7 @@ import (
 var t0 = time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
 
 func obj(key, etag string, lm time.Time) *parquetObject {
-	return &parquetObject{Key: key, ETag: etag, LastModified: lm}
+	return &parquetObject{Object: s3store.Object{Key: key, ETag: etag, LastModified: lm}}
 }
 
 // cursorAfter is the cursor a first sync of objs leaves.

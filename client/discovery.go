@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"sort"
 	"sync"
 	"time"
@@ -66,7 +67,7 @@ func (d *discovery) listParquetObjects(ctx context.Context) ([]*parquetObject, e
 			d.logger.Debug().Str("key", key).Msg("skipping object that is not Parquet")
 			continue
 		}
-		out = append(out, &parquetObject{Key: key, Size: aws.ToInt64(obj.Size), ETag: aws.ToString(obj.ETag), LastModified: aws.ToTime(obj.LastModified)})
+		out = append(out, &parquetObject{Object: s3store.Object{Key: key, Size: aws.ToInt64(obj.Size), ETag: aws.ToString(obj.ETag), LastModified: aws.ToTime(obj.LastModified)}})
 	}
 	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/hex"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -21,7 +22,7 @@ func BenchmarkIntegrity(b *testing.B) {
 		b.Fatal(err)
 	}
 	sum := md5.Sum(data)
-	obj := &parquetObject{Key: "k", Size: int64(len(data)), ETag: `"` + hex.EncodeToString(sum[:]) + `"`}
+	obj := &parquetObject{Object: s3store.Object{Key: "k", Size: int64(len(data)), ETag: `"` + hex.EncodeToString(sum[:]) + `"`}}
 	peek := func(p []byte, off int64) int { return copy(p, data[min(off, int64(len(data))):]) }
 	b.Run("checks", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
@@ -30,7 +31,7 @@ func BenchmarkIntegrity(b *testing.B) {
 			b.Fatal(err)
 		}
 		for b.Loop() {
-			if err := verifyWholeObject(obj, data); err != nil {
+			if err := verifyWholeObject(&obj.Object, data); err != nil {
 				b.Fatal(err)
 			}
 			if err := verifyPageChecksums(pf, peek); err != nil {

@@ -52,7 +52,7 @@ func newPlannedReader(ctx context.Context, store *objectStore, obj *parquetObjec
 
 // fetch fills buf with the object's bytes from off: the segment cache's one GET.
 func (r *objectReader) fetch(ctx context.Context, buf []byte, off int64) error {
-	n, err := r.store.readRange(ctx, r.obj, buf, off)
+	n, err := r.store.readRange(ctx, &r.obj.Object, buf, off)
 	if err == nil && n < len(buf) {
 		err = io.ErrUnexpectedEOF
 	}
@@ -152,7 +152,7 @@ func (r *objectReader) prefetchTail() error {
 
 func (r *objectReader) readRange(p []byte, off int64) (int, error) {
 	end := min(off+int64(len(p)), r.obj.Size)
-	n, err := r.store.readRange(r.ctx, r.obj, p[:end-off], off)
+	n, err := r.store.readRange(r.ctx, &r.obj.Object, p[:end-off], off)
 	if err != nil {
 		return n, r.fail(r.describe(err, off, end-1))
 	}

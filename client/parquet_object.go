@@ -1,20 +1,14 @@
 package client
 
 import (
-	"time"
-
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 )
 
 // parquetObject is one readable Parquet object found by discovery.
 type parquetObject struct {
-	Key    string
-	Size   int64
-	ETag   string // from the listing; every read of the object must still match it
+	s3store.Object
 	Schema *arrow.Schema
 	// plan is how the sync reads it, derived from its footer (which is not kept).
 	plan *readPlan
-
-	// LastModified is the listing's (one-second resolution): the incremental cursor's clock.
-	LastModified time.Time
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"io"
 	"net"
 	"strings"
@@ -37,7 +38,7 @@ type objectStore struct {
 var errObjectSizeChanged = errors.New("object size differs from the listing")
 
 // readRange fills buf with the object's bytes from off, which must all exist.
-func (s *objectStore) readRange(ctx context.Context, obj *parquetObject, buf []byte, off int64) (int, error) {
+func (s *objectStore) readRange(ctx context.Context, obj *s3store.Object, buf []byte, off int64) (int, error) {
 	opCtx, cancel := context.WithTimeout(ctx, s.operationTimeout)
 	defer cancel()
 	n, err := s.readRangeWithin(opCtx, obj, buf, off)
@@ -59,7 +60,7 @@ func isTimeout(err error) bool {
 	return (errors.As(err, &ne) && ne.Timeout()) || errors.Is(err, context.DeadlineExceeded)
 }
 
-func (s *objectStore) readRangeWithin(ctx context.Context, obj *parquetObject, buf []byte, off int64) (int, error) {
+func (s *objectStore) readRangeWithin(ctx context.Context, obj *s3store.Object, buf []byte, off int64) (int, error) {
 	got, stalled := 0, 0
 	for got < len(buf) {
 		n, err := s.getOnce(ctx, obj, buf[got:], off+int64(got))
@@ -97,7 +98,7 @@ var errObjectMismatch = errors.New("the bytes received are not the listed object
 // MD5 of the bytes for an object not uploaded in parts ("<32 hex digits>"; a multipart ETag
 // has "-<parts>" and an SSE-KMS one is not an MD5: neither can be checked). Ranged reads have no
 // such check: S3's checksums cover whole objects (or whole parts), never an arbitrary range.
-func verifyWholeObject(obj *parquetObject, data []byte) error {
+func verifyWholeObject(obj *s3store.Object, data []byte) error {
 	want := strings.Trim(obj.ETag, `"`)
 	if len(want) != 2*md5.Size || strings.Trim(want, "0123456789abcdef") != "" {
 		return nil
@@ -117,7 +118,7 @@ func (e *bodyError) Error() string { return "reading response body: " + e.err.Er
 func (e *bodyError) Unwrap() error { return e.err }
 
 // getOnce issues one ranged GET (retried by the SDK until headers arrive) and reads its body.
-func (s *objectStore) getOnce(ctx context.Context, obj *parquetObject, buf []byte, off int64) (int, error) {
+func (s *objectStore) getOnce(ctx context.Context, obj *s3store.Object, buf []byte, off int64) (int, error) {
 	end := off + int64(len(buf)) - 1
 	in := &s3.GetObjectInput{
 		Bucket: aws.String(s.bucket),

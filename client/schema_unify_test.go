@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"sort"
 	"strings"
 	"testing"
@@ -189,7 +190,7 @@ func TestObjectColumnErrorsNameTheObject(t *testing.T) {
 		{nested, `t/x.parquet: column "spans" has type list<item: duration[s], nullable>, which cannot be read from Parquet (duration[s] is not supported)`},
 	}
 	for _, c := range cases {
-		_, err := groupTables([]*parquetObject{{Key: "t/x.parquet", Schema: c.sc}})
+		_, err := groupTables([]*parquetObject{{Object: s3store.Object{Key: "t/x.parquet"}, Schema: c.sc}})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("want %q, got %v", c.want, err)
 		}

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"strings"
 	"testing"
 	"time"
@@ -64,9 +65,9 @@ func TestKnownFilterHoldsEveryObjectBeforeTheWindow(t *testing.T) {
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	var listed []*parquetObject
 	for i := range 5000 {
-		listed = append(listed, &parquetObject{Key: fmt.Sprintf("t/%d.parquet", i), ETag: `"e"`, LastModified: start.Add(-time.Duration(i%7) * time.Second)})
+		listed = append(listed, &parquetObject{Object: s3store.Object{Key: fmt.Sprintf("t/%d.parquet", i), ETag: `"e"`, LastModified: start.Add(-time.Duration(i%7) * time.Second)}})
 	}
-	after := &parquetObject{Key: "t/after.parquet", ETag: `"e"`, LastModified: start.Add(time.Second)}
+	after := &parquetObject{Object: s3store.Object{Key: "t/after.parquet", ETag: `"e"`, LastModified: start.Add(time.Second)}}
 	filter, err := parseKnown(knownFilter(append(listed, after), start))
 	if err != nil {
 		t.Fatal(err)
@@ -81,7 +82,7 @@ func TestKnownFilterHoldsEveryObjectBeforeTheWindow(t *testing.T) {
 	}
 	passed := 0
 	for i := range 10000 {
-		if knownContains(filter, &parquetObject{Key: fmt.Sprintf("t/other-%d.parquet", i), ETag: `"e"`}) {
+		if knownContains(filter, &parquetObject{Object: s3store.Object{Key: fmt.Sprintf("t/other-%d.parquet", i), ETag: `"e"`}}) {
 			passed++
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"sync"
 
 	"github.com/cloudquery/plugin-sdk/v4/message"
@@ -17,7 +18,7 @@ import (
 type Client struct {
 	plugin.UnimplementedDestination
 	spec   *Spec
-	store  *objectStore
+	store  *s3store.Store
 	logger zerolog.Logger
 	tables []*discoveredTable
 	// skipped are the objects discovery could not read; every sync's summary lists them.
@@ -53,7 +54,7 @@ func connect(ctx context.Context, logger zerolog.Logger, spec *Spec) (*Client, e
 	if err != nil {
 		return nil, err
 	}
-	store := &objectStore{api: api, bucket: spec.Bucket, retryer: retryer, maxAttempts: *spec.MaxAttempts, operationTimeout: spec.operationTimeout, requestTimeout: spec.requestTimeout}
+	store := &s3store.Store{API: api, Bucket: spec.Bucket, Retryer: retryer, MaxAttempts: *spec.MaxAttempts, OperationTimeout: spec.operationTimeout, RequestTimeout: spec.requestTimeout}
 	c := &Client{spec: spec, store: store, logger: logger.With().Str("bucket", spec.Bucket).Logger()}
 	limit, fromEnv := applyMemoryLimit(spec)
 	c.logger.Debug().Int64("memory_budget", *spec.MemoryBudget).Int64("go_memory_limit", limit).Bool("gomemlimit_from_env", fromEnv).Msg("memory")
@@ -104,9 +105,9 @@ func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- m
 		selected = own
 	}
 	stats := newSyncStats(selected, sh.skipped(c.skippedIn(opts)))
-	bytesBefore := c.store.bytesRead.Load()
+	bytesBefore := c.store.BytesRead.Load()
 	defer func() {
-		bytes := c.store.bytesRead.Load() - bytesBefore
+		bytes := c.store.BytesRead.Load() - bytesBefore
 		if err == nil {
 			c.awaitFinish(ctx, func(err error) { stats.log(logger, bytes, err) })
 			return

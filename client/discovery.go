@@ -16,7 +16,7 @@ import (
 )
 
 type discovery struct {
-	store       *objectStore
+	store       *s3store.Store
 	prefix      string
 	concurrency int
 	strict      bool
@@ -31,7 +31,7 @@ func (d *discovery) run(ctx context.Context) ([]*discoveredTable, []skippedObjec
 		return nil, nil, err
 	}
 	if len(listed) == 0 {
-		d.logger.Warn().Str("bucket", d.store.bucket).Str("path_prefix", d.prefix).Msg("no Parquet objects found: zero tables")
+		d.logger.Warn().Str("bucket", d.store.Bucket).Str("path_prefix", d.prefix).Msg("no Parquet objects found: zero tables")
 		return nil, nil, nil
 	}
 	objects, skipped, err := d.readFooters(ctx, listed)
@@ -103,7 +103,7 @@ func (d *discovery) readFooters(ctx context.Context, objects []*parquetObject) (
 				mu.Unlock()
 				return nil
 			case se != nil:
-				return fmt.Errorf("s3://%s/%s: %w (spec.strict is on: unreadable objects fail Init)", d.store.bucket, obj.Key, err)
+				return fmt.Errorf("s3://%s/%s: %w (spec.strict is on: unreadable objects fail Init)", d.store.Bucket, obj.Key, err)
 			}
 			return err // an *s3Error: names the object and the last cause
 		})

@@ -31,7 +31,7 @@ func BenchmarkIntegrity(b *testing.B) {
 			b.Fatal(err)
 		}
 		for b.Loop() {
-			if err := verifyWholeObject(&obj.Object, data); err != nil {
+			if err := s3store.VerifyWholeObject(&obj.Object, data); err != nil {
 				b.Fatal(err)
 			}
 			if err := verifyPageChecksums(pf, peek); err != nil {

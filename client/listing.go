@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"math"
 	"slices"
 	"strings"
@@ -49,7 +50,7 @@ const (
 
 // lister lists every object under one prefix.
 type lister struct {
-	store   *objectStore
+	store   *s3store.Store
 	prefix  string
 	workers int
 	maxKeys int32 // keys a page (0: the server's default, 1,000 on S3); tests set fewer
@@ -70,12 +71,12 @@ type listResult struct {
 	duration time.Duration
 }
 
-func newLister(store *objectStore, prefix string, concurrency int) *lister {
+func newLister(store *s3store.Store, prefix string, concurrency int) *lister {
 	return &lister{store: store, prefix: prefix, workers: max(1, min(concurrency, maxListWorkers))}
 }
 
 func (l *lister) input() *s3.ListObjectsV2Input {
-	return &s3.ListObjectsV2Input{Bucket: aws.String(l.store.bucket), Prefix: aws.String(l.prefix)}
+	return &s3.ListObjectsV2Input{Bucket: aws.String(l.store.Bucket), Prefix: aws.String(l.prefix)}
 }
 
 // list returns every object under the prefix, in key order.
@@ -366,7 +367,7 @@ func (l *lister) pages(ctx context.Context, in *s3.ListObjectsV2Input, each func
 		}
 		next := aws.ToString(page.NextContinuationToken)
 		if next == "" || next == aws.ToString(in.ContinuationToken) {
-			return describeS3Error(l.store.bucket, l.what(), fmt.Errorf("the server answered a truncated page without a new continuation token (%s)", bounded.Quoted(next)))
+			return s3store.DescribeError(l.store.Bucket, l.what(), fmt.Errorf("the server answered a truncated page without a new continuation token (%s)", bounded.Quoted(next)))
 		}
 		in.ContinuationToken = aws.String(next)
 	}
@@ -374,15 +375,15 @@ func (l *lister) pages(ctx context.Context, in *s3.ListObjectsV2Input, each func
 
 // page is one ListObjectsV2 call under spec.operation_timeout.
 func (l *lister) page(ctx context.Context, in *s3.ListObjectsV2Input) (*s3.ListObjectsV2Output, error) {
-	ctx, cancel := context.WithTimeout(ctx, l.store.operationTimeout)
+	ctx, cancel := context.WithTimeout(ctx, l.store.OperationTimeout)
 	defer cancel()
 	if l.maxKeys > 0 && (in.MaxKeys == nil || *in.MaxKeys > l.maxKeys) {
 		in.MaxKeys = aws.Int32(l.maxKeys)
 	}
 	l.requests.Add(1)
-	out, err := l.store.api.ListObjectsV2(ctx, in)
+	out, err := l.store.API.ListObjectsV2(ctx, in)
 	if err != nil {
-		return nil, describeS3Error(l.store.bucket, l.what(), err)
+		return nil, s3store.DescribeError(l.store.Bucket, l.what(), err)
 	}
 	return out, nil
 }

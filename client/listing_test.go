@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -17,7 +18,7 @@ import (
 )
 
 // storeFor is the object store a spec's Init would use.
-func storeFor(t *testing.T, spec []byte) *objectStore {
+func storeFor(t *testing.T, spec []byte) *s3store.Store {
 	t.Helper()
 	sp, err := ParseSpec(spec)
 	if err != nil {
@@ -27,11 +28,11 @@ func storeFor(t *testing.T, spec []byte) *objectStore {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &objectStore{api: api, bucket: sp.Bucket, retryer: retryer, maxAttempts: *sp.MaxAttempts, operationTimeout: sp.operationTimeout, requestTimeout: sp.requestTimeout}
+	return &s3store.Store{API: api, Bucket: sp.Bucket, Retryer: retryer, MaxAttempts: *sp.MaxAttempts, OperationTimeout: sp.operationTimeout, RequestTimeout: sp.requestTimeout}
 }
 
 // layoutStore is a bucket holding keys (one byte each) and the object store on it.
-func layoutStore(t *testing.T, s3 *testS3, bucket string, keys []string) *objectStore {
+func layoutStore(t *testing.T, s3 *testS3, bucket string, keys []string) *s3store.Store {
 	t.Helper()
 	s3.createBucket(bucket)
 	for _, k := range keys {
@@ -41,9 +42,9 @@ func layoutStore(t *testing.T, s3 *testS3, bucket string, keys []string) *object
 }
 
 // pagedKeys is the reference: the SDK's paginator, one page after another.
-func pagedKeys(t *testing.T, store *objectStore, prefix string, maxKeys int32) (keys []string, pages int) {
+func pagedKeys(t *testing.T, store *s3store.Store, prefix string, maxKeys int32) (keys []string, pages int) {
 	t.Helper()
-	p := s3.NewListObjectsV2Paginator(store.api, &s3.ListObjectsV2Input{Bucket: aws.String(store.bucket), Prefix: aws.String(prefix), MaxKeys: aws.Int32(maxKeys)})
+	p := s3.NewListObjectsV2Paginator(store.API, &s3.ListObjectsV2Input{Bucket: aws.String(store.Bucket), Prefix: aws.String(prefix), MaxKeys: aws.Int32(maxKeys)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(context.Background())
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"runtime/debug"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -18,7 +19,7 @@ import (
 // (a *skippableError before its first row, spec.strict off), or failing the sync with an error
 // naming it. The first failure cancels the objects still in flight.
 type syncer struct {
-	store       *objectStore
+	store       *s3store.Store
 	spec        *Spec
 	concurrency int
 	rowLimit    int64
@@ -51,13 +52,13 @@ func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, sc *arrow.S
 	out := &recordSender{
 		ctx: ctx, res: res, timeout: s.spec.sendTimeout, schema: sc,
 		maxRows: int64(*s.spec.RowsPerRecord), maxBytes: *s.spec.MaxRecordBytes, rowLimit: s.rowLimit,
-		ids: newRowIDs(s.store.bucket, obj),
+		ids: newRowIDs(s.store.Bucket, obj),
 	}
 	defer func() {
 		// Not the decoder (that is a content error): a bug here fails the sync, not the process.
 		if r := recover(); r != nil {
 			s.logger.Error().Str("key", obj.Key).Bytes("stack", debug.Stack()).Msg("internal error")
-			err = fmt.Errorf("table %s: s3://%s/%s: internal error: %v", t.Table.Name, s.store.bucket, obj.Key, r)
+			err = fmt.Errorf("table %s: s3://%s/%s: internal error: %v", t.Table.Name, s.store.Bucket, obj.Key, r)
 		}
 	}()
 	read := planObjectRead(obj, s.spec)
@@ -87,7 +88,7 @@ func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, sc *arrow.S
 	}
 	s.stats.failed.Add(1)
 	s.stats.rows.Add(out.rows)
-	return objectFailure(t.Table.Name, s.store.bucket, obj.Key, out.rows, s.spec.Strict, err)
+	return objectFailure(t.Table.Name, s.store.Bucket, obj.Key, out.rows, s.spec.Strict, err)
 }
 
 // decode parses the object's footer again (discovery kept only its read plan) and decodes it.
@@ -131,7 +132,7 @@ func (s *syncer) skip(t *discoveredTable, obj *parquetObject, err error) {
 // objectFailure is the sync's error for one object: it names the table, the object and,
 // when rows were already sent, how many — the destination has them and cannot take them back.
 func objectFailure(table, bucket, key string, rowsSent int64, strict bool, err error) error {
-	var s3Err *s3Error
+	var s3Err *s3store.Error
 	if errors.As(err, &s3Err) {
 		return fmt.Errorf("table %s: %w", table, err) // already names s3://bucket/key and the cause
 	}

@@ -1,4 +1,4 @@
-package client
+package s3store
 
 import (
 	"errors"
@@ -25,7 +25,7 @@ func TestCheckContentRange(t *testing.T) {
 		switch {
 		case c.want == "" && err != nil, c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
 			t.Errorf("%q for %d-%d/%d: want %q, got %v", c.header, c.off, c.end, c.sz, c.want, err)
-		case errors.Is(err, errObjectSizeChanged) != c.sizeChanged:
+		case errors.Is(err, ErrObjectSizeChanged) != c.sizeChanged:
 			t.Errorf("%q: size-changed is %v, want %v", c.header, !c.sizeChanged, c.sizeChanged)
 		}
 	}

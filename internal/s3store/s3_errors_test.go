@@ -1,4 +1,4 @@
-package client
+package s3store
 
 import (
 	"errors"
@@ -16,12 +16,12 @@ func TestDescribeS3Error(t *testing.T) {
 		"SlowDown":           "listing objects in bucket b: api error SlowDown",
 	}
 	for code, want := range cases {
-		err := describeS3Error("b", "listing objects", &smithy.GenericAPIError{Code: code, Message: code})
+		err := DescribeError("b", "listing objects", &smithy.GenericAPIError{Code: code, Message: code})
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: want %q, got %q", code, want, err)
 		}
 	}
-	if err := describeS3Error("b", "x", errors.New("boom")); !strings.Contains(err.Error(), "boom") {
+	if err := DescribeError("b", "x", errors.New("boom")); !strings.Contains(err.Error(), "boom") {
 		t.Errorf("wrapped error lost: %v", err)
 	}
 }

@@ -17,7 +17,7 @@ import (
 // Client holds one Init's spec and its discovery result, which serves both GetTables and Sync.
 type Client struct {
 	plugin.UnimplementedDestination
-	spec   *Spec
+	spec   *Settings
 	store  *s3store.Store
 	logger zerolog.Logger
 	tables []*discoveredTable
@@ -49,16 +49,16 @@ func New(ctx context.Context, logger zerolog.Logger, specBytes []byte, opts plug
 
 // connect builds the S3 client and runs discovery: transport errors fail it naming the
 // bucket (and key), content errors skip the object (or fail it under spec.strict).
-func connect(ctx context.Context, logger zerolog.Logger, spec *Spec) (*Client, error) {
+func connect(ctx context.Context, logger zerolog.Logger, spec *Settings) (*Client, error) {
 	api, retryer, err := newS3Client(ctx, spec)
 	if err != nil {
 		return nil, err
 	}
-	store := &s3store.Store{API: api, Bucket: spec.Bucket, Retryer: retryer, MaxAttempts: *spec.MaxAttempts, OperationTimeout: spec.operationTimeout, RequestTimeout: spec.requestTimeout}
+	store := &s3store.Store{API: api, Bucket: spec.Bucket, Retryer: retryer, MaxAttempts: spec.MaxAttempts, OperationTimeout: spec.OperationTimeout, RequestTimeout: spec.RequestTimeout}
 	c := &Client{spec: spec, store: store, logger: logger.With().Str("bucket", spec.Bucket).Logger()}
 	limit, fromEnv := applyMemoryLimit(spec)
-	c.logger.Debug().Int64("memory_budget", *spec.MemoryBudget).Int64("go_memory_limit", limit).Bool("gomemlimit_from_env", fromEnv).Msg("memory")
-	d := &discovery{store: store, prefix: spec.PathPrefix, concurrency: spec.objectConcurrency(), strict: spec.Strict, wholeBytes: wholeObjectLimit(*spec.MemoryBudget), logger: c.logger}
+	c.logger.Debug().Int64("memory_budget", spec.MemoryBudget).Int64("go_memory_limit", limit).Bool("gomemlimit_from_env", fromEnv).Msg("memory")
+	d := &discovery{store: store, prefix: spec.PathPrefix, concurrency: spec.Concurrency, strict: spec.Strict, wholeBytes: wholeObjectLimit(spec.MemoryBudget), logger: c.logger}
 	if c.tables, c.skipped, err = d.run(ctx); err != nil {
 		return nil, err
 	}
@@ -122,11 +122,11 @@ func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- m
 	toRead, unchanged, tooLate := inc.plan(selected)
 	stats.unchanged, stats.tooLate = unchanged, tooLate
 	for _, t := range selected {
-		if err := send(ctx, res, &message.SyncMigrateTable{Table: t.Table}, c.spec.sendTimeout); err != nil {
+		if err := send(ctx, res, &message.SyncMigrateTable{Table: t.Table}, c.spec.SendTimeout); err != nil {
 			return err
 		}
 	}
-	s := &syncer{store: c.store, spec: c.spec, concurrency: c.spec.objectConcurrency(), rowLimit: maxRecordBytes, budget: newMemoryBudget(*c.spec.MemoryBudget), buffers: newPageBuffers(*c.spec.MemoryBudget), stats: stats, logger: logger}
+	s := &syncer{store: c.store, spec: c.spec, concurrency: c.spec.Concurrency, rowLimit: maxRecordBytes, budget: newMemoryBudget(c.spec.MemoryBudget), buffers: newPageBuffers(c.spec.MemoryBudget), stats: stats, logger: logger}
 	if err := s.run(ctx, toRead, res); err != nil {
 		return err
 	}

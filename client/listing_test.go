@@ -28,7 +28,7 @@ func storeFor(t *testing.T, spec []byte) *s3store.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &s3store.Store{API: api, Bucket: sp.Bucket, Retryer: retryer, MaxAttempts: *sp.MaxAttempts, OperationTimeout: sp.operationTimeout, RequestTimeout: sp.requestTimeout}
+	return &s3store.Store{API: api, Bucket: sp.Bucket, Retryer: retryer, MaxAttempts: sp.MaxAttempts, OperationTimeout: sp.OperationTimeout, RequestTimeout: sp.RequestTimeout}
 }
 
 // layoutStore is a bucket holding keys (one byte each) and the object store on it.

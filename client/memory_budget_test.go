@@ -185,7 +185,7 @@ func TestMemoryBudgetBoundsADecompressionBomb(t *testing.T) {
 
 func TestMemoryBudgetSpec(t *testing.T) {
 	s, err := ParseSpec([]byte(`{"bucket":"b","region":"r"}`))
-	if err != nil || *s.MemoryBudget != 128<<20 || s.memoryLimit() != 192<<20 {
+	if err != nil || s.MemoryBudget != 128<<20 || s.memoryLimit() != 192<<20 {
 		t.Fatalf("default budget: %v %v", s, err)
 	}
 	for spec, want := range map[string]string{

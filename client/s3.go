@@ -19,14 +19,14 @@ import (
 // and jitter, at most spec.max_attempts times. The retryer's shared retry quota is off: each
 // operation gets its attempts, so one burst of throttling cannot fail unrelated reads.
 // Connections are capped at maxConcurrency, whatever spec.concurrency says.
-func newS3Client(ctx context.Context, spec *Spec) (*s3.Client, aws.Retryer, error) {
+func newS3Client(ctx context.Context, spec *Settings) (*s3.Client, aws.Retryer, error) {
 	retryer := retry.NewStandard(func(o *retry.StandardOptions) {
-		o.MaxAttempts = *spec.MaxAttempts
-		o.MaxBackoff = spec.maxBackoff
+		o.MaxAttempts = spec.MaxAttempts
+		o.MaxBackoff = spec.MaxBackoff
 		o.RateLimiter = ratelimit.None
 	})
 	httpClient := awshttp.NewBuildableClient().
-		WithTimeout(spec.requestTimeout).
+		WithTimeout(spec.RequestTimeout).
 		WithTransportOptions(func(t *http.Transport) {
 			t.MaxConnsPerHost = maxConcurrency
 			t.MaxIdleConnsPerHost = maxConcurrency

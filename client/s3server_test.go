@@ -47,10 +47,11 @@ func startS3(t testing.TB) *testS3 {
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 	spec := &Spec{Bucket: "setup", Region: "us-east-1", Endpoint: srv.URL, PathStyle: true}
 	spec.SetDefaults()
-	if err := spec.Validate(); err != nil {
+	settings, err := spec.Resolve()
+	if err != nil {
 		t.Fatal(err)
 	}
-	api, _, err := newS3Client(context.Background(), spec)
+	api, _, err := newS3Client(context.Background(), settings)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -60,13 +60,14 @@ type durationOption struct {
 
 const defaultSendTimeout = "10m"
 
-func (s *Spec) durations() []durationOption {
+// durations are the duration options, each parsed into its field of out.
+func (s *Spec) durations(out *Settings) []durationOption {
 	return []durationOption{
-		{"max_backoff", s.MaxBackoff, &s.maxBackoff, 10 * time.Millisecond, "shorter waits retry into the same throttling"},
-		{"request_timeout", s.RequestTimeout, &s.requestTimeout, time.Second, "one HTTP attempt must connect, send and get an answer"},
-		{"operation_timeout", s.OperationTimeout, &s.operationTimeout, time.Second, "it must hold at least one attempt"},
-		{"incremental_lookback", s.IncrementalLookback, &s.incrementalLookback, time.Second, "S3's LastModified has one-second resolution"},
-		{"send_timeout", s.SendTimeout, &s.sendTimeout, time.Second, "a busy destination can pause reading for that long"},
+		{"max_backoff", s.MaxBackoff, &out.MaxBackoff, 10 * time.Millisecond, "shorter waits retry into the same throttling"},
+		{"request_timeout", s.RequestTimeout, &out.RequestTimeout, time.Second, "one HTTP attempt must connect, send and get an answer"},
+		{"operation_timeout", s.OperationTimeout, &out.OperationTimeout, time.Second, "it must hold at least one attempt"},
+		{"incremental_lookback", s.IncrementalLookback, &out.IncrementalLookback, time.Second, "S3's LastModified has one-second resolution"},
+		{"send_timeout", s.SendTimeout, &out.SendTimeout, time.Second, "a busy destination can pause reading for that long"},
 	}
 }
 

@@ -52,7 +52,7 @@ func addCodeLimits(sc *jsonschema.Schema) error {
 	}
 	durationMax := uint64(maxDurationBytes)
 	sc.Definitions = jsonschema.Definitions{"duration": {Type: "string", MaxLength: &durationMax, Pattern: durationPattern}}
-	for _, o := range d.durations() {
+	for _, o := range d.durations(&Settings{}) {
 		p := prop(o.name)
 		*p = jsonschema.Schema{Ref: "#/$defs/duration", Description: p.Description}
 	}

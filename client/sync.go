@@ -20,7 +20,7 @@ import (
 // naming it. The first failure cancels the objects still in flight.
 type syncer struct {
 	store       *s3store.Store
-	spec        *Spec
+	spec        *Settings
 	concurrency int
 	rowLimit    int64
 	budget      *memoryBudget
@@ -50,8 +50,8 @@ func (s *syncer) run(ctx context.Context, tables []*discoveredTable, res chan<- 
 
 func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, sc *arrow.Schema, obj *parquetObject, res chan<- message.SyncMessage) (err error) {
 	out := &recordSender{
-		ctx: ctx, res: res, timeout: s.spec.sendTimeout, schema: sc,
-		maxRows: int64(*s.spec.RowsPerRecord), maxBytes: *s.spec.MaxRecordBytes, rowLimit: s.rowLimit,
+		ctx: ctx, res: res, timeout: s.spec.SendTimeout, schema: sc,
+		maxRows: int64(s.spec.RowsPerRecord), maxBytes: s.spec.MaxRecordBytes, rowLimit: s.rowLimit,
 		ids: newRowIDs(s.store.Bucket, obj),
 	}
 	defer func() {

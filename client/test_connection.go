@@ -68,7 +68,7 @@ func checkConnection(ctx context.Context, specBytes []byte) error {
 
 // classifyConnectionError turns the error of the test call into a failure code and a message
 // that says what to fix.
-func classifyConnectionError(spec *Spec, err error) *plugin.TestConnError {
+func classifyConnectionError(spec *Settings, err error) *plugin.TestConnError {
 	where := "the AWS S3 endpoint of region " + spec.Region
 	if spec.Endpoint != "" {
 		where = "spec.endpoint " + spec.Endpoint

@@ -1,8 +1,9 @@
 package client
 
 import (
-	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 	"testing"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 
 	"github.com/apache/arrow-go/v18/arrow"
 )

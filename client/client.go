@@ -4,9 +4,10 @@ package client
 import (
 	"context"
 	"fmt"
+	"sync"
+
 	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
-	"sync"
 
 	"github.com/cloudquery/plugin-sdk/v4/message"
 	"github.com/cloudquery/plugin-sdk/v4/plugin"

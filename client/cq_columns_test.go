@@ -1,9 +1,10 @@
 package client
 
 import (
-	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"strings"
 	"testing"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"

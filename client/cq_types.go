@@ -3,8 +3,9 @@ package client
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 	"strings"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"

@@ -2,10 +2,11 @@ package client
 
 import (
 	"fmt"
-	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 )
 
 var t0 = time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)

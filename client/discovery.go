@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/cloudquery/plugin-sdk/v4/schema"

@@ -2,6 +2,7 @@ package client
 
 import (
 	"fmt"
+
 	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 
 	"github.com/apache/arrow-go/v18/arrow"

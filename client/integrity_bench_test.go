@@ -5,8 +5,9 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/hex"
-	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"testing"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/parquet/compress"

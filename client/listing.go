@@ -3,8 +3,6 @@ package client
 import (
 	"context"
 	"fmt"
-	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
-	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"math"
 	"slices"
 	"strings"
@@ -12,6 +10,9 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"

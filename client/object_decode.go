@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 	"io"
 	"runtime"
 	"runtime/debug"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"

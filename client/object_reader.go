@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"io"
 	"sync"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 )
 
 // footerPrefetch is fetched with the first read of an object: Parquet footers are usually

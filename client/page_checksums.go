@@ -3,8 +3,9 @@ package client
 import (
 	"context"
 	"fmt"
-	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 	"hash/crc32"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/thrift/lib/go/thrift"

@@ -3,12 +3,13 @@ package client
 import (
 	"bytes"
 	"context"
-	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/parquet"

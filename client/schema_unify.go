@@ -2,8 +2,9 @@ package client
 
 import (
 	"fmt"
-	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 	"strings"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/cloudquery/plugin-sdk/v4/schema"

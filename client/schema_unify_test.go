@@ -3,10 +3,11 @@ package client
 import (
 	"context"
 	"fmt"
-	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"

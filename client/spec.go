@@ -3,10 +3,11 @@ package client
 import (
 	"errors"
 	"fmt"
-	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 )
 
 const (

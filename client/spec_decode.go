@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 	"io"
 	"reflect"
 	"strings"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 )
 
 // decodeSpec decodes one JSON object into s and rejects what encoding/json lets through:

@@ -1,8 +1,9 @@
 package client
 
 import (
-	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 	"time"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 )
 
 // The bounds of the spec's string and duration options: a value past them cannot work (S3

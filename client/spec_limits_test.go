@@ -3,10 +3,11 @@ package client
 import (
 	"context"
 	"errors"
-	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
 	"github.com/rs/zerolog"

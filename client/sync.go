@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
+
 	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
-	"runtime/debug"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/cloudquery/plugin-sdk/v4/message"

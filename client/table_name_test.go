@@ -1,9 +1,10 @@
 package client
 
 import (
-	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"strings"
 	"testing"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 )
 
 func TestTableNameForKey(t *testing.T) {

@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 	"net"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"

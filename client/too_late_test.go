@@ -3,10 +3,11 @@ package client
 import (
 	"context"
 	"fmt"
-	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 
 	"github.com/cq-source-s3/cq-source-s3/internal/testkit/s3fault"
 )

@@ -3,9 +3,10 @@ package client
 import (
 	"bytes"
 	"context"
-	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 	"strings"
 	"testing"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"

@@ -3,9 +3,8 @@ package client
 import (
 	"testing"
 
-	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
-
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 )
 
 func TestCanonicalTypes(t *testing.T) {

@@ -6,12 +6,11 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
-	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
-
 	"github.com/cloudquery/plugin-sdk/v4/message"
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
 	"github.com/cloudquery/plugin-sdk/v4/schema"
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"github.com/rs/zerolog"
 )
 

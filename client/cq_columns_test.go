@@ -4,12 +4,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
-
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/cloudquery/plugin-sdk/v4/types"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"github.com/google/uuid"
 )
 

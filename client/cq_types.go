@@ -5,13 +5,12 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
-
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	pqschema "github.com/apache/arrow-go/v18/parquet/schema"
 	"github.com/cloudquery/plugin-sdk/v4/types"
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 	"github.com/google/uuid"
 )
 

@@ -8,10 +8,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/cloudquery/plugin-sdk/v4/schema"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"github.com/rs/zerolog"
 	"golang.org/x/sync/errgroup"
 )

@@ -3,9 +3,8 @@ package client
 import (
 	"fmt"
 
-	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
-
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 )
 
 // ipcMaxNesting is how deep arrow-go's IPC writer, with which plugin-sdk encodes every

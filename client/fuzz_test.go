@@ -9,13 +9,12 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
-
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 	"github.com/cq-source-s3/cq-source-s3/internal/testkit/parquetgen"
 )
 

@@ -7,10 +7,9 @@ import (
 	"encoding/hex"
 	"testing"
 
-	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
-
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"github.com/cq-source-s3/cq-source-s3/internal/testkit/parquetgen"
 )
 

@@ -11,12 +11,11 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
-	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"golang.org/x/sync/errgroup"
 )
 

@@ -10,11 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"github.com/cq-source-s3/cq-source-s3/internal/testkit/s3fault"
 )
 

@@ -8,14 +8,13 @@ import (
 	"runtime"
 	"runtime/debug"
 
-	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
-
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 	"golang.org/x/sync/errgroup"
 )
 

@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"hash/crc32"
 
-	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
-
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/thrift/lib/go/thrift"
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 )
 
 // Parquet pages may carry a CRC32 of their bytes after the header (PageHeader.crc, field 4);

@@ -6,12 +6,11 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
-
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
 	"github.com/cloudquery/plugin-sdk/v4/schema"
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 )
 
 // The records' schema decodes to exactly the table the migrate message declares, with less

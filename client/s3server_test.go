@@ -9,12 +9,11 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
-
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 	"github.com/cq-source-s3/cq-source-s3/internal/testkit/parquetgen"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"

@@ -4,11 +4,10 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
-
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/cloudquery/plugin-sdk/v4/schema"
 	"github.com/cloudquery/plugin-sdk/v4/types"
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 )
 
 // unifyColumns derives a table's columns from the Arrow schemas of its objects (sorted by key).

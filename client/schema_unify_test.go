@@ -7,14 +7,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
-
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
 	"github.com/cloudquery/plugin-sdk/v4/schema"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 )
 
 // recordOf builds a one-column record; values are int64, string or nil (null).

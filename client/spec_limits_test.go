@@ -7,9 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
-
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 	"github.com/rs/zerolog"
 )
 

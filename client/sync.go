@@ -6,11 +6,10 @@ import (
 	"fmt"
 	"runtime/debug"
 
-	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
-	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
-
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/cloudquery/plugin-sdk/v4/message"
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"github.com/rs/zerolog"
 	"golang.org/x/sync/errgroup"
 )

@@ -9,13 +9,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 	"github.com/rs/zerolog"
 )
 

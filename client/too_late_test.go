@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
-
 	"github.com/cq-source-s3/cq-source-s3/internal/testkit/s3fault"
 )
 

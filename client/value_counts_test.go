@@ -6,12 +6,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
-
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 	"github.com/cq-source-s3/cq-source-s3/internal/testkit/parquetgen"
 )
 

@@ -12,11 +12,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 )
 
 // Store is the plugin's access to the objects of one bucket. Each ranged read is one

@@ -1,6 +1,13 @@
 package client
 
-import "time"
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
+)
 
 // Settings is a spec resolved once, by ParseSpec: defaults applied, every value checked, the
 // durations parsed and the concurrency capped. The plugin reads only this; Spec is the JSON shape.
@@ -42,4 +49,12 @@ func (s *Spec) settings(out *Settings) *Settings {
 		out.Concurrency = maxConcurrency
 	}
 	return out
+}
+
+// newS3Client is the S3 client of these settings, with at most maxConcurrency connections.
+func newS3Client(ctx context.Context, s *Settings) (*s3.Client, aws.Retryer, error) {
+	return s3store.NewClient(ctx, s3store.ClientOptions{
+		Region: s.Region, LocalProfile: s.LocalProfile, Endpoint: s.Endpoint, PathStyle: s.PathStyle,
+		MaxAttempts: s.MaxAttempts, MaxBackoff: s.MaxBackoff, RequestTimeout: s.RequestTimeout, MaxConns: maxConcurrency,
+	})
 }

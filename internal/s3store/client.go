@@ -1,9 +1,10 @@
-package client
+package s3store
 
 import (
 	"context"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
@@ -13,13 +14,22 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
-// newS3Client builds the only S3 client the plugin uses. Every attempt has a deadline
+// ClientOptions are the spec's settings an S3 client is built from.
+type ClientOptions struct {
+	Region, LocalProfile, Endpoint string
+	PathStyle                      bool
+	MaxAttempts                    int
+	MaxBackoff, RequestTimeout     time.Duration
+	// MaxConns caps the open connections, whatever spec.concurrency says.
+	MaxConns int
+}
+
+// NewClient builds the only S3 client the plugin uses. Every attempt has a deadline
 // (spec.request_timeout, covering connect, headers and body); failed attempts are retried
 // by the SDK's standard retryer (throttling, 5xx, resets, timeouts) with exponential backoff
 // and jitter, at most spec.max_attempts times. The retryer's shared retry quota is off: each
 // operation gets its attempts, so one burst of throttling cannot fail unrelated reads.
-// Connections are capped at maxConcurrency, whatever spec.concurrency says.
-func newS3Client(ctx context.Context, spec *Settings) (*s3.Client, aws.Retryer, error) {
+func NewClient(ctx context.Context, spec ClientOptions) (*s3.Client, aws.Retryer, error) {
 	retryer := retry.NewStandard(func(o *retry.StandardOptions) {
 		o.MaxAttempts = spec.MaxAttempts
 		o.MaxBackoff = spec.MaxBackoff
@@ -28,8 +38,8 @@ func newS3Client(ctx context.Context, spec *Settings) (*s3.Client, aws.Retryer, 
 	httpClient := awshttp.NewBuildableClient().
 		WithTimeout(spec.RequestTimeout).
 		WithTransportOptions(func(t *http.Transport) {
-			t.MaxConnsPerHost = maxConcurrency
-			t.MaxIdleConnsPerHost = maxConcurrency
+			t.MaxConnsPerHost = spec.MaxConns
+			t.MaxIdleConnsPerHost = spec.MaxConns
 		})
 	opts := []func(*config.LoadOptions) error{
 		config.WithRegion(spec.Region),

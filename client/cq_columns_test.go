@@ -31,8 +31,8 @@ func stringColumns(t *testing.T, names []string, values ...[]string) arrow.Recor
 // values under upstream_cq_*, and the table gets the plugin's own _cq_id, as its primary key.
 func TestInheritedCloudQueryColumnsAreRenamed(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("export")
-	s3.put("export", "t/part-0.parquet", writeParquet(t, stringColumns(t,
+	s3.CreateBucket("export")
+	s3.Put("export", "t/part-0.parquet", writeParquet(t, stringColumns(t,
 		[]string{"_cq_source_name", "_cq_id", "name"},
 		[]string{"aws", "aws"}, []string{"00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"}, []string{"x", "y"}), 10))
 	p, err := initPlugin(t, s3.specJSON("export", ""))
@@ -58,8 +58,8 @@ func TestInheritedCloudQueryColumnsAreRenamed(t *testing.T) {
 
 func TestRenamedColumnThatExistsFailsInitNamingTheFile(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("clash")
-	s3.put("clash", "t/part-0.parquet", writeParquet(t, stringColumns(t, []string{"_cq_id", "upstream_cq_id"}, []string{"a"}, []string{"b"}), 10))
+	s3.CreateBucket("clash")
+	s3.Put("clash", "t/part-0.parquet", writeParquet(t, stringColumns(t, []string{"_cq_id", "upstream_cq_id"}, []string{"a"}, []string{"b"}), 10))
 	_, err := initPlugin(t, s3.specJSON("clash", ""))
 	for _, want := range []string{"t/part-0.parquet", `"_cq_id"`, `"upstream_cq_id"`, "rename one of them"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
@@ -72,9 +72,9 @@ func TestRenamedColumnThatExistsFailsInitNamingTheFile(t *testing.T) {
 // rows are split into records; unique per row; different for another version of the object.
 func TestRowIDsAreDeterministicPerObjectVersion(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("ids")
-	s3.put("ids", "t/a.parquet", writeParquet(t, allTypesRecord(t, 0, 1000), 300))
-	s3.put("ids", "t/b.parquet", writeParquet(t, allTypesRecord(t, 0, 1000), 300)) // same bytes, another key
+	s3.CreateBucket("ids")
+	s3.Put("ids", "t/a.parquet", writeParquet(t, allTypesRecord(t, 0, 1000), 300))
+	s3.Put("ids", "t/b.parquet", writeParquet(t, allTypesRecord(t, 0, 1000), 300)) // same bytes, another key
 	ids := func(extra string) map[string]string {
 		t.Helper()
 		p, err := initPlugin(t, s3.specJSON("ids", extra))
@@ -106,7 +106,7 @@ func TestRowIDsAreDeterministicPerObjectVersion(t *testing.T) {
 			t.Fatalf("_cq_id %s: row %s in one sync, %q in the next", id, row, again[id])
 		}
 	}
-	s3.put("ids", "t/a.parquet", writeParquet(t, allTypesRecord(t, 5, 1000), 300)) // a new version
+	s3.Put("ids", "t/a.parquet", writeParquet(t, allTypesRecord(t, 5, 1000), 300)) // a new version
 	newer := ids("")
 	shared := 0
 	for id := range newer {

@@ -37,9 +37,9 @@ func TestMemoryBudgetCountsDictionaryValues(t *testing.T) {
 		t.Fatalf("the file is %d bytes: not the case of the issue", len(body))
 	}
 	s3 := startS3(t)
-	s3.createBucket("dict")
+	s3.CreateBucket("dict")
 	for i := range objects {
-		s3.put("dict", fmt.Sprintf("wide/part-%02d.parquet", i), body)
+		s3.Put("dict", fmt.Sprintf("wide/part-%02d.parquet", i), body)
 	}
 	for _, budget := range []int64{defaultMemoryBudget, minMemoryBudget} {
 		t.Run(fmt.Sprintf("budget %d MiB", budget>>20), func(t *testing.T) {

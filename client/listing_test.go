@@ -34,9 +34,9 @@ func storeFor(t *testing.T, spec []byte) *s3store.Store {
 // layoutStore is a bucket holding keys (one byte each) and the object store on it.
 func layoutStore(t *testing.T, s3 *testS3, bucket string, keys []string) *s3store.Store {
 	t.Helper()
-	s3.createBucket(bucket)
+	s3.CreateBucket(bucket)
 	for _, k := range keys {
-		s3.put(bucket, k, []byte("x"))
+		s3.Put(bucket, k, []byte("x"))
 	}
 	return storeFor(t, s3.specJSON(bucket, ""))
 }
@@ -209,9 +209,9 @@ func TestListingOfAFlatDirectoryCostsOneRequestMore(t *testing.T) {
 
 func TestListingFailureNamesTheBucketAndPrefix(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("listfail")
+	s3.CreateBucket("listfail")
 	for _, k := range listingLayouts["wide"] {
-		s3.put("listfail", k, []byte("x"))
+		s3.Put("listfail", k, []byte("x"))
 	}
 	// The first pages succeed; a later one, inside a parallel range, fails for good.
 	_, spec := behindProxy(t, s3, "listfail", `,"max_attempts":1`, s3fault.Rule{Op: s3fault.OpList, Skip: 3, Fault: s3fault.FaultStatus, Status: 500, Code: "InternalError"})

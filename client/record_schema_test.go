@@ -18,8 +18,8 @@ import (
 // record is unchanged; only keys that decode as their absence are gone.
 func TestRecordSchemaDecodesToTheDeclaredTable(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("meta")
-	s3.put("meta", "t/a.parquet", writeParquet(t, allTypesRecord(t, 0, 10), 10))
+	s3.CreateBucket("meta")
+	s3.Put("meta", "t/a.parquet", writeParquet(t, allTypesRecord(t, 0, 10), 10))
 	p, err := initPlugin(t, s3.specJSON("meta", ""))
 	if err != nil {
 		t.Fatal(err)

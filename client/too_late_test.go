@@ -18,9 +18,9 @@ import (
 func TestObjectAppearingBeforeTheWindowIsCountedTooLate(t *testing.T) {
 	useMemoryBackend(t)
 	s3 := startS3(t)
-	s3.createBucket("late")
-	s3.put("late", "t/old.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
-	s3.put("late", "t/new.parquet", writeParquet(t, int64Record(t, "n", 2), 10))
+	s3.CreateBucket("late")
+	s3.Put("late", "t/old.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
+	s3.Put("late", "t/new.parquet", writeParquet(t, int64Record(t, "n", 2), 10))
 	longAgo := time.Now().UTC().Add(-30 * 24 * time.Hour).Truncate(time.Second)
 	_, spec := behindProxy(t, s3, "late", "",
 		s3fault.Rule{Op: s3fault.OpList, Key: "t/old.parquet", Fault: s3fault.FaultLastModified, LastModified: longAgo.Format(time.RFC3339)},
@@ -52,7 +52,7 @@ func TestObjectAppearingBeforeTheWindowIsCountedTooLate(t *testing.T) {
 	}
 
 	sync("[1 2]") // old.parquet leaves the window (30 days before new.parquet, lookback 1h)
-	s3.put("late", "t/late.parquet", writeParquet(t, int64Record(t, "n", 3), 10))
+	s3.Put("late", "t/late.parquet", writeParquet(t, int64Record(t, "n", 3), 10))
 	if got := counts(sync("[]")); got != "unchanged 2, too late 1, key named 1 times" {
 		t.Fatalf("the sync that first sees the late object: %s", got)
 	}

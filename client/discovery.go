@@ -54,14 +54,14 @@ func (d *discovery) run(ctx context.Context) ([]*discoveredTable, []skippedObjec
 }
 
 func (d *discovery) listParquetObjects(ctx context.Context) ([]*parquetObject, error) {
-	listed, err := newLister(d.store, d.prefix, d.concurrency).list(ctx)
+	listed, err := s3store.NewLister(d.store, d.prefix, d.concurrency).List(ctx)
 	if err != nil {
 		return nil, err
 	}
-	d.logger.Info().Str("path_prefix", d.prefix).Int("keys", len(listed.objects)).Int64("list_requests", listed.requests).
-		Int("key_ranges", listed.ranges).Str("duration", listed.duration.Round(time.Millisecond).String()).Msg("listing finished")
+	d.logger.Info().Str("path_prefix", d.prefix).Int("keys", len(listed.Objects)).Int64("list_requests", listed.Requests).
+		Int("key_ranges", listed.Ranges).Str("duration", listed.Duration.Round(time.Millisecond).String()).Msg("listing finished")
 	var out []*parquetObject
-	for _, obj := range listed.objects {
+	for _, obj := range listed.Objects {
 		key := aws.ToString(obj.Key)
 		if !isParquetKey(key) {
 			d.logger.Debug().Str("key", key).Msg("skipping object that is not Parquet")

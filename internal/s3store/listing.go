@@ -1,4 +1,4 @@
-package client
+package s3store
 
 import (
 	"context"
@@ -15,7 +15,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
-	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -48,9 +47,9 @@ const (
 	listRangesPerWorker = 4
 )
 
-// lister lists every object under one prefix.
-type lister struct {
-	store   *s3store.Store
+// Lister lists every object under one prefix.
+type Lister struct {
+	store   *Store
 	prefix  string
 	workers int
 	maxKeys int32 // keys a page (0: the server's default, 1,000 on S3); tests set fewer
@@ -61,33 +60,33 @@ type lister struct {
 	requests atomic.Int64 // ListObjectsV2 calls made
 }
 
-// listResult is a listing and what it cost, for its log line.
-type listResult struct {
-	objects  []types.Object
-	requests int64
+// ListResult is a listing and what it cost, for its log line.
+type ListResult struct {
+	Objects  []types.Object
+	Requests int64
 	// ranges is how many key ranges were listed in parallel after the first page: 0 when
 	// the first page was the whole listing, 1 when the head listed the rest alone.
-	ranges   int
-	duration time.Duration
+	Ranges   int
+	Duration time.Duration
 }
 
-func newLister(store *s3store.Store, prefix string, concurrency int) *lister {
-	return &lister{store: store, prefix: prefix, workers: max(1, min(concurrency, maxListWorkers))}
+func NewLister(store *Store, prefix string, concurrency int) *Lister {
+	return &Lister{store: store, prefix: prefix, workers: max(1, min(concurrency, maxListWorkers))}
 }
 
-func (l *lister) input() *s3.ListObjectsV2Input {
+func (l *Lister) input() *s3.ListObjectsV2Input {
 	return &s3.ListObjectsV2Input{Bucket: aws.String(l.store.Bucket), Prefix: aws.String(l.prefix)}
 }
 
-// list returns every object under the prefix, in key order.
-func (l *lister) list(ctx context.Context) (*listResult, error) {
+// List returns every object under the prefix, in key order.
+func (l *Lister) List(ctx context.Context) (*ListResult, error) {
 	started := time.Now()
 	in := l.input()
 	first, err := l.page(ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	res := &listResult{objects: first.Contents}
+	res := &ListResult{Objects: first.Contents}
 	switch {
 	case !aws.ToBool(first.IsTruncated):
 	case len(first.Contents) == 0: // no key to go on after: follow the token
@@ -96,20 +95,20 @@ func (l *lister) list(ctx context.Context) (*listResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		res.objects, res.ranges = rest, 1
+		res.Objects, res.Ranges = rest, 1
 	default:
 		rest, ranges, err := l.listAfter(ctx, first.Contents)
 		if err != nil {
 			return nil, err
 		}
-		res.objects, res.ranges = append(res.objects, rest...), ranges
+		res.Objects, res.Ranges = append(res.Objects, rest...), ranges
 	}
-	res.requests, res.duration = l.requests.Load(), time.Since(started)
+	res.Requests, res.Duration = l.requests.Load(), time.Since(started)
 	return res, nil
 }
 
 // listAfter lists the keys after the first page: the head, and the ranges split off it.
-func (l *lister) listAfter(ctx context.Context, first []types.Object) ([]types.Object, int, error) {
+func (l *Lister) listAfter(ctx context.Context, first []types.Object) ([]types.Object, int, error) {
 	after := aws.ToString(first[len(first)-1].Key)
 	h := &head{pos: after}
 	var tail [][]types.Object
@@ -199,7 +198,7 @@ func (h *head) split(points []string) []string {
 }
 
 // listRanges lists (points[0], points[1]], …, (points[last], end) in parallel.
-func (l *lister) listRanges(ctx context.Context, points []string, pageKeys int32) ([][]types.Object, error) {
+func (l *Lister) listRanges(ctx context.Context, points []string, pageKeys int32) ([][]types.Object, error) {
 	found := make([][]types.Object, len(points))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(l.workers)
@@ -236,7 +235,7 @@ type split struct {
 // directories suggest are left, at most workers*listRangesPerWorker. The estimate, at the
 // deepest level explored: the first page's keys in the directory it ends in, per
 // subdirectory of it the page reached, times the subdirectories after it.
-func (l *lister) splitPoints(ctx context.Context, first []types.Object) (split, error) {
+func (l *Lister) splitPoints(ctx context.Context, first []types.Object) (split, error) {
 	after := aws.ToString(first[len(first)-1].Key)
 	var points []string
 	keysLeft := math.Inf(1) // no estimate: as many ranges as allowed
@@ -317,7 +316,7 @@ func keysUnder(objects []types.Object, dir string) int {
 // subdirectories lists the common prefixes directly under each of dirs, in parallel. A
 // directory's listing stops at a page with more objects than subdirectories: paging
 // through objects would cost as much as listing them.
-func (l *lister) subdirectories(ctx context.Context, dirs []string) ([]string, error) {
+func (l *Lister) subdirectories(ctx context.Context, dirs []string) ([]string, error) {
 	found := make([][]string, len(dirs))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(l.workers)
@@ -341,7 +340,7 @@ func (l *lister) subdirectories(ctx context.Context, dirs []string) ([]string, e
 
 // listFrom lists from in (its start-after or continuation token) up to and including the
 // key until ("" = to the end).
-func (l *lister) listFrom(ctx context.Context, in *s3.ListObjectsV2Input, until string) ([]types.Object, error) {
+func (l *Lister) listFrom(ctx context.Context, in *s3.ListObjectsV2Input, until string) ([]types.Object, error) {
 	var out []types.Object
 	err := l.pages(ctx, in, func(page *s3.ListObjectsV2Output) bool {
 		for _, obj := range page.Contents {
@@ -356,7 +355,7 @@ func (l *lister) listFrom(ctx context.Context, in *s3.ListObjectsV2Input, until 
 }
 
 // pages calls each for every page from in on, until it returns false or the listing ends.
-func (l *lister) pages(ctx context.Context, in *s3.ListObjectsV2Input, each func(*s3.ListObjectsV2Output) bool) error {
+func (l *Lister) pages(ctx context.Context, in *s3.ListObjectsV2Input, each func(*s3.ListObjectsV2Output) bool) error {
 	for {
 		page, err := l.page(ctx, in)
 		if err != nil {
@@ -367,14 +366,14 @@ func (l *lister) pages(ctx context.Context, in *s3.ListObjectsV2Input, each func
 		}
 		next := aws.ToString(page.NextContinuationToken)
 		if next == "" || next == aws.ToString(in.ContinuationToken) {
-			return s3store.DescribeError(l.store.Bucket, l.what(), fmt.Errorf("the server answered a truncated page without a new continuation token (%s)", bounded.Quoted(next)))
+			return DescribeError(l.store.Bucket, l.what(), fmt.Errorf("the server answered a truncated page without a new continuation token (%s)", bounded.Quoted(next)))
 		}
 		in.ContinuationToken = aws.String(next)
 	}
 }
 
 // page is one ListObjectsV2 call under spec.operation_timeout.
-func (l *lister) page(ctx context.Context, in *s3.ListObjectsV2Input) (*s3.ListObjectsV2Output, error) {
+func (l *Lister) page(ctx context.Context, in *s3.ListObjectsV2Input) (*s3.ListObjectsV2Output, error) {
 	ctx, cancel := context.WithTimeout(ctx, l.store.OperationTimeout)
 	defer cancel()
 	if l.maxKeys > 0 && (in.MaxKeys == nil || *in.MaxKeys > l.maxKeys) {
@@ -383,9 +382,9 @@ func (l *lister) page(ctx context.Context, in *s3.ListObjectsV2Input) (*s3.ListO
 	l.requests.Add(1)
 	out, err := l.store.API.ListObjectsV2(ctx, in)
 	if err != nil {
-		return nil, s3store.DescribeError(l.store.Bucket, l.what(), err)
+		return nil, DescribeError(l.store.Bucket, l.what(), err)
 	}
 	return out, nil
 }
 
-func (l *lister) what() string { return "listing objects under " + bounded.Quoted(l.prefix) }
+func (l *Lister) what() string { return "listing objects under " + bounded.Quoted(l.prefix) }

@@ -1,4 +1,4 @@
-package client
+package s3store
 
 import (
 	"context"
@@ -13,36 +13,37 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/fakes3"
 	"github.com/cq-source-s3/cq-source-s3/internal/testkit/s3fault"
 )
 
-// storeFor is the object store a spec's Init would use.
-func storeFor(t *testing.T, spec []byte) *s3store.Store {
+// storeFor is a store on bucket at endpoint whose client is built as Init builds it, with the
+// spec's default timeouts.
+func storeFor(t *testing.T, endpoint, bucket string, maxAttempts int) *Store {
 	t.Helper()
-	sp, err := ParseSpec(spec)
+	const requestTimeout, operationTimeout = 30 * time.Second, 5 * time.Minute
+	api, retryer, err := NewClient(context.Background(), ClientOptions{
+		Region: "us-east-1", Endpoint: endpoint, PathStyle: true,
+		MaxAttempts: maxAttempts, MaxBackoff: 50 * time.Millisecond, RequestTimeout: requestTimeout, MaxConns: 128,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	api, retryer, err := newS3Client(context.Background(), sp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &s3store.Store{API: api, Bucket: sp.Bucket, Retryer: retryer, MaxAttempts: sp.MaxAttempts, OperationTimeout: sp.OperationTimeout, RequestTimeout: sp.RequestTimeout}
+	return &Store{API: api, Bucket: bucket, Retryer: retryer, MaxAttempts: maxAttempts, OperationTimeout: operationTimeout, RequestTimeout: requestTimeout}
 }
 
 // layoutStore is a bucket holding keys (one byte each) and the object store on it.
-func layoutStore(t *testing.T, s3 *testS3, bucket string, keys []string) *s3store.Store {
+func layoutStore(t *testing.T, s3 *fakes3.Server, bucket string, keys []string) *Store {
 	t.Helper()
 	s3.CreateBucket(bucket)
 	for _, k := range keys {
 		s3.Put(bucket, k, []byte("x"))
 	}
-	return storeFor(t, s3.specJSON(bucket, ""))
+	return storeFor(t, s3.Endpoint, bucket, 5)
 }
 
 // pagedKeys is the reference: the SDK's paginator, one page after another.
-func pagedKeys(t *testing.T, store *s3store.Store, prefix string, maxKeys int32) (keys []string, pages int) {
+func pagedKeys(t *testing.T, store *Store, prefix string, maxKeys int32) (keys []string, pages int) {
 	t.Helper()
 	p := s3.NewListObjectsV2Paginator(store.API, &s3.ListObjectsV2Input{Bucket: aws.String(store.Bucket), Prefix: aws.String(prefix), MaxKeys: aws.Int32(maxKeys)})
 	for p.HasMorePages() {
@@ -58,14 +59,14 @@ func pagedKeys(t *testing.T, store *s3store.Store, prefix string, maxKeys int32)
 	return keys, pages
 }
 
-func listKeys(t *testing.T, l *lister) ([]string, *listResult) {
+func listKeys(t *testing.T, l *Lister) ([]string, *ListResult) {
 	t.Helper()
-	res, err := l.list(context.Background())
+	res, err := l.List(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys := make([]string, len(res.objects))
-	for i, o := range res.objects {
+	keys := make([]string, len(res.Objects))
+	for i, o := range res.Objects {
 		keys[i] = aws.ToString(o.Key)
 	}
 	return keys, res
@@ -104,7 +105,7 @@ var listingLayouts = map[string][]string{
 }
 
 func TestParallelListingEqualsPagedListing(t *testing.T) {
-	s3 := startS3(t)
+	s3 := fakes3.Start(t)
 	for name, keys := range listingLayouts {
 		store := layoutStore(t, s3, "list-"+name, keys)
 		prefixes := []string{"", strings.SplitAfter(keys[len(keys)/2], "/")[0], "a/b"}
@@ -112,14 +113,14 @@ func TestParallelListingEqualsPagedListing(t *testing.T) {
 			for _, maxKeys := range []int32{7, 1000} {
 				t.Run(fmt.Sprintf("%s/prefix=%q/page=%d", name, prefix, maxKeys), func(t *testing.T) {
 					want, pages := pagedKeys(t, store, prefix, maxKeys)
-					l := newLister(store, prefix, 50)
+					l := NewLister(store, prefix, 50)
 					l.maxKeys = maxKeys
 					got, res := listKeys(t, l)
 					if !slices.Equal(got, want) {
 						t.Fatalf("parallel listing differs from the paged one:\n got %d keys %q\nwant %d keys %q", len(got), got, len(want), want)
 					}
-					if pages == 1 && (res.requests != 1 || res.ranges != 0) {
-						t.Errorf("a one-page listing took %d requests, %d ranges: want exactly the one page", res.requests, res.ranges)
+					if pages == 1 && (res.Requests != 1 || res.Ranges != 0) {
+						t.Errorf("a one-page listing took %d requests, %d ranges: want exactly the one page", res.Requests, res.Ranges)
 					}
 				})
 			}
@@ -130,7 +131,7 @@ func TestParallelListingEqualsPagedListing(t *testing.T) {
 // Ranges split at every directory of the layout, directory markers ("a/", "b/y/") among
 // them: the head and the ranges together list every key once.
 func TestKeyRangesHoldEveryKeyOnce(t *testing.T) {
-	s3 := startS3(t)
+	s3 := fakes3.Start(t)
 	keys := listingLayouts["neighbours"]
 	store := layoutStore(t, s3, "ranges", keys)
 	want, _ := pagedKeys(t, store, "", 1000)
@@ -145,7 +146,7 @@ func TestKeyRangesHoldEveryKeyOnce(t *testing.T) {
 	slices.Sort(points)
 	points = slices.Compact(points)
 	for _, points := range [][]string{points, {"a/", "a/b/", "b/y/"}} { // all, and only those that are keys too
-		l := newLister(store, "", 4)
+		l := NewLister(store, "", 4)
 		l.maxKeys = 3
 		h := &head{}
 		ranges := h.split(points)
@@ -173,11 +174,11 @@ func TestKeyRangesHoldEveryKeyOnce(t *testing.T) {
 }
 
 func TestListingSplitsDirectoriesIntoParallelRanges(t *testing.T) {
-	s3 := startS3(t)
+	s3 := fakes3.Start(t)
 	keys := listingLayouts["hive"]
 	store := layoutStore(t, s3, "split", keys)
 	_, pages := pagedKeys(t, store, "", 5)
-	l := newLister(store, "", 4)
+	l := NewLister(store, "", 4)
 	l.maxKeys = 5
 	l.holdHead = true // the head would otherwise race the exploration past the split points
 	got, res := listKeys(t, l)
@@ -186,38 +187,38 @@ func TestListingSplitsDirectoriesIntoParallelRanges(t *testing.T) {
 	}
 	// 4 workers: at most 15 split points, so 16 ranges, less those the head passed while
 	// the directories were explored (a few pages).
-	if res.ranges < 8 || res.ranges > 4*listRangesPerWorker {
-		t.Errorf("%d key ranges, want 8 to %d", res.ranges, 4*listRangesPerWorker)
+	if res.Ranges < 8 || res.Ranges > 4*listRangesPerWorker {
+		t.Errorf("%d key ranges, want 8 to %d", res.Ranges, 4*listRangesPerWorker)
 	}
 	// Each range may end with a page that runs past it; three directory levels cost 4 more.
-	if limit := int64(pages + 2*res.ranges + 4); res.requests > limit {
-		t.Errorf("%d list requests for %d paged pages, want at most %d", res.requests, pages, limit)
+	if limit := int64(pages + 2*res.Ranges + 4); res.Requests > limit {
+		t.Errorf("%d list requests for %d paged pages, want at most %d", res.Requests, pages, limit)
 	}
 }
 
 func TestListingOfAFlatDirectoryCostsOneRequestMore(t *testing.T) {
-	s3 := startS3(t)
+	s3 := fakes3.Start(t)
 	store := layoutStore(t, s3, "flat", listingLayouts["flat"])
 	_, pages := pagedKeys(t, store, "events/", 10)
-	l := newLister(store, "events/", 50)
+	l := NewLister(store, "events/", 50)
 	l.maxKeys = 10
 	_, res := listKeys(t, l)
-	if res.requests != int64(pages)+1 || res.ranges != 1 {
-		t.Errorf("%d requests in %d ranges for %d pages: want one delimiter listing more, one range", res.requests, res.ranges, pages)
+	if res.Requests != int64(pages)+1 || res.Ranges != 1 {
+		t.Errorf("%d requests in %d ranges for %d pages: want one delimiter listing more, one range", res.Requests, res.Ranges, pages)
 	}
 }
 
 func TestListingFailureNamesTheBucketAndPrefix(t *testing.T) {
-	s3 := startS3(t)
+	s3 := fakes3.Start(t)
 	s3.CreateBucket("listfail")
 	for _, k := range listingLayouts["wide"] {
 		s3.Put("listfail", k, []byte("x"))
 	}
 	// The first pages succeed; a later one, inside a parallel range, fails for good.
-	_, spec := behindProxy(t, s3, "listfail", `,"max_attempts":1`, s3fault.Rule{Op: s3fault.OpList, Skip: 3, Fault: s3fault.FaultStatus, Status: 500, Code: "InternalError"})
-	l := newLister(storeFor(t, spec), "", 50)
+	proxy := s3fault.StartForTest(t, s3.Endpoint, s3fault.Rule{Op: s3fault.OpList, Skip: 3, Fault: s3fault.FaultStatus, Status: 500, Code: "InternalError"})
+	l := NewLister(storeFor(t, proxy.URL(), "listfail", 1), "", 50)
 	l.maxKeys = 10
-	_, err := l.list(context.Background())
+	_, err := l.List(context.Background())
 	if err == nil || !strings.Contains(err.Error(), `listing objects under "" in bucket listfail`) || !strings.Contains(err.Error(), "InternalError") {
 		t.Fatalf("error %v: want the listing, the bucket and the cause", err)
 	}
@@ -231,10 +232,10 @@ func TestTruncatedPageWithoutTokenIsAnError(t *testing.T) {
 	t.Cleanup(srv.Close)
 	t.Setenv("AWS_ACCESS_KEY_ID", "test")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	store := storeFor(t, []byte(`{"bucket":"b","region":"us-east-1","endpoint":"`+srv.URL+`","path_style":true,"max_attempts":1}`))
+	store := storeFor(t, srv.URL, "b", 1)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	_, err := newLister(store, "", 4).list(ctx)
+	_, err := NewLister(store, "", 4).List(ctx)
 	if err == nil || !strings.Contains(err.Error(), "truncated page without a new continuation token") {
 		t.Fatalf("error %v: want the truncated listing named", err)
 	}

@@ -153,7 +153,11 @@ func groupTables(objects []*parquetObject) ([]*discoveredTable, error) {
 		t.Objects = append(t.Objects, obj)
 	}
 	for _, t := range tables {
-		cols, err := unifyColumns(t.Table.Name, t.Objects)
+		schemas := make([]objectSchema, len(t.Objects))
+		for i, obj := range t.Objects {
+			schemas[i] = objectSchema{Key: obj.Key, Schema: obj.Schema}
+		}
+		cols, err := unifyColumns(t.Table.Name, schemas)
 		if err != nil {
 			return nil, err
 		}

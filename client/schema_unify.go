@@ -10,6 +10,12 @@ import (
 	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 )
 
+// objectSchema is one object's Arrow schema, named by the object's key.
+type objectSchema struct {
+	Key    string
+	Schema *arrow.Schema
+}
+
 // unifyColumns derives a table's columns from the Arrow schemas of its objects (sorted by key).
 // The rules (README, "Schema unification"):
 //
@@ -21,18 +27,18 @@ import (
 //  4. A column is NOT NULL only if it is required (non-nullable) in every object.
 //  5. Every column type is one the Parquet reader can return (see readableType); after
 //     arrowschema.CanonicalizeHints the only ones that are not come from files this plugin cannot read.
-func unifyColumns(table string, objects []*parquetObject) (schema.ColumnList, error) {
+func unifyColumns(table string, objects []objectSchema) (schema.ColumnList, error) {
 	first := objects[0]
 	fields := append([]arrow.Field{}, first.Schema.Fields()...)
 	typedBy := make([]string, len(fields)) // the object whose type each column has so far
 	for i := range typedBy {
 		typedBy[i] = first.Key
 	}
-	for _, obj := range objects {
+	for i, obj := range objects {
 		if err := checkObjectColumns(obj); err != nil {
 			return nil, err
 		}
-		if obj == first {
+		if i == 0 {
 			continue
 		}
 		theirs := obj.Schema.Fields()
@@ -78,7 +84,7 @@ func unifyType(a, b arrow.DataType) (arrow.DataType, bool) {
 // to case (destinations that fold case see one column; PostgreSQL quotes identifiers and would
 // keep both, so a table's meaning would depend on its destination), or a type the Parquet
 // reader cannot return (each named with the object, the column and the type).
-func checkObjectColumns(obj *parquetObject) error {
+func checkObjectColumns(obj objectSchema) error {
 	seen := map[string]string{} // lower-cased name → the name
 	for i, f := range obj.Schema.Fields() {
 		if f.Name == "" {
@@ -99,7 +105,7 @@ func checkObjectColumns(obj *parquetObject) error {
 	return nil
 }
 
-func sameColumnNames(table string, first *parquetObject, fields []arrow.Field, obj *parquetObject) error {
+func sameColumnNames(table string, first objectSchema, fields []arrow.Field, obj objectSchema) error {
 	theirs := obj.Schema.Fields()
 	for i, f := range fields {
 		if i >= len(theirs) {

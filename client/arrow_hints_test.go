@@ -40,7 +40,7 @@ func TestCanonicalFieldRecordsTheOriginalTypeOfTopLevelColumns(t *testing.T) {
 	if !changed || f.Type.ID() != arrow.INT64 {
 		t.Fatalf("got %v changed=%v", f, changed)
 	}
-	if got := describeConversion(f); got != "Arrow duration[ns] in the Parquet files: the number of nanoseconds" {
+	if got := arrowschema.DescribeConversion(f); got != "Arrow duration[ns] in the Parquet files: the number of nanoseconds" {
 		t.Fatalf("description: %q", got)
 	}
 	if _, changed := arrowschema.CanonicalField(arrow.Field{Name: "n", Type: arrow.PrimitiveTypes.Int64}, true); changed {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/cloudquery/plugin-sdk/v4/schema"
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"github.com/rs/zerolog"
 	"golang.org/x/sync/errgroup"
@@ -134,7 +135,7 @@ func (d *discovery) readFooter(ctx context.Context, obj *parquetObject) error {
 }
 
 // groupTables groups objects into tables by source (tableSource) and derives each table's
-// columns from its objects' schemas (unifyColumns), with CloudQuery's (addCloudQueryColumns).
+// columns from its objects' schemas (arrowschema.UnifyColumns), with CloudQuery's (addCloudQueryColumns).
 func groupTables(objects []*parquetObject) ([]*discoveredTable, error) {
 	sort.Slice(objects, func(i, j int) bool { return objects[i].Key < objects[j].Key })
 	byName := map[string]*discoveredTable{}
@@ -153,11 +154,11 @@ func groupTables(objects []*parquetObject) ([]*discoveredTable, error) {
 		t.Objects = append(t.Objects, obj)
 	}
 	for _, t := range tables {
-		schemas := make([]objectSchema, len(t.Objects))
+		schemas := make([]arrowschema.ObjectSchema, len(t.Objects))
 		for i, obj := range t.Objects {
-			schemas[i] = objectSchema{Key: obj.Key, Schema: obj.Schema}
+			schemas[i] = arrowschema.ObjectSchema{Key: obj.Key, Schema: obj.Schema}
 		}
-		cols, err := unifyColumns(t.Table.Name, schemas)
+		cols, err := arrowschema.UnifyColumns(t.Table.Name, schemas)
 		if err != nil {
 			return nil, err
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
 	"github.com/cloudquery/plugin-sdk/v4/schema"
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 )
 
@@ -210,7 +211,7 @@ func TestUnifyTypeRules(t *testing.T) {
 		{i64, str, nil},
 	}
 	for _, c := range cases {
-		got, ok := unifyType(c.a, c.b)
+		got, ok := arrowschema.UnifyType(c.a, c.b)
 		if ok != (c.want != nil) || (ok && !arrow.TypeEqual(got, c.want)) {
 			t.Errorf("unify(%s, %s) = %v, %v; want %v", c.a, c.b, got, ok, c.want)
 		}

@@ -1,4 +1,4 @@
-package client
+package arrowschema
 
 import (
 	"fmt"
@@ -7,16 +7,15 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/cloudquery/plugin-sdk/v4/schema"
 	"github.com/cloudquery/plugin-sdk/v4/types"
-	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 )
 
-// objectSchema is one object's Arrow schema, named by the object's key.
-type objectSchema struct {
+// ObjectSchema is one object's Arrow schema, named by the object's key.
+type ObjectSchema struct {
 	Key    string
 	Schema *arrow.Schema
 }
 
-// unifyColumns derives a table's columns from the Arrow schemas of its objects (sorted by key).
+// UnifyColumns derives a table's columns from the Arrow schemas of its objects (sorted by key).
 // The rules (README, "Schema unification"):
 //
 //  1. No object has an unnamed column, or two columns whose names are equal up to case.
@@ -26,8 +25,8 @@ type objectSchema struct {
 //     null-typed in every object becomes utf8 (all values null).
 //  4. A column is NOT NULL only if it is required (non-nullable) in every object.
 //  5. Every column type is one the Parquet reader can return (see readableType); after
-//     arrowschema.CanonicalizeHints the only ones that are not come from files this plugin cannot read.
-func unifyColumns(table string, objects []objectSchema) (schema.ColumnList, error) {
+//     CanonicalizeHints the only ones that are not come from files this plugin cannot read.
+func UnifyColumns(table string, objects []ObjectSchema) (schema.ColumnList, error) {
 	first := objects[0]
 	fields := append([]arrow.Field{}, first.Schema.Fields()...)
 	typedBy := make([]string, len(fields)) // the object whose type each column has so far
@@ -46,7 +45,7 @@ func unifyColumns(table string, objects []objectSchema) (schema.ColumnList, erro
 			return nil, err
 		}
 		for i := range fields {
-			typ, ok := unifyType(fields[i].Type, theirs[i].Type)
+			typ, ok := UnifyType(fields[i].Type, theirs[i].Type)
 			if !ok {
 				return nil, fmt.Errorf("table %s: column %q is %s in %s but %s in %s", table, fields[i].Name, fields[i].Type, typedBy[i], theirs[i].Type, obj.Key)
 			}
@@ -59,7 +58,7 @@ func unifyColumns(table string, objects []objectSchema) (schema.ColumnList, erro
 	}
 	cols := make(schema.ColumnList, len(fields))
 	for i, f := range fields {
-		cols[i] = schema.Column{Name: f.Name, Type: f.Type, NotNull: !f.Nullable, Description: describeConversion(f)}
+		cols[i] = schema.Column{Name: f.Name, Type: f.Type, NotNull: !f.Nullable, Description: DescribeConversion(f)}
 		if f.Type.ID() == arrow.NULL {
 			cols[i].Type, cols[i].NotNull = arrow.BinaryTypes.String, false
 		}
@@ -67,8 +66,8 @@ func unifyColumns(table string, objects []objectSchema) (schema.ColumnList, erro
 	return cols, nil
 }
 
-// unifyType is the type two objects' columns agree on, if any.
-func unifyType(a, b arrow.DataType) (arrow.DataType, bool) {
+// UnifyType is the type two objects' columns agree on, if any.
+func UnifyType(a, b arrow.DataType) (arrow.DataType, bool) {
 	switch {
 	case arrow.TypeEqual(a, b):
 		return a, true
@@ -84,7 +83,7 @@ func unifyType(a, b arrow.DataType) (arrow.DataType, bool) {
 // to case (destinations that fold case see one column; PostgreSQL quotes identifiers and would
 // keep both, so a table's meaning would depend on its destination), or a type the Parquet
 // reader cannot return (each named with the object, the column and the type).
-func checkObjectColumns(obj objectSchema) error {
+func checkObjectColumns(obj ObjectSchema) error {
 	seen := map[string]string{} // lower-cased name → the name
 	for i, f := range obj.Schema.Fields() {
 		if f.Name == "" {
@@ -105,7 +104,7 @@ func checkObjectColumns(obj objectSchema) error {
 	return nil
 }
 
-func sameColumnNames(table string, first objectSchema, fields []arrow.Field, obj objectSchema) error {
+func sameColumnNames(table string, first ObjectSchema, fields []arrow.Field, obj ObjectSchema) error {
 	theirs := obj.Schema.Fields()
 	for i, f := range fields {
 		if i >= len(theirs) {
@@ -159,9 +158,9 @@ func unreadableType(t arrow.DataType) arrow.DataType {
 	return t
 }
 
-// describeConversion documents a converted column in the table's documentation.
-func describeConversion(f arrow.Field) string {
-	from, ok := f.Metadata.GetValue(arrowschema.ConvertedFromKey)
+// DescribeConversion documents a converted column in the table's documentation.
+func DescribeConversion(f arrow.Field) string {
+	from, ok := f.Metadata.GetValue(ConvertedFromKey)
 	if !ok {
 		return ""
 	}

@@ -107,6 +107,8 @@ export function addTestHarness(project: typescript.TypeScriptProject, plugin: Cl
 const RACE_PACKAGES = [
   // discovery's object workers, shards, the memory budget, recycled page buffers, the record sender
   './client',
+  // the parallel listing's key ranges and the resumed ranged reads
+  './internal/s3store',
   // the caller-status hold around the SDK's gRPC handlers (timers against the call's context)
   './plugin',
   // the fault proxy serves concurrent requests and is driven concurrently by its control API

@@ -29,8 +29,9 @@ const (
 	Team = "cq-source-s3"
 )
 
-// Version is the plugin version reported over gRPC.
-var Version = "v0.0.0-test"
+// version is the plugin version reported over gRPC. A constant, not a package-level Version
+// variable: the image build looks for that to find the plugin's package (src/go-module.ts).
+const version = "v0.0.0-test"
 
 // Spec is the destination's `spec:` block.
 type Spec struct {
@@ -61,7 +62,7 @@ func parseSpec(data []byte) (*Spec, error) {
 
 // Plugin returns the destination plugin.
 func Plugin() *plugin.Plugin {
-	return plugin.NewPlugin(Name, Version, New,
+	return plugin.NewPlugin(Name, version, New,
 		plugin.WithKind(Kind),
 		plugin.WithTeam(Team),
 		plugin.WithJSONSchema(specSchema),

@@ -1,4 +1,4 @@
-"""The benchmark's datasets and its Arrow reference reader (test/perf drives both).
+"""The benchmark's datasets and its Arrow reference reader (bench/perf drives both).
 
   python bench/arrow_read.py generate ROOT
       writes the datasets as Parquet files under ROOT/<bucket>/<table>/ with pyarrow's defaults

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 )
 
 func TestCanonicalTypes(t *testing.T) {
@@ -27,7 +28,7 @@ func TestCanonicalTypes(t *testing.T) {
 		{&arrow.Decimal128Type{Precision: 10, Scale: 2}, "decimal(10, 2)"},
 	}
 	for _, c := range cases {
-		got, _ := canonicalType(c.in)
+		got, _ := arrowschema.CanonicalType(c.in)
 		if got.String() != c.want {
 			t.Errorf("%s: got %s, want %s", c.in, got, c.want)
 		}
@@ -35,25 +36,25 @@ func TestCanonicalTypes(t *testing.T) {
 }
 
 func TestCanonicalFieldRecordsTheOriginalTypeOfTopLevelColumns(t *testing.T) {
-	f, changed := canonicalField(arrow.Field{Name: "elapsed", Type: arrow.FixedWidthTypes.Duration_ns, Nullable: true}, true)
+	f, changed := arrowschema.CanonicalField(arrow.Field{Name: "elapsed", Type: arrow.FixedWidthTypes.Duration_ns, Nullable: true}, true)
 	if !changed || f.Type.ID() != arrow.INT64 {
 		t.Fatalf("got %v changed=%v", f, changed)
 	}
-	if got := describeConversion(f); got != "Arrow duration[ns] in the Parquet files: the number of nanoseconds" {
+	if got := arrowschema.DescribeConversion(f); got != "Arrow duration[ns] in the Parquet files: the number of nanoseconds" {
 		t.Fatalf("description: %q", got)
 	}
-	if _, changed := canonicalField(arrow.Field{Name: "n", Type: arrow.PrimitiveTypes.Int64}, true); changed {
+	if _, changed := arrowschema.CanonicalField(arrow.Field{Name: "n", Type: arrow.PrimitiveTypes.Int64}, true); changed {
 		t.Fatal("an int64 column must be left alone")
 	}
 }
 
 func TestArrowSchemaHintRoundTrip(t *testing.T) {
 	sc := arrow.NewSchema([]arrow.Field{{Name: "d", Type: arrow.FixedWidthTypes.Duration_ms, Nullable: true}}, nil)
-	back, err := decodeArrowSchema(encodeArrowSchema(sc))
+	back, err := arrowschema.DecodeHints(arrowschema.EncodeHints(sc))
 	if err != nil || !back.Equal(sc) {
 		t.Fatalf("got %v, %v", back, err)
 	}
-	if _, err := decodeArrowSchema("not base64 !"); err == nil {
+	if _, err := arrowschema.DecodeHints("not base64 !"); err == nil {
 		t.Fatal("a corrupt hint must be reported, not decoded")
 	}
 }

@@ -9,14 +9,16 @@ import (
 	"github.com/cloudquery/plugin-sdk/v4/message"
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
 	"github.com/cloudquery/plugin-sdk/v4/schema"
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"github.com/rs/zerolog"
 )
 
 // Client holds one Init's spec and its discovery result, which serves both GetTables and Sync.
 type Client struct {
 	plugin.UnimplementedDestination
-	spec   *Spec
-	store  *objectStore
+	spec   *Settings
+	store  *s3store.Store
 	logger zerolog.Logger
 	tables []*discoveredTable
 	// skipped are the objects discovery could not read; every sync's summary lists them.
@@ -30,7 +32,7 @@ type Client struct {
 // initialises a source for `cloudquery tables` and `migrate`) changes nothing: this plugin's
 // tables are the bucket's directories, so listing them needs the bucket (see noConnectionError).
 func New(ctx context.Context, logger zerolog.Logger, specBytes []byte, opts plugin.NewClientOptions) (_ plugin.Client, err error) {
-	defer func() { err = boundError(err) }()
+	defer func() { err = bounded.Error(err) }()
 	spec, err := ParseSpec(specBytes)
 	if err != nil {
 		return nil, err
@@ -47,16 +49,16 @@ func New(ctx context.Context, logger zerolog.Logger, specBytes []byte, opts plug
 
 // connect builds the S3 client and runs discovery: transport errors fail it naming the
 // bucket (and key), content errors skip the object (or fail it under spec.strict).
-func connect(ctx context.Context, logger zerolog.Logger, spec *Spec) (*Client, error) {
+func connect(ctx context.Context, logger zerolog.Logger, spec *Settings) (*Client, error) {
 	api, retryer, err := newS3Client(ctx, spec)
 	if err != nil {
 		return nil, err
 	}
-	store := &objectStore{api: api, bucket: spec.Bucket, retryer: retryer, maxAttempts: *spec.MaxAttempts, operationTimeout: spec.operationTimeout, requestTimeout: spec.requestTimeout}
+	store := &s3store.Store{API: api, Bucket: spec.Bucket, Retryer: retryer, MaxAttempts: spec.MaxAttempts, OperationTimeout: spec.OperationTimeout, RequestTimeout: spec.RequestTimeout}
 	c := &Client{spec: spec, store: store, logger: logger.With().Str("bucket", spec.Bucket).Logger()}
 	limit, fromEnv := applyMemoryLimit(spec)
-	c.logger.Debug().Int64("memory_budget", *spec.MemoryBudget).Int64("go_memory_limit", limit).Bool("gomemlimit_from_env", fromEnv).Msg("memory")
-	d := &discovery{store: store, prefix: spec.PathPrefix, concurrency: spec.objectConcurrency(), strict: spec.Strict, wholeBytes: wholeObjectLimit(*spec.MemoryBudget), logger: c.logger}
+	c.logger.Debug().Int64("memory_budget", spec.MemoryBudget).Int64("go_memory_limit", limit).Bool("gomemlimit_from_env", fromEnv).Msg("memory")
+	d := &discovery{store: store, prefix: spec.PathPrefix, concurrency: spec.Concurrency, strict: spec.Strict, wholeBytes: wholeObjectLimit(spec.MemoryBudget), logger: c.logger}
 	if c.tables, c.skipped, err = d.run(ctx); err != nil {
 		return nil, err
 	}
@@ -84,7 +86,7 @@ func (c *Client) allTables() schema.Tables {
 // With a shard (`cloudquery sync --shard NUM/TOTAL`) it sends every selected table and only
 // the rows of the objects that shard owns (shard.go).
 func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- message.SyncMessage) (err error) {
-	defer func() { err = boundError(err) }()
+	defer func() { err = bounded.Error(err) }()
 	sh, err := parseShard(opts.Shard)
 	if err != nil {
 		return err
@@ -103,16 +105,16 @@ func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- m
 		selected = own
 	}
 	stats := newSyncStats(selected, sh.skipped(c.skippedIn(opts)))
-	bytesBefore := c.store.bytesRead.Load()
+	bytesBefore := c.store.BytesRead.Load()
 	var inc *incremental
 	defer func() {
-		bytes := c.store.bytesRead.Load() - bytesBefore
+		bytes := c.store.BytesRead.Load() - bytesBefore
 		if err == nil { // the cursors wait for the SDK to send every message (sync_finish.go)
 			c.awaitFinish(ctx, inc, func(err error) { stats.log(logger, bytes, err) })
 			return
 		}
 		inc.close()
-		stats.log(logger, bytes, boundError(err))
+		stats.log(logger, bytes, bounded.Error(err))
 	}()
 	inc, err = openIncremental(ctx, opts.BackendOptions, c.spec, selected, sh, logger)
 	if err != nil {
@@ -121,11 +123,11 @@ func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- m
 	toRead, unchanged, tooLate := inc.plan(selected)
 	stats.unchanged, stats.tooLate = unchanged, tooLate
 	for _, t := range selected {
-		if err := send(ctx, res, &message.SyncMigrateTable{Table: t.Table}, c.spec.sendTimeout); err != nil {
+		if err := send(ctx, res, &message.SyncMigrateTable{Table: t.Table}, c.spec.SendTimeout); err != nil {
 			return err
 		}
 	}
-	s := &syncer{store: c.store, spec: c.spec, concurrency: c.spec.objectConcurrency(), rowLimit: maxRecordBytes, budget: newMemoryBudget(*c.spec.MemoryBudget), buffers: newPageBuffers(*c.spec.MemoryBudget), stats: stats, logger: logger}
+	s := &syncer{store: c.store, spec: c.spec, concurrency: c.spec.Concurrency, rowLimit: maxRecordBytes, budget: newMemoryBudget(c.spec.MemoryBudget), buffers: newPageBuffers(c.spec.MemoryBudget), stats: stats, logger: logger}
 	return s.run(ctx, toRead, res)
 }
 

@@ -8,7 +8,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
-	"github.com/cq-source-s3/cq-source-s3/test/s3fault"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/s3fault"
 )
 
 // An object up to the whole-object limit costs two GETs over Init and Sync: its footer at
@@ -16,7 +16,7 @@ import (
 // exactly the object's bytes.
 func TestSmallObjectCostsTwoGETs(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("two")
+	s3.CreateBucket("two")
 	objects := map[string][]byte{
 		"t/one-group.parquet":   writeParquet(t, allTypesRecord(t, 0, 5_000), 5_000),
 		"t/many-groups.parquet": writeParquet(t, allTypesRecord(t, 5_000, 20_000), 1_000),
@@ -25,7 +25,7 @@ func TestSmallObjectCostsTwoGETs(t *testing.T) {
 		"t/tiny.parquet": writeParquet(t, allTypesRecord(t, 55_000, 3), 10),
 	}
 	for key, body := range objects {
-		s3.put("two", key, body)
+		s3.Put("two", key, body)
 	}
 	proxy, spec := behindProxy(t, s3, "two", "")
 	p, _, err := loggedPlugin(t, spec)
@@ -54,13 +54,13 @@ func TestSmallObjectCostsTwoGETs(t *testing.T) {
 // its footer once more, then its column chunks cut into segments, each byte once.
 func TestLargeObjectIsReadInCoalescedRanges(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("big")
+	s3.CreateBucket("big")
 	body := writeParquet(t, allTypesRecord(t, 0, 200_000), 200_000) // one row group, 9 columns of up to several MiB
 	const budget = 16 << 20                                         // whole-object limit 4 MiB
 	if int64(len(body)) <= wholeObjectLimit(budget) {
 		t.Fatalf("fixture too small to prove anything: %d bytes", len(body))
 	}
-	s3.put("big", "t/big.parquet", body)
+	s3.Put("big", "t/big.parquet", body)
 	var rec *recordingRanges
 	proxy, spec := behindProxy(t, s3, "big", fmt.Sprintf(`,"memory_budget":%d`, budget))
 	p, _, err := loggedPlugin(t, spec)
@@ -92,11 +92,11 @@ func TestLargeObjectIsReadInCoalescedRanges(t *testing.T) {
 
 type recordingRanges struct{ s3 *testS3 }
 
-func recordRanges(s3 *testS3) *recordingRanges { s3.objectGets(); return &recordingRanges{s3} }
+func recordRanges(s3 *testS3) *recordingRanges { s3.ObjectGets(); return &recordingRanges{s3} }
 
 func (r *recordingRanges) ranges() []byteRange {
 	var out []byteRange
-	for _, h := range r.s3.objectGets() {
+	for _, h := range r.s3.ObjectGets() {
 		var from, to int64
 		if _, err := fmt.Sscanf(h, "bytes=%d-%d", &from, &to); err == nil {
 			out = append(out, byteRange{from, to + 1})

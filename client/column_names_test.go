@@ -22,12 +22,12 @@ func TestColumnNamesThatNoDestinationAgreesOnFailInit(t *testing.T) {
 	for _, c := range cases {
 		t.Run(strings.Join(c.names, ","), func(t *testing.T) {
 			s3 := startS3(t)
-			s3.createBucket("names")
+			s3.CreateBucket("names")
 			values := make([][]string, len(c.names))
 			for i := range values {
 				values[i] = []string{"v"}
 			}
-			s3.put("names", "t/part-0.parquet", writeParquet(t, stringColumns(t, c.names, values...), 10))
+			s3.Put("names", "t/part-0.parquet", writeParquet(t, stringColumns(t, c.names, values...), 10))
 			_, err := initPlugin(t, s3.specJSON("names", ""))
 			for _, want := range c.want {
 				if err == nil || !strings.Contains(err.Error(), want) {
@@ -41,8 +41,8 @@ func TestColumnNamesThatNoDestinationAgreesOnFailInit(t *testing.T) {
 // `_CQ_ID` is CloudQuery's `_cq_id` to a destination that folds case: it is renamed like it.
 func TestInheritedCloudQueryColumnsAreRenamedInAnyCase(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("upper")
-	s3.put("upper", "t/part-0.parquet", writeParquet(t, stringColumns(t,
+	s3.CreateBucket("upper")
+	s3.Put("upper", "t/part-0.parquet", writeParquet(t, stringColumns(t,
 		[]string{"_CQ_ID", "_Cq_Source_Name", "name"},
 		[]string{"00000000-0000-4000-8000-000000000001"}, []string{"aws"}, []string{"x"}), 10))
 	p, err := initPlugin(t, s3.specJSON("upper", ""))

@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/cloudquery/plugin-sdk/v4/types"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"github.com/google/uuid"
 )
 
@@ -30,8 +31,8 @@ func stringColumns(t *testing.T, names []string, values ...[]string) arrow.Recor
 // values under upstream_cq_*, and the table gets the plugin's own _cq_id, as its primary key.
 func TestInheritedCloudQueryColumnsAreRenamed(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("export")
-	s3.put("export", "t/part-0.parquet", writeParquet(t, stringColumns(t,
+	s3.CreateBucket("export")
+	s3.Put("export", "t/part-0.parquet", writeParquet(t, stringColumns(t,
 		[]string{"_cq_source_name", "_cq_id", "name"},
 		[]string{"aws", "aws"}, []string{"00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"}, []string{"x", "y"}), 10))
 	p, err := initPlugin(t, s3.specJSON("export", ""))
@@ -57,8 +58,8 @@ func TestInheritedCloudQueryColumnsAreRenamed(t *testing.T) {
 
 func TestRenamedColumnThatExistsFailsInitNamingTheFile(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("clash")
-	s3.put("clash", "t/part-0.parquet", writeParquet(t, stringColumns(t, []string{"_cq_id", "upstream_cq_id"}, []string{"a"}, []string{"b"}), 10))
+	s3.CreateBucket("clash")
+	s3.Put("clash", "t/part-0.parquet", writeParquet(t, stringColumns(t, []string{"_cq_id", "upstream_cq_id"}, []string{"a"}, []string{"b"}), 10))
 	_, err := initPlugin(t, s3.specJSON("clash", ""))
 	for _, want := range []string{"t/part-0.parquet", `"_cq_id"`, `"upstream_cq_id"`, "rename one of them"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
@@ -71,9 +72,9 @@ func TestRenamedColumnThatExistsFailsInitNamingTheFile(t *testing.T) {
 // rows are split into records; unique per row; different for another version of the object.
 func TestRowIDsAreDeterministicPerObjectVersion(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("ids")
-	s3.put("ids", "t/a.parquet", writeParquet(t, allTypesRecord(t, 0, 1000), 300))
-	s3.put("ids", "t/b.parquet", writeParquet(t, allTypesRecord(t, 0, 1000), 300)) // same bytes, another key
+	s3.CreateBucket("ids")
+	s3.Put("ids", "t/a.parquet", writeParquet(t, allTypesRecord(t, 0, 1000), 300))
+	s3.Put("ids", "t/b.parquet", writeParquet(t, allTypesRecord(t, 0, 1000), 300)) // same bytes, another key
 	ids := func(extra string) map[string]string {
 		t.Helper()
 		p, err := initPlugin(t, s3.specJSON("ids", extra))
@@ -105,7 +106,7 @@ func TestRowIDsAreDeterministicPerObjectVersion(t *testing.T) {
 			t.Fatalf("_cq_id %s: row %s in one sync, %q in the next", id, row, again[id])
 		}
 	}
-	s3.put("ids", "t/a.parquet", writeParquet(t, allTypesRecord(t, 5, 1000), 300)) // a new version
+	s3.Put("ids", "t/a.parquet", writeParquet(t, allTypesRecord(t, 5, 1000), 300)) // a new version
 	newer := ids("")
 	shared := 0
 	for id := range newer {
@@ -119,7 +120,7 @@ func TestRowIDsAreDeterministicPerObjectVersion(t *testing.T) {
 }
 
 func TestRowIDBits(t *testing.T) {
-	r := newRowIDs("bucket", &parquetObject{Key: "k", ETag: `"e"`})
+	r := newRowIDs("bucket", &parquetObject{Object: s3store.Object{Key: "k", ETag: `"e"`}})
 	seen := map[uuid.UUID]bool{}
 	for _, row := range []int64{0, 1, 2, 1 << 20, 1<<32 + 7, 1<<40 - 1} {
 		id := r.id(row)
@@ -128,7 +129,7 @@ func TestRowIDBits(t *testing.T) {
 		}
 		seen[id] = true
 	}
-	other := newRowIDs("other-bucket", &parquetObject{Key: "k", ETag: `"e"`})
+	other := newRowIDs("other-bucket", &parquetObject{Object: s3store.Object{Key: "k", ETag: `"e"`}})
 	if other.id(0) == r.id(0) {
 		t.Fatal("the bucket is part of the id")
 	}
@@ -137,7 +138,7 @@ func TestRowIDBits(t *testing.T) {
 // The ids are a published contract (re-reading an object upserts the same rows): these are
 // the values the first release made, including where the row number carries out of the low half.
 func TestRowIDsKeepTheirValues(t *testing.T) {
-	r := newRowIDs("bucket", &parquetObject{Key: "data/part-0.parquet", ETag: `"0123456789abcdef"`})
+	r := newRowIDs("bucket", &parquetObject{Object: s3store.Object{Key: "data/part-0.parquet", ETag: `"0123456789abcdef"`}})
 	golden := []struct {
 		row int64
 		id  string
@@ -174,7 +175,7 @@ func TestConformRecord(t *testing.T) {
 		{Name: "note", Type: arrow.BinaryTypes.String, Nullable: true},
 	}, nil)
 	rec := recordOf(t, arrow.Field{Name: "note", Type: arrow.Null, Nullable: true}, nil, nil, nil)
-	ids := newRowIDs("b", &parquetObject{Key: "k", ETag: "e"})
+	ids := newRowIDs("b", &parquetObject{Object: s3store.Object{Key: "k", ETag: "e"}})
 	out := conformRecord(table, rec, ids, 10)
 	defer out.Release()
 	if !out.Schema().Equal(table) || out.NumRows() != 3 || out.Column(1).NullN() != 3 || out.Column(1).DataType().ID() != arrow.STRING {
@@ -187,7 +188,7 @@ func TestConformRecord(t *testing.T) {
 
 // What _cq_id costs per row: go test -run '^$' -bench RowIDs ./client (take numbers on a quiet machine).
 func BenchmarkRowIDs(b *testing.B) {
-	r := newRowIDs("bucket", &parquetObject{Key: "data/2024/part-0001.parquet", ETag: `"0123456789abcdef0123456789abcdef"`})
+	r := newRowIDs("bucket", &parquetObject{Object: s3store.Object{Key: "data/2024/part-0001.parquet", ETag: `"0123456789abcdef0123456789abcdef"`}})
 	const rows = 500 // the default rows_per_record
 	b.SetBytes(rows * rowIDBytes)
 	for i := range b.N {

@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	pqschema "github.com/apache/arrow-go/v18/parquet/schema"
 	"github.com/cloudquery/plugin-sdk/v4/types"
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 	"github.com/google/uuid"
 )
 
@@ -36,8 +37,8 @@ func cloudQueryFields(pq *pqschema.Schema, sc *arrow.Schema) *arrow.Schema {
 			break
 		}
 		if typ := cloudQueryType(pq.Root().Field(i), f.Type); typ != nil {
-			if isNestedList(f.Type) && f.Metadata.FindKey(convertedFromKey) < 0 { // (a large_list was converted already)
-				f.Metadata = withMetadata(f.Metadata, convertedFromKey, f.Type.String())
+			if isNestedList(f.Type) && f.Metadata.FindKey(arrowschema.ConvertedFromKey) < 0 { // (a large_list was converted already)
+				f.Metadata = arrowschema.WithMetadata(f.Metadata, arrowschema.ConvertedFromKey, f.Type.String())
 			}
 			f.Type = typ
 			fields[i], changed = f, true

@@ -74,8 +74,8 @@ func TestParquetLogicalTypesBecomeCloudQueryTypes(t *testing.T) {
 	})
 	defer rec.Release()
 	s3 := startS3(t)
-	s3.createBucket("types")
-	s3.put("types", "t/a.parquet", encodeParquet(t, rec, parquet.NewWriterProperties(), rec.Schema()))
+	s3.CreateBucket("types")
+	s3.Put("types", "t/a.parquet", encodeParquet(t, rec, parquet.NewWriterProperties(), rec.Schema()))
 	p, err := initPlugin(t, s3.specJSON("types", ""))
 	if err != nil {
 		t.Fatal(err)
@@ -130,12 +130,12 @@ func TestMalformedUUIDOrJSONSkipsTheObject(t *testing.T) {
 	}
 	cqRec := func(vals ...string) arrow.RecordBatch { return stringColumns(t, []string{"_cq_id"}, vals) }
 	s3 := startS3(t)
-	s3.createBucket("bad")
+	s3.CreateBucket("bad")
 	for key, rec := range map[string]arrow.RecordBatch{
 		"j/good.parquet": jsonRec(`{"ok":true}`), "j/bad.parquet": jsonRec(`{"ok":`),
 		"c/good.parquet": cqRec("00000000-0000-4000-8000-000000000001"), "c/bad.parquet": cqRec("not-a-uuid"),
 	} {
-		s3.put("bad", key, encodeParquet(t, rec, parquet.NewWriterProperties(), rec.Schema()))
+		s3.Put("bad", key, encodeParquet(t, rec, parquet.NewWriterProperties(), rec.Schema()))
 		rec.Release()
 	}
 	p, err := initPlugin(t, s3.specJSON("bad", ""))

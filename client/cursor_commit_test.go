@@ -29,10 +29,10 @@ import (
 func TestCursorWaitsUntilEveryMessageWasSent(t *testing.T) {
 	backend := useMemoryBackend(t)
 	s3 := startS3(t)
-	s3.createBucket("unsent")
+	s3.CreateBucket("unsent")
 	big := strings.Repeat("b", 1<<20)
-	s3.put("unsent", "t/a.parquet", writeParquet(t, stringRecord(t, "s", "small"), 10))
-	s3.put("unsent", "t/b.parquet", writeParquet(t, stringRecord(t, "s", big, big), 10))
+	s3.Put("unsent", "t/a.parquet", writeParquet(t, stringRecord(t, "s", "small"), 10))
+	s3.Put("unsent", "t/b.parquet", writeParquet(t, stringRecord(t, "s", big, big), 10))
 	spec := s3.specJSON("unsent", `,"concurrency":1,"rows_per_record":1`)
 
 	var c *Client
@@ -117,8 +117,8 @@ func TestCursorNotStoredFailsTheSync(t *testing.T) {
 	backend := useMemoryBackend(t)
 	backend.flushErr = errors.New("the backend is read-only")
 	s3 := startS3(t)
-	s3.createBucket("rofs")
-	s3.put("rofs", "t/a.parquet", writeParquet(t, stringRecord(t, "s", "x"), 10))
+	s3.CreateBucket("rofs")
+	s3.Put("rofs", "t/a.parquet", writeParquet(t, stringRecord(t, "s", "x"), 10))
 	p, logs, err := loggedPlugin(t, s3.specJSON("rofs", ""))
 	if err != nil {
 		t.Fatal(err)

@@ -5,12 +5,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 )
 
 var t0 = time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
 
 func obj(key, etag string, lm time.Time) *parquetObject {
-	return &parquetObject{Key: key, ETag: etag, LastModified: lm}
+	return &parquetObject{Object: s3store.Object{Key: key, ETag: etag, LastModified: lm}}
 }
 
 // cursorAfter is the cursor a first sync of objs leaves.

@@ -8,7 +8,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/cq-source-s3/cq-source-s3/test/parquetgen"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/parquetgen"
 )
 
 const repeatedWidth, repeatedRows = 260_000, 450
@@ -39,9 +39,9 @@ func TestMemoryBudgetCountsDictionaryValues(t *testing.T) {
 		t.Fatalf("the file is %d bytes: not the case of the issue", len(body))
 	}
 	s3 := startS3(t)
-	s3.createBucket("dict")
+	s3.CreateBucket("dict")
 	for i := range objects {
-		s3.put("dict", fmt.Sprintf("wide/part-%02d.parquet", i), body)
+		s3.Put("dict", fmt.Sprintf("wide/part-%02d.parquet", i), body)
 	}
 	for _, ranged := range []bool{false, true} {
 		for _, budget := range []int64{defaultMemoryBudget, minMemoryBudget} {

@@ -8,35 +8,16 @@ import (
 	"sync"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/cloudquery/plugin-sdk/v4/schema"
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"github.com/rs/zerolog"
 	"golang.org/x/sync/errgroup"
 )
 
-// parquetObject is one readable Parquet object found by discovery.
-type parquetObject struct {
-	Key    string
-	Size   int64
-	ETag   string // from the listing; every read of the object must still match it
-	Schema *arrow.Schema
-	// plan is how the sync reads it, derived from its footer (which is not kept).
-	plan *readPlan
-
-	// LastModified is the listing's (one-second resolution): the incremental cursor's clock.
-	LastModified time.Time
-}
-
-// discoveredTable is a table and the objects that feed it, sorted by key.
-type discoveredTable struct {
-	Table   *schema.Table
-	Source  string
-	Objects []*parquetObject
-}
-
 type discovery struct {
-	store       *objectStore
+	store       *s3store.Store
 	prefix      string
 	concurrency int
 	strict      bool
@@ -51,7 +32,7 @@ func (d *discovery) run(ctx context.Context) ([]*discoveredTable, []skippedObjec
 		return nil, nil, err
 	}
 	if len(listed) == 0 {
-		d.logger.Warn().Str("bucket", d.store.bucket).Str("path_prefix", d.prefix).Msg("no Parquet objects found: zero tables")
+		d.logger.Warn().Str("bucket", d.store.Bucket).Str("path_prefix", d.prefix).Msg("no Parquet objects found: zero tables")
 		return nil, nil, nil
 	}
 	objects, skipped, err := d.readFooters(ctx, listed)
@@ -74,20 +55,20 @@ func (d *discovery) run(ctx context.Context) ([]*discoveredTable, []skippedObjec
 }
 
 func (d *discovery) listParquetObjects(ctx context.Context) ([]*parquetObject, error) {
-	listed, err := newLister(d.store, d.prefix, d.concurrency).list(ctx)
+	listed, err := s3store.NewLister(d.store, d.prefix, d.concurrency).List(ctx)
 	if err != nil {
 		return nil, err
 	}
-	d.logger.Info().Str("path_prefix", d.prefix).Int("keys", len(listed.objects)).Int64("list_requests", listed.requests).
-		Int("key_ranges", listed.ranges).Str("duration", listed.duration.Round(time.Millisecond).String()).Msg("listing finished")
+	d.logger.Info().Str("path_prefix", d.prefix).Int("keys", len(listed.Objects)).Int64("list_requests", listed.Requests).
+		Int("key_ranges", listed.Ranges).Str("duration", listed.Duration.Round(time.Millisecond).String()).Msg("listing finished")
 	var out []*parquetObject
-	for _, obj := range listed.objects {
+	for _, obj := range listed.Objects {
 		key := aws.ToString(obj.Key)
 		if !isParquetKey(key) {
 			d.logger.Debug().Str("key", key).Msg("skipping object that is not Parquet")
 			continue
 		}
-		out = append(out, &parquetObject{Key: key, Size: aws.ToInt64(obj.Size), ETag: aws.ToString(obj.ETag), LastModified: aws.ToTime(obj.LastModified)})
+		out = append(out, &parquetObject{Object: s3store.Object{Key: key, Size: aws.ToInt64(obj.Size), ETag: aws.ToString(obj.ETag), LastModified: aws.ToTime(obj.LastModified)}})
 	}
 	return out, nil
 }
@@ -123,7 +104,7 @@ func (d *discovery) readFooters(ctx context.Context, objects []*parquetObject) (
 				mu.Unlock()
 				return nil
 			case se != nil:
-				return fmt.Errorf("s3://%s/%s: %w (spec.strict is on: unreadable objects fail Init)", d.store.bucket, obj.Key, err)
+				return fmt.Errorf("s3://%s/%s: %w (spec.strict is on: unreadable objects fail Init)", d.store.Bucket, obj.Key, err)
 			}
 			return err // an *s3Error: names the object and the last cause
 		})
@@ -154,7 +135,7 @@ func (d *discovery) readFooter(ctx context.Context, obj *parquetObject) error {
 }
 
 // groupTables groups objects into tables by source (tableSource) and derives each table's
-// columns from its objects' schemas (unifyColumns), with CloudQuery's (addCloudQueryColumns).
+// columns from its objects' schemas (arrowschema.UnifyColumns), with CloudQuery's (addCloudQueryColumns).
 func groupTables(objects []*parquetObject) ([]*discoveredTable, error) {
 	sort.Slice(objects, func(i, j int) bool { return objects[i].Key < objects[j].Key })
 	byName := map[string]*discoveredTable{}
@@ -173,7 +154,11 @@ func groupTables(objects []*parquetObject) ([]*discoveredTable, error) {
 		t.Objects = append(t.Objects, obj)
 	}
 	for _, t := range tables {
-		cols, err := unifyColumns(t.Table.Name, t.Objects)
+		schemas := make([]arrowschema.ObjectSchema, len(t.Objects))
+		for i, obj := range t.Objects {
+			schemas[i] = arrowschema.ObjectSchema{Key: obj.Key, Schema: obj.Schema}
+		}
+		cols, err := arrowschema.UnifyColumns(t.Table.Name, schemas)
 		if err != nil {
 			return nil, err
 		}

@@ -79,9 +79,9 @@ func TestTooDeepObjectIsRefusedAtInit(t *testing.T) {
 	}
 	rec := b.NewRecordBatch()
 	s3 := startS3(t)
-	s3.createBucket("lake")
-	s3.put("lake", "deep/a.parquet", writeParquet(t, rec, 1000))
-	s3.put("lake", "flat/a.parquet", writeParquet(t, int64Record(t, "n", 1, 2, 3), 1000))
+	s3.CreateBucket("lake")
+	s3.Put("lake", "deep/a.parquet", writeParquet(t, rec, 1000))
+	s3.Put("lake", "flat/a.parquet", writeParquet(t, int64Record(t, "n", 1, 2, 3), 1000))
 
 	var logs bytes.Buffer
 	c, err := New(context.Background(), zerolog.New(&logs), s3.specJSON("lake", ""), plugin.NewClientOptions{})

@@ -15,14 +15,14 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/cloudquery/plugin-sdk/v4/message"
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
-	"github.com/cq-source-s3/cq-source-s3/test/s3fault"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/s3fault"
 	"github.com/rs/zerolog"
 )
 
 // behindProxy puts the s3fault proxy in front of the test S3 server and returns a spec for it.
 func behindProxy(t *testing.T, s3 *testS3, bucket, extra string, rules ...s3fault.Rule) (*s3fault.Proxy, []byte) {
 	t.Helper()
-	p := s3fault.StartForTest(t, s3.endpoint, rules...)
+	p := s3fault.StartForTest(t, s3.Endpoint, rules...)
 	spec := `{"bucket":"` + bucket + `","region":"us-east-1","endpoint":"` + p.URL() + `","path_style":true,"max_backoff":"50ms"` + extra + `}`
 	return p, []byte(spec)
 }
@@ -48,9 +48,9 @@ func logLines(logs *bytes.Buffer, message string) []map[string]any {
 
 func TestRangedReadResumesFromTheLastByteReceived(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("resume")
+	s3.CreateBucket("resume")
 	body := writeParquet(t, allTypesRecord(t, 0, 20_000), 5_000)
-	s3.put("resume", "t/a.parquet", body)
+	s3.Put("resume", "t/a.parquet", body)
 	// Every GET dies after 20 KB: only resuming where the last one stopped gets anywhere.
 	proxy, spec := behindProxy(t, s3, "resume", "", s3fault.Rule{Op: s3fault.OpGet, Fault: s3fault.FaultResetBody, AfterBytes: 20_000})
 	p, _, err := loggedPlugin(t, spec)
@@ -68,9 +68,9 @@ func TestRangedReadResumesFromTheLastByteReceived(t *testing.T) {
 
 func TestTransientFailureFailsTheSyncAndIsNeverASkip(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("slow")
-	s3.put("slow", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1, 2), 10))
-	s3.put("slow", "t/b.parquet", writeParquet(t, int64Record(t, "n", 3), 10))
+	s3.CreateBucket("slow")
+	s3.Put("slow", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1, 2), 10))
+	s3.Put("slow", "t/b.parquet", writeParquet(t, int64Record(t, "n", 3), 10))
 	proxy, spec := behindProxy(t, s3, "slow", `,"max_attempts":2`)
 	p, logs, err := loggedPlugin(t, spec)
 	if err != nil {
@@ -92,9 +92,9 @@ func TestTransientFailureFailsTheSyncAndIsNeverASkip(t *testing.T) {
 
 func TestStrictFailsInitOnAnUnreadableObject(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("strict")
-	s3.put("strict", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
-	s3.put("strict", "t/broken.parquet", []byte("PAR1 not really PAR1"))
+	s3.CreateBucket("strict")
+	s3.Put("strict", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
+	s3.Put("strict", "t/broken.parquet", []byte("PAR1 not really PAR1"))
 	_, err := initPlugin(t, s3.specJSON("strict", `,"strict":true`))
 	if err == nil || !strings.Contains(err.Error(), "s3://strict/t/broken.parquet: not a readable Parquet file") || !strings.Contains(err.Error(), "spec.strict") {
 		t.Fatalf("want Init to fail naming the object and spec.strict, got %v", err)
@@ -103,16 +103,16 @@ func TestStrictFailsInitOnAnUnreadableObject(t *testing.T) {
 
 func TestSyncSummaryLine(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("sum")
-	s3.put("sum", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1, 2, 3), 10))
-	s3.put("sum", "t/b.parquet", writeParquet(t, int64Record(t, "n", 4), 10))
-	s3.put("sum", "t/broken.parquet", []byte("not parquet"))
-	s3.put("sum", "u/c.parquet", writeParquet(t, int64Record(t, "n", 5), 10))
+	s3.CreateBucket("sum")
+	s3.Put("sum", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1, 2, 3), 10))
+	s3.Put("sum", "t/b.parquet", writeParquet(t, int64Record(t, "n", 4), 10))
+	s3.Put("sum", "t/broken.parquet", []byte("not parquet"))
+	s3.Put("sum", "u/c.parquet", writeParquet(t, int64Record(t, "n", 5), 10))
 	p, logs, err := loggedPlugin(t, s3.specJSON("sum", ""))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s3.delete("sum", "t/b.parquet")
+	s3.Delete("sum", "t/b.parquet")
 	if _, err := p.SyncAll(context.Background(), plugin.SyncOptions{Tables: []string{"t"}}); err != nil {
 		t.Fatal(err)
 	}

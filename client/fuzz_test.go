@@ -14,7 +14,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
-	"github.com/cq-source-s3/cq-source-s3/test/parquetgen"
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/parquetgen"
 )
 
 // FuzzDecodeObject feeds arbitrary bytes to what discovery and a sync run on an object. Any
@@ -104,7 +105,7 @@ func hintedSeed() ([]byte, error) {
 	}
 	rec := b.NewRecordBatch()
 	defer rec.Release()
-	return parquetgen.Encode(rec, parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(6)), map[string]string{arrowSchemaKey: encodeArrowSchema(hint)})
+	return parquetgen.Encode(rec, parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(6)), map[string]string{arrowschema.HintsKey: arrowschema.EncodeHints(hint)})
 }
 
 var updateFuzzSeeds = flag.Bool("update-fuzz-seeds", false, "rewrite testdata/fuzz/FuzzDecodeObject")

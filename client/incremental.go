@@ -43,7 +43,7 @@ type tableProgress struct {
 // openIncremental loads the cursors of the selected tables, or returns nil (full sync) when
 // no state backend is configured. A state value it cannot trust fails the Sync before any
 // message is sent, naming the key and what to do.
-func openIncremental(ctx context.Context, opts *plugin.BackendOptions, spec *Spec, tables []*discoveredTable, sh shard, logger zerolog.Logger) (*incremental, error) {
+func openIncremental(ctx context.Context, opts *plugin.BackendOptions, spec *Settings, tables []*discoveredTable, sh shard, logger zerolog.Logger) (*incremental, error) {
 	if opts == nil || (opts.TableName == "" && opts.Connection == "") {
 		return nil, nil
 	}
@@ -51,7 +51,7 @@ func openIncremental(ctx context.Context, opts *plugin.BackendOptions, spec *Spe
 	if err != nil {
 		return nil, fmt.Errorf("state backend (backend_options table_name %q, connection %q): %w", opts.TableName, opts.Connection, err)
 	}
-	inc := &incremental{st: st, backend: opts.TableName, bucket: spec.Bucket, lookback: spec.incrementalLookback, shard: sh, logger: logger}
+	inc := &incremental{st: st, backend: opts.TableName, bucket: spec.Bucket, lookback: spec.IncrementalLookback, shard: sh, logger: logger}
 	for _, t := range tables {
 		p, err := inc.load(ctx, t)
 		if err != nil {

@@ -14,7 +14,7 @@ import (
 	"github.com/cloudquery/plugin-sdk/v4/message"
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
 	"github.com/cloudquery/plugin-sdk/v4/state"
-	"github.com/cq-source-s3/cq-source-s3/test/s3fault"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/s3fault"
 )
 
 // memoryBackend stands in for the state backend: what a flush wrote is there for the next
@@ -122,9 +122,9 @@ func syncedIDs(t *testing.T, msgs message.SyncMessages) []int64 {
 func TestIncrementalSyncReadsOnlyWhatTheCursorWants(t *testing.T) {
 	backend := useMemoryBackend(t)
 	s3 := startS3(t)
-	s3.createBucket("inc")
-	s3.put("inc", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1, 2), 10))
-	s3.put("inc", "t/b.parquet", writeParquet(t, int64Record(t, "n", 3), 10))
+	s3.CreateBucket("inc")
+	s3.Put("inc", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1, 2), 10))
+	s3.Put("inc", "t/b.parquet", writeParquet(t, int64Record(t, "n", 3), 10))
 	spec := s3.specJSON("inc", "")
 
 	sync := func(want ...int64) {
@@ -146,11 +146,11 @@ func TestIncrementalSyncReadsOnlyWhatTheCursorWants(t *testing.T) {
 		t.Fatalf("state after the first sync: %q", first)
 	}
 	sync() // nothing new
-	s3.put("inc", "t/c.parquet", writeParquet(t, int64Record(t, "n", 4), 10))
+	s3.Put("inc", "t/c.parquet", writeParquet(t, int64Record(t, "n", 4), 10))
 	sync(4)
-	s3.put("inc", "t/a.parquet", writeParquet(t, int64Record(t, "n", 5, 6, 7), 10)) // overwritten
+	s3.Put("inc", "t/a.parquet", writeParquet(t, int64Record(t, "n", 5, 6, 7), 10)) // overwritten
 	sync(5, 6, 7)
-	s3.put("inc", "t/b.parquet", writeParquet(t, int64Record(t, "n", 3), 10)) // rewritten, same bytes: same ETag
+	s3.Put("inc", "t/b.parquet", writeParquet(t, int64Record(t, "n", 3), 10)) // rewritten, same bytes: same ETag
 	sync()
 	if backend.connects != 5 {
 		t.Fatalf("want one state connection per sync, got %d", backend.connects)
@@ -164,8 +164,8 @@ func TestWithoutBackendEverySyncIsFull(t *testing.T) {
 		return nil, nil
 	}
 	s3 := startS3(t)
-	s3.createBucket("full")
-	s3.put("full", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1, 2), 10))
+	s3.CreateBucket("full")
+	s3.Put("full", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1, 2), 10))
 	for range 2 {
 		msgs, err := syncOnce(t, s3.specJSON("full", ""), plugin.SyncOptions{Tables: []string{"*"}})
 		if err != nil {
@@ -184,14 +184,14 @@ func TestFailedSyncLeavesTheCursor(t *testing.T) {
 		t.Run(how, func(t *testing.T) {
 			backend := useMemoryBackend(t)
 			s3 := startS3(t)
-			s3.createBucket("fail")
-			s3.put("fail", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
+			s3.CreateBucket("fail")
+			s3.Put("fail", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
 			if _, err := syncOnce(t, s3.specJSON("fail", ""), withBackend); err != nil {
 				t.Fatal(err)
 			}
 			before := backend.get("s3/fail/t/cursor")
 			for i := range 5 {
-				s3.put("fail", fmt.Sprintf("t/new-%d.parquet", i), writeParquet(t, int64Record(t, "n", int64(10+i)), 10))
+				s3.Put("fail", fmt.Sprintf("t/new-%d.parquet", i), writeParquet(t, int64Record(t, "n", int64(10+i)), 10))
 			}
 			proxy, spec := behindProxy(t, s3, "fail", `,"max_attempts":1,"concurrency":1`)
 			p, err := initPlugin(t, spec)
@@ -244,10 +244,10 @@ func TestFailedSyncLeavesTheCursor(t *testing.T) {
 func TestStateFromTheReplacedPlugin(t *testing.T) {
 	backend := useMemoryBackend(t)
 	s3 := startS3(t)
-	s3.createBucket("legacy")
-	s3.put("legacy", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
-	s3.put("legacy", "t/b.parquet", writeParquet(t, int64Record(t, "n", 2), 10))
-	s3.put("legacy", "t/c.parquet", writeParquet(t, int64Record(t, "n", 3), 10))
+	s3.CreateBucket("legacy")
+	s3.Put("legacy", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
+	s3.Put("legacy", "t/b.parquet", writeParquet(t, int64Record(t, "n", 2), 10))
+	s3.Put("legacy", "t/c.parquet", writeParquet(t, int64Record(t, "n", 3), 10))
 	old := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
 	_, spec := behindProxy(t, s3, "legacy", "",
 		s3fault.Rule{Op: s3fault.OpList, Key: "t/[ab].parquet", Fault: s3fault.FaultLastModified, LastModified: old.Format(time.RFC3339)},
@@ -268,8 +268,8 @@ func TestStateFromTheReplacedPlugin(t *testing.T) {
 func TestUnusableStateFailsTheSyncBeforeAnyMessage(t *testing.T) {
 	backend := useMemoryBackend(t)
 	s3 := startS3(t)
-	s3.createBucket("corrupt")
-	s3.put("corrupt", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
+	s3.CreateBucket("corrupt")
+	s3.Put("corrupt", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
 	for key, value := range map[string]string{
 		"s3/corrupt/t/cursor":               `{"v":1,"last_modified":"yesterday"}`,
 		"s3/corrupt/t/last_modified_cursor": "yesterday",
@@ -295,8 +295,8 @@ func TestUnusableStateFailsTheSyncBeforeAnyMessage(t *testing.T) {
 func TestChangedColumnsReadEverythingAgain(t *testing.T) {
 	backend := useMemoryBackend(t)
 	s3 := startS3(t)
-	s3.createBucket("cols")
-	s3.put("cols", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
+	s3.CreateBucket("cols")
+	s3.Put("cols", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
 	spec := s3.specJSON("cols", "")
 	if _, err := syncOnce(t, spec, withBackend); err != nil {
 		t.Fatal(err)

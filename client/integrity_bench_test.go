@@ -9,7 +9,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/parquet/compress"
-	"github.com/cq-source-s3/cq-source-s3/test/parquetgen"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/parquetgen"
 )
 
 // BenchmarkIntegrity compares, on one object fetched whole (300,000 rows, snappy, dictionary,
@@ -24,7 +25,7 @@ func BenchmarkIntegrity(b *testing.B) {
 		b.Fatal(err)
 	}
 	sum := md5.Sum(data)
-	obj := &parquetObject{Key: "k", Size: int64(len(data)), ETag: `"` + hex.EncodeToString(sum[:]) + `"`}
+	obj := &parquetObject{Object: s3store.Object{Key: "k", Size: int64(len(data)), ETag: `"` + hex.EncodeToString(sum[:]) + `"`}}
 	peek := func(p []byte, off int64) int { return copy(p, data[min(off, int64(len(data))):]) }
 	b.Run("checks", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
@@ -33,7 +34,7 @@ func BenchmarkIntegrity(b *testing.B) {
 			b.Fatal(err)
 		}
 		for b.Loop() {
-			if err := verifyWholeObject(obj, data); err != nil {
+			if err := s3store.VerifyWholeObject(&obj.Object, data); err != nil {
 				b.Fatal(err)
 			}
 			if err := verifyPageChecksums(pf, peek); err != nil {

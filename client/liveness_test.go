@@ -19,9 +19,9 @@ import (
 // sync's goroutines is left behind.
 func TestSyncFailsWhenTheClientStopsReading(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("lake")
+	s3.CreateBucket("lake")
 	for i := range 20 {
-		s3.put("lake", "t/part-"+string(rune('a'+i))+".parquet", writeParquet(t, allTypesRecord(t, int64(i)*100, 100), 1000))
+		s3.Put("lake", "t/part-"+string(rune('a'+i))+".parquet", writeParquet(t, allTypesRecord(t, int64(i)*100, 100), 1000))
 	}
 	p, err := initPlugin(t, s3.specJSON("lake", `,"send_timeout":"1s","concurrency":16`))
 	if err != nil {
@@ -70,8 +70,8 @@ func syncGoroutines() string {
 // not ok, even though the plugin's own part succeeded.
 func TestSyncSummaryWaitsForTheSDK(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("lake")
-	s3.put("lake", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1, 2, 3), 10))
+	s3.CreateBucket("lake")
+	s3.Put("lake", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1, 2, 3), 10))
 	var logs bytes.Buffer
 	pc, err := New(context.Background(), zerolog.New(&logs), s3.specJSON("lake", ""), plugin.NewClientOptions{})
 	if err != nil {

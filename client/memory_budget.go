@@ -37,12 +37,12 @@ func (s *Spec) validateMemory(add func(format string, args ...any)) {
 }
 
 // memoryLimit is the Go runtime's soft memory limit (GOMEMLIMIT) for a spec's budget.
-func (s *Spec) memoryLimit() int64 { return *s.MemoryBudget + memoryLimitOverhead }
+func (s *Settings) memoryLimit() int64 { return s.MemoryBudget + memoryLimitOverhead }
 
 // applyMemoryLimit sets the process's Go memory limit from the spec, so the garbage collector
 // returns released buffers before the heap outgrows the budget, unless the user set GOMEMLIMIT
 // (then theirs stands). It returns the limit in force.
-func applyMemoryLimit(s *Spec) (limit int64, fromEnv bool) {
+func applyMemoryLimit(s *Settings) (limit int64, fromEnv bool) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return debug.SetMemoryLimit(-1), true
 	}

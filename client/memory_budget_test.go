@@ -146,13 +146,13 @@ func TestMemoryBudgetBoundsADecompressionBomb(t *testing.T) {
 	const objects, rows, width = 16, 450, 260_000
 	const budget = 48 << 20
 	s3 := startS3(t)
-	s3.createBucket("bomb")
+	s3.CreateBucket("bomb")
 	body := bombFile(t, rows, width)
 	if len(body) > 64<<10 {
 		t.Fatalf("the bomb is %d bytes, not a bomb", len(body))
 	}
 	for i := range objects {
-		s3.put("bomb", fmt.Sprintf("wide/part-%02d.parquet", i), body)
+		s3.Put("bomb", fmt.Sprintf("wide/part-%02d.parquet", i), body)
 	}
 	before := debug.SetMemoryLimit(-1)
 	defer debug.SetMemoryLimit(before)
@@ -185,7 +185,7 @@ func TestMemoryBudgetBoundsADecompressionBomb(t *testing.T) {
 
 func TestMemoryBudgetSpec(t *testing.T) {
 	s, err := ParseSpec([]byte(`{"bucket":"b","region":"r"}`))
-	if err != nil || *s.MemoryBudget != 128<<20 || s.memoryLimit() != 192<<20 {
+	if err != nil || s.MemoryBudget != 128<<20 || s.memoryLimit() != 192<<20 {
 		t.Fatalf("default budget: %v %v", s, err)
 	}
 	for spec, want := range map[string]string{

@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -48,12 +49,12 @@ func openParquet(src parquet.ReaderAtSeeker, alloc memory.Allocator) (pf *file.R
 }
 
 // arrowSchema rewrites the opened file's footer to this plugin's canonical Arrow types
-// (canonicalizeArrowHints; the sync then decodes with the same footer) and returns its
+// (arrowschema.CanonicalizeHints; the sync then decodes with the same footer) and returns its
 // Arrow schema with CloudQuery's types (cloudQueryFields), or a content error.
 func arrowSchema(pf *file.Reader) (sc *arrow.Schema, err error) {
 	defer recoverDecode(&err)
 	md := pf.MetaData()
-	canonicalizeArrowHints(md)
+	arrowschema.CanonicalizeHints(md)
 	sc, err = pqarrow.FromParquet(md.Schema, &pqarrow.ArrowReadProperties{}, md.KeyValueMetadata())
 	if err != nil {
 		return nil, skippable("unsupported Parquet schema", err)
@@ -65,7 +66,7 @@ func arrowSchema(pf *file.Reader) (sc *arrow.Schema, err error) {
 // sync parses the footer again); a panic in it is a content error like any in the decoder.
 func canonicalFooter(pf *file.Reader) (err error) {
 	defer recoverDecode(&err)
-	canonicalizeArrowHints(pf.MetaData())
+	arrowschema.CanonicalizeHints(pf.MetaData())
 	return nil
 }
 

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"sync"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 )
 
 // footerPrefetch is fetched with the first read of an object: Parquet footers are usually
@@ -21,7 +23,7 @@ const footerPrefetch = 64 << 10
 // every read fails the same way without another request.
 type objectReader struct {
 	ctx   context.Context
-	store *objectStore
+	store *s3store.Store
 	obj   *parquetObject
 	pos   int64
 
@@ -38,13 +40,13 @@ type objectReader struct {
 	checksums *streamChecksums
 }
 
-func newObjectReader(ctx context.Context, store *objectStore, obj *parquetObject) *objectReader {
+func newObjectReader(ctx context.Context, store *s3store.Store, obj *parquetObject) *objectReader {
 	return &objectReader{ctx: ctx, store: store, obj: obj}
 }
 
 // newPlannedReader reads the object through a segment cache of the given ranges, fetched up
 // to `ahead` bytes ahead of the reads. Close it when done.
-func newPlannedReader(ctx context.Context, store *objectStore, obj *parquetObject, ranges []byteRange, ahead int64) *objectReader {
+func newPlannedReader(ctx context.Context, store *s3store.Store, obj *parquetObject, ranges []byteRange, ahead int64) *objectReader {
 	r := newObjectReader(ctx, store, obj)
 	cctx, stop := context.WithCancel(ctx)
 	r.stop = stop
@@ -54,7 +56,7 @@ func newPlannedReader(ctx context.Context, store *objectStore, obj *parquetObjec
 
 // fetch fills buf with the object's bytes from off: the segment cache's one GET.
 func (r *objectReader) fetch(ctx context.Context, buf []byte, off int64) error {
-	n, err := r.store.readRange(ctx, r.obj, buf, off)
+	n, err := r.store.ReadRange(ctx, &r.obj.Object, buf, off)
 	if err == nil && n < len(buf) {
 		err = io.ErrUnexpectedEOF
 	}
@@ -178,7 +180,7 @@ func (r *objectReader) prefetchTail() error {
 
 func (r *objectReader) readRange(p []byte, off int64) (int, error) {
 	end := min(off+int64(len(p)), r.obj.Size)
-	n, err := r.store.readRange(r.ctx, r.obj, p[:end-off], off)
+	n, err := r.store.ReadRange(r.ctx, &r.obj.Object, p[:end-off], off)
 	if err != nil {
 		return n, r.fail(r.describe(err, off, end-1))
 	}
@@ -192,14 +194,14 @@ func (r *objectReader) describe(err error, from, to int64) error {
 	switch {
 	case r.ctx.Err() != nil:
 		return r.ctx.Err()
-	case isNotFound(err):
+	case s3store.IsNotFound(err):
 		return skippable("deleted since listing", err)
-	case errors.Is(err, errObjectMismatch):
+	case errors.Is(err, s3store.ErrObjectMismatch):
 		return skippable("bytes differ from the listed object", err)
-	case isChanged(err) || errors.Is(err, errObjectSizeChanged):
+	case s3store.IsChanged(err) || errors.Is(err, s3store.ErrObjectSizeChanged):
 		return skippable(fmt.Sprintf("changed since listing (ETag %s, %d bytes)", r.obj.ETag, r.obj.Size), err)
 	}
-	return &s3Error{bucket: r.store.bucket, key: r.obj.Key, what: fmt.Sprintf("reading bytes %d-%d", from, to), err: err}
+	return &s3store.Error{Bucket: r.store.Bucket, Key: r.obj.Key, What: fmt.Sprintf("reading bytes %d-%d", from, to), Err: err}
 }
 
 func (r *objectReader) Seek(offset int64, whence int) (int64, error) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/thrift/lib/go/thrift"
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 )
 
 // Parquet pages may carry a CRC32 of their bytes after the header (PageHeader.crc, field 4);
@@ -32,7 +33,7 @@ func verifyPageChecksums(pf *file.Reader, peek func(p []byte, off int64) int) er
 			}
 			start := chunkStart(cc)
 			if err := verifyChunkPages(peek, start, start+cc.TotalCompressedSize()); err != nil {
-				return skippable("page checksum mismatch", fmt.Errorf("row group %d, column %s: %w", rg, quoted(cc.PathInSchema().String()), err))
+				return skippable("page checksum mismatch", fmt.Errorf("row group %d, column %s: %w", rg, bounded.Quoted(cc.PathInSchema().String()), err))
 			}
 		}
 	}

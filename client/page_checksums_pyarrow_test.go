@@ -9,7 +9,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
-	"github.com/cq-source-s3/cq-source-s3/test/parquetgen"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/parquetgen"
 )
 
 // Page CRCs as a real writer stores them (pyarrow's write_page_checksum, testdata/pagecrc/make.py):
@@ -19,13 +19,13 @@ import (
 // what catches it. Before, objects read in ranges were not checked.
 func TestPageChecksumsOfAPyarrowFile(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("crc")
+	s3.CreateBucket("crc")
 	for _, name := range []string{"crc", "nocrc"} {
 		data, err := os.ReadFile("testdata/pagecrc/" + name + ".parquet")
 		if err != nil {
 			t.Fatal(err)
 		}
-		s3.put("crc", name+"/bad.parquet", flipInSecondIDPage(t, data))
+		s3.Put("crc", name+"/bad.parquet", flipInSecondIDPage(t, data))
 	}
 	for _, ranged := range []bool{false, true} {
 		t.Run(fmt.Sprintf("ranged %v", ranged), func(t *testing.T) {

@@ -206,9 +206,9 @@ type objectRead struct {
 	batch   batchSize
 }
 
-func planObjectRead(obj *parquetObject, spec *Spec) objectRead {
-	budget, p := *spec.MemoryBudget, obj.plan
-	perRecord := int64(*spec.RowsPerRecord)
+func planObjectRead(obj *parquetObject, spec *Settings) objectRead {
+	budget, p := spec.MemoryBudget, obj.plan
+	perRecord := int64(spec.RowsPerRecord)
 	r := objectRead{batch: batchSize{rows: max(perRecord, decodeBatchRows), firstRows: max(perRecord, firstBatchRows), bytes: max(budget/batchBudgetShare, minSegmentBytes), firstRowBytes: p.rowBytes, record: perRecord, total: p.numRows}}
 	if p.whole {
 		r.ranges, r.ahead = []byteRange{{0, obj.Size}}, obj.Size

@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
 	"github.com/cloudquery/plugin-sdk/v4/schema"
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 )
 
 // The records' schema decodes to exactly the table the migrate message declares, with less
@@ -17,8 +18,8 @@ import (
 // record is unchanged; only keys that decode as their absence are gone.
 func TestRecordSchemaDecodesToTheDeclaredTable(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("meta")
-	s3.put("meta", "t/a.parquet", writeParquet(t, allTypesRecord(t, 0, 10), 10))
+	s3.CreateBucket("meta")
+	s3.Put("meta", "t/a.parquet", writeParquet(t, allTypesRecord(t, 0, 10), 10))
 	p, err := initPlugin(t, s3.specJSON("meta", ""))
 	if err != nil {
 		t.Fatal(err)
@@ -28,7 +29,7 @@ func TestRecordSchemaDecodesToTheDeclaredTable(t *testing.T) {
 		t.Fatal(tables, err)
 	}
 	table := tables[0]
-	full, slim := table.ToArrowSchema(), recordSchema(table)
+	full, slim := table.ToArrowSchema(), arrowschema.RecordSchema(table)
 	fromFull, err := schema.NewTableFromArrowSchema(full)
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
 	"github.com/cloudquery/plugin-sdk/v4/schema"
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 )
 
 // recordOf builds a one-column record; values are int64, string or nil (null).
@@ -68,9 +70,9 @@ func syncedValues(t *testing.T, p *plugin.Plugin) (values []string, types []stri
 
 func TestNullableIfAnyFileIsNullable(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("nulls")
-	s3.put("nulls", "t/a.parquet", writeParquet(t, recordOf(t, arrow.Field{Name: "id", Type: arrow.PrimitiveTypes.Int64}, int64(1), int64(2)), 10))
-	s3.put("nulls", "t/b.parquet", writeParquet(t, recordOf(t, arrow.Field{Name: "id", Type: arrow.PrimitiveTypes.Int64, Nullable: true}, int64(3), nil), 10))
+	s3.CreateBucket("nulls")
+	s3.Put("nulls", "t/a.parquet", writeParquet(t, recordOf(t, arrow.Field{Name: "id", Type: arrow.PrimitiveTypes.Int64}, int64(1), int64(2)), 10))
+	s3.Put("nulls", "t/b.parquet", writeParquet(t, recordOf(t, arrow.Field{Name: "id", Type: arrow.PrimitiveTypes.Int64, Nullable: true}, int64(3), nil), 10))
 	p, err := initPlugin(t, s3.specJSON("nulls", ""))
 	if err != nil {
 		t.Fatal(err)
@@ -83,9 +85,9 @@ func TestNullableIfAnyFileIsNullable(t *testing.T) {
 		t.Fatalf("got %s", got)
 	}
 
-	s3.createBucket("required")
-	s3.put("required", "t/a.parquet", writeParquet(t, recordOf(t, arrow.Field{Name: "id", Type: arrow.PrimitiveTypes.Int64}, int64(1)), 10))
-	s3.put("required", "t/b.parquet", writeParquet(t, recordOf(t, arrow.Field{Name: "id", Type: arrow.PrimitiveTypes.Int64}, int64(2)), 10))
+	s3.CreateBucket("required")
+	s3.Put("required", "t/a.parquet", writeParquet(t, recordOf(t, arrow.Field{Name: "id", Type: arrow.PrimitiveTypes.Int64}, int64(1)), 10))
+	s3.Put("required", "t/b.parquet", writeParquet(t, recordOf(t, arrow.Field{Name: "id", Type: arrow.PrimitiveTypes.Int64}, int64(2)), 10))
 	p, err = initPlugin(t, s3.specJSON("required", ""))
 	if err != nil {
 		t.Fatal(err)
@@ -97,10 +99,10 @@ func TestNullableIfAnyFileIsNullable(t *testing.T) {
 
 func TestNullTypedColumnUnifiesWithAnyType(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("nulltype")
+	s3.CreateBucket("nulltype")
 	// What pandas writes for an empty or all-None column: Parquet's null logical type.
-	s3.put("nulltype", "t/a-empty.parquet", writeParquet(t, recordOf(t, arrow.Field{Name: "name", Type: arrow.Null, Nullable: true}, nil, nil), 10))
-	s3.put("nulltype", "t/b.parquet", writeParquet(t, recordOf(t, arrow.Field{Name: "name", Type: arrow.BinaryTypes.String}, "x", "y"), 10))
+	s3.Put("nulltype", "t/a-empty.parquet", writeParquet(t, recordOf(t, arrow.Field{Name: "name", Type: arrow.Null, Nullable: true}, nil, nil), 10))
+	s3.Put("nulltype", "t/b.parquet", writeParquet(t, recordOf(t, arrow.Field{Name: "name", Type: arrow.BinaryTypes.String}, "x", "y"), 10))
 	p, err := initPlugin(t, s3.specJSON("nulltype", ""))
 	if err != nil {
 		t.Fatalf("a null-typed column must unify with utf8: %v", err)
@@ -119,8 +121,8 @@ func TestNullTypedColumnUnifiesWithAnyType(t *testing.T) {
 		}
 	}
 
-	s3.createBucket("allnull")
-	s3.put("allnull", "t/a.parquet", writeParquet(t, recordOf(t, arrow.Field{Name: "name", Type: arrow.Null, Nullable: true}, nil), 10))
+	s3.CreateBucket("allnull")
+	s3.Put("allnull", "t/a.parquet", writeParquet(t, recordOf(t, arrow.Field{Name: "name", Type: arrow.Null, Nullable: true}, nil), 10))
 	p, err = initPlugin(t, s3.specJSON("allnull", ""))
 	if err != nil {
 		t.Fatal(err)
@@ -135,11 +137,11 @@ func TestNullTypedColumnUnifiesWithAnyType(t *testing.T) {
 
 func TestDurationColumnsArriveAsInt64Counts(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("durations")
+	s3.CreateBucket("durations")
 	// Parquet stores a duration as INT64; the Arrow schema stored beside it says duration[ms].
 	rec := recordOf(t, arrow.Field{Name: "elapsed", Type: arrow.PrimitiveTypes.Int64, Nullable: true}, int64(1500), nil)
 	hint := arrow.NewSchema([]arrow.Field{{Name: "elapsed", Type: arrow.FixedWidthTypes.Duration_ms, Nullable: true}}, nil)
-	s3.put("durations", "t/a.parquet", writeParquetWithHint(t, rec, hint))
+	s3.Put("durations", "t/a.parquet", writeParquetWithHint(t, rec, hint))
 	p, err := initPlugin(t, s3.specJSON("durations", ""))
 	if err != nil {
 		t.Fatal(err)
@@ -156,13 +158,13 @@ func TestDurationColumnsArriveAsInt64Counts(t *testing.T) {
 
 func TestLargeAndDictionaryStringsReadAsUtf8(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("strings")
+	s3.CreateBucket("strings")
 	rec := recordOf(t, arrow.Field{Name: "s", Type: arrow.BinaryTypes.String, Nullable: true}, "a", nil)
 	large := arrow.NewSchema([]arrow.Field{{Name: "s", Type: arrow.BinaryTypes.LargeString, Nullable: true}}, nil)
 	dict := arrow.NewSchema([]arrow.Field{{Name: "s", Type: &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}, Nullable: true}}, nil)
-	s3.put("strings", "t/a-large.parquet", writeParquetWithHint(t, rec, large))
-	s3.put("strings", "t/b-dict.parquet", writeParquetWithHint(t, rec, dict))
-	s3.put("strings", "t/c-plain.parquet", writeParquet(t, rec, 10))
+	s3.Put("strings", "t/a-large.parquet", writeParquetWithHint(t, rec, large))
+	s3.Put("strings", "t/b-dict.parquet", writeParquetWithHint(t, rec, dict))
+	s3.Put("strings", "t/c-plain.parquet", writeParquet(t, rec, 10))
 	p, err := initPlugin(t, s3.specJSON("strings", ""))
 	if err != nil {
 		t.Fatalf("large_utf8, dictionary<utf8> and utf8 files must unify: %v", err)
@@ -189,7 +191,7 @@ func TestObjectColumnErrorsNameTheObject(t *testing.T) {
 		{nested, `t/x.parquet: column "spans" has type list<item: duration[s], nullable>, which cannot be read from Parquet (duration[s] is not supported)`},
 	}
 	for _, c := range cases {
-		_, err := groupTables([]*parquetObject{{Key: "t/x.parquet", Schema: c.sc}})
+		_, err := groupTables([]*parquetObject{{Object: s3store.Object{Key: "t/x.parquet"}, Schema: c.sc}})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("want %q, got %v", c.want, err)
 		}
@@ -209,7 +211,7 @@ func TestUnifyTypeRules(t *testing.T) {
 		{i64, str, nil},
 	}
 	for _, c := range cases {
-		got, ok := unifyType(c.a, c.b)
+		got, ok := arrowschema.UnifyType(c.a, c.b)
 		if ok != (c.want != nil) || (ok && !arrow.TypeEqual(got, c.want)) {
 			t.Errorf("unify(%s, %s) = %v, %v; want %v", c.a, c.b, got, ok, c.want)
 		}
@@ -228,9 +230,9 @@ func TestRealFileWithADuplicateColumnFailsInitNamingIt(t *testing.T) {
 	rec := b.NewRecordBatch()
 	defer rec.Release()
 	s3 := startS3(t)
-	s3.createBucket("dups")
-	s3.put("dups", "t/good.parquet", writeParquet(t, recordOf(t, arrow.Field{Name: "id", Type: arrow.PrimitiveTypes.Int64}, int64(2)), 10))
-	s3.put("dups", "t/two-ids.parquet", writeParquet(t, rec, 10))
+	s3.CreateBucket("dups")
+	s3.Put("dups", "t/good.parquet", writeParquet(t, recordOf(t, arrow.Field{Name: "id", Type: arrow.PrimitiveTypes.Int64}, int64(2)), 10))
+	s3.Put("dups", "t/two-ids.parquet", writeParquet(t, rec, 10))
 	_, err := initPlugin(t, s3.specJSON("dups", ""))
 	if err == nil || !strings.Contains(err.Error(), `t/two-ids.parquet has two columns named "id"`) {
 		t.Fatalf("want Init to fail naming t/two-ids.parquet and the column, got %v", err)

@@ -61,11 +61,11 @@ func incrementalShardRun(t *testing.T, spec []byte, s *plugin.Shard) (ids []int6
 func TestShardedIncrementalState(t *testing.T) {
 	backend := useMemoryBackend(t)
 	s3 := startS3(t)
-	s3.createBucket("sinc")
+	s3.CreateBucket("sinc")
 	keyOf := map[int64]string{}
 	for j := range int64(60) {
 		key := fmt.Sprintf("t/o-%02d.parquet", j)
-		s3.put("sinc", key, writeParquet(t, int64Record(t, "n", j), 10))
+		s3.Put("sinc", key, writeParquet(t, int64Record(t, "n", j), 10))
 		keyOf[j] = key
 	}
 	spec := s3.specJSON("sinc", "")
@@ -131,7 +131,7 @@ func TestShardedIncrementalState(t *testing.T) {
 
 	runAll(4, nil, none) // nothing new: no shard reads anything
 
-	s3.put("sinc", "t/new.parquet", writeParquet(t, int64Record(t, "n", 1000), 10))
+	s3.Put("sinc", "t/new.parquet", writeParquet(t, int64Record(t, "n", 1000), 10))
 	keyOf[1000] = "t/new.parquet"
 	runAll(4, []int64{1000}, none) // exactly its owner delivers it (checked in runAll)
 
@@ -164,8 +164,8 @@ func TestShardedIncrementalState(t *testing.T) {
 func TestUnusableShardsValueFailsTheSync(t *testing.T) {
 	backend := useMemoryBackend(t)
 	s3 := startS3(t)
-	s3.createBucket("badshards")
-	s3.put("badshards", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
+	s3.CreateBucket("badshards")
+	s3.Put("badshards", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
 	backend.set("s3/badshards/t/shards", "four")
 	msgs, err := syncOnce(t, s3.specJSON("badshards", ""), withBackend)
 	if err == nil || !strings.Contains(err.Error(), "state key s3/badshards/t/shards in backend table cq_state cannot be used") || len(msgs) != 0 {
@@ -177,9 +177,9 @@ func TestUnusableShardsValueFailsTheSync(t *testing.T) {
 func TestFirstShardedSyncAfterUnshardedOnesSaysSo(t *testing.T) {
 	backend := useMemoryBackend(t)
 	s3 := startS3(t)
-	s3.createBucket("unsharded")
-	s3.put("unsharded", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
-	s3.put("unsharded", "t/b.parquet", writeParquet(t, int64Record(t, "n", 2), 10))
+	s3.CreateBucket("unsharded")
+	s3.Put("unsharded", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
+	s3.Put("unsharded", "t/b.parquet", writeParquet(t, int64Record(t, "n", 2), 10))
 	spec := s3.specJSON("unsharded", "")
 	if ids, warnings := incrementalShardRun(t, spec, nil); len(ids) != 2 || len(warnings) != 0 {
 		t.Fatalf("unsharded: %v, warnings %q", ids, warnings)

@@ -118,10 +118,10 @@ func nullableRecord(t *testing.T, n ...int64) arrow.RecordBatch {
 // (40, one with n nullable), tiny (2: some shards own none). Object j holds n = 10j, 10j+1.
 func shardedBucket(t *testing.T, s3 *testS3, bucket string) (keyOf map[int64]string) {
 	t.Helper()
-	s3.createBucket(bucket)
+	s3.CreateBucket(bucket)
 	keyOf = map[int64]string{}
 	put := func(key string, j int64, rec func(*testing.T, ...int64) arrow.RecordBatch) {
-		s3.put(bucket, key, writeParquet(t, rec(t, 10*j, 10*j+1), 100))
+		s3.Put(bucket, key, writeParquet(t, rec(t, 10*j, 10*j+1), 100))
 		keyOf[10*j], keyOf[10*j+1] = key, key
 	}
 	j := int64(0)
@@ -141,7 +141,7 @@ func shardedBucket(t *testing.T, s3 *testS3, bucket string) (keyOf map[int64]str
 		put(fmt.Sprintf("tiny/x-%d.parquet", i), j, func(t *testing.T, v ...int64) arrow.RecordBatch { return int64Record(t, "n", v...) })
 		j++
 	}
-	s3.put(bucket, "events/broken.parquet", []byte("not a parquet file at all"))
+	s3.Put(bucket, "events/broken.parquet", []byte("not a parquet file at all"))
 	return keyOf
 }
 
@@ -220,8 +220,8 @@ func TestShardsPartitionTheBucket(t *testing.T) {
 
 func TestInvalidShardFailsBeforeAnyMessage(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("badshard")
-	s3.put("badshard", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
+	s3.CreateBucket("badshard")
+	s3.Put("badshard", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
 	p, err := initPlugin(t, s3.specJSON("badshard", ""))
 	if err != nil {
 		t.Fatal(err)

@@ -6,7 +6,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 )
 
 const (
@@ -34,52 +35,48 @@ const (
 
 var supportedFileTypes = []string{"parquet"}
 
-// Spec is the `spec:` block of a CloudQuery source configuration.
+// Spec is the `spec:` block of a CloudQuery source configuration. Its tags generate the JSON
+// schema (spec_schema.go); the limits that live in code (spec_limits.go, memory_budget.go) and
+// SetDefaults' defaults are added to the schema from the code itself.
 type Spec struct {
-	Bucket           string `json:"bucket"`
-	Region           string `json:"region"`
-	PathPrefix       string `json:"path_prefix"`
-	FileType         string `json:"filetype"`
-	RowsPerRecord    *int   `json:"rows_per_record"`
-	MaxRecordBytes   *int64 `json:"max_record_bytes"`
-	Concurrency      *int   `json:"concurrency"`
-	LocalProfile     string `json:"local_profile"`
-	Endpoint         string `json:"endpoint"`
-	PathStyle        bool   `json:"path_style"`
-	Strict           bool   `json:"strict"`
-	MaxAttempts      *int   `json:"max_attempts"`
-	MaxBackoff       string `json:"max_backoff"`
-	RequestTimeout   string `json:"request_timeout"`
-	OperationTimeout string `json:"operation_timeout"`
-
-	IncrementalLookback string `json:"incremental_lookback"`
-
-	// SendTimeout bounds how long one message may wait for the client to take it (record_sender.go).
-	SendTimeout string `json:"send_timeout"`
-
-	// MemoryBudget bounds the bytes of object data and decoding buffers in flight (memory_budget.go).
-	MemoryBudget *int64 `json:"memory_budget"`
-
-	// Parsed durations, set by Validate.
-	maxBackoff       time.Duration
-	requestTimeout   time.Duration
-	operationTimeout time.Duration
-
-	incrementalLookback time.Duration
-	sendTimeout         time.Duration
+	Bucket              string `json:"bucket" jsonschema:"required,minLength=1" jsonschema_description:"Name of the S3 bucket to read."`
+	Region              string `json:"region" jsonschema:"required,minLength=1" jsonschema_description:"AWS region of the bucket."`
+	PathPrefix          string `json:"path_prefix" jsonschema_description:"Only keys under this prefix are listed."`
+	FileType            string `json:"filetype" jsonschema_description:"Format of the objects."`
+	RowsPerRecord       *int   `json:"rows_per_record" jsonschema:"minimum=1" jsonschema_description:"Maximum rows in one Arrow record sent to the destination."`
+	MaxRecordBytes      *int64 `json:"max_record_bytes" jsonschema_description:"Maximum bytes of one Arrow record; records are split to stay under it (a single larger row is sent alone if it fits the SDK's message limit)."`
+	Concurrency         *int   `json:"concurrency" jsonschema_description:"Objects read in parallel, each over at most one S3 connection; negative means the hard cap (the maximum)."`
+	LocalProfile        string `json:"local_profile" jsonschema_description:"Named AWS profile; empty uses the default credential chain."`
+	Endpoint            string `json:"endpoint" jsonschema:"pattern=^(https?://.+)?$" jsonschema_description:"Custom S3 endpoint URL (LocalStack, MinIO, moto)."`
+	PathStyle           bool   `json:"path_style" jsonschema_description:"Use path-style addressing (needed by most S3 emulators)."`
+	Strict              bool   `json:"strict" jsonschema_description:"Fail Init or Sync instead of skipping an object that cannot be read."`
+	MaxAttempts         *int   `json:"max_attempts" jsonschema:"minimum=1" jsonschema_description:"Attempts per S3 request (and per resumed body read without progress) before the sync fails."`
+	MaxBackoff          string `json:"max_backoff" jsonschema_description:"Longest wait between two attempts (exponential backoff with jitter)."`
+	RequestTimeout      string `json:"request_timeout" jsonschema_description:"Deadline of one HTTP attempt: connecting, headers and body."`
+	OperationTimeout    string `json:"operation_timeout" jsonschema_description:"Deadline of one S3 operation with all its retries and resumed reads."`
+	IncrementalLookback string `json:"incremental_lookback" jsonschema_description:"With backend_options: how long after its LastModified an object may still appear in listings and be read by an incremental sync (at least 1s)."`
+	SendTimeout         string `json:"send_timeout" jsonschema_description:"Longest wait for the client to take one message; a client that stops reading for longer fails the sync (at least 1s)."`
+	MemoryBudget        *int64 `json:"memory_budget" jsonschema_description:"Bytes of object data and decoding buffers held at once by all objects of a sync; reads wait instead of exceeding it. The Go memory limit (GOMEMLIMIT, unless set) is this plus 64 MiB."`
 }
 
-// ParseSpec decodes a JSON spec strictly (see decodeSpec), then applies defaults and validates it.
-func ParseSpec(data []byte) (*Spec, error) {
+// ParseSpec decodes a JSON spec strictly (see decodeSpec), applies defaults, validates it and
+// returns the settings it resolves to.
+func ParseSpec(data []byte) (*Settings, error) {
 	var s Spec
 	if err := decodeSpec(data, &s); err != nil {
 		return nil, err
 	}
 	s.SetDefaults()
-	if err := s.Validate(); err != nil {
+	return s.Resolve()
+}
+
+// Resolve validates a spec whose defaults are set and returns its settings, or every violation.
+func (s *Spec) Resolve() (*Settings, error) {
+	var out Settings
+	if err := s.validate(&out); err != nil {
 		return nil, err
 	}
-	return &s, nil
+	return s.settings(&out), nil
 }
 
 func (s *Spec) SetDefaults() {
@@ -104,8 +101,9 @@ func setDefault[T any](field **T, v T) {
 	}
 }
 
-// Validate checks every field and reports all violations, each naming the field and the rule.
-func (s *Spec) Validate() error {
+// validate checks every field and reports all violations, each naming the field and the rule;
+// it parses the durations into out.
+func (s *Spec) validate(out *Settings) error {
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	s.validateLengths(add)
@@ -116,7 +114,7 @@ func (s *Spec) Validate() error {
 		add("spec.region is required")
 	}
 	if !slices.Contains(supportedFileTypes, s.FileType) {
-		add("spec.filetype %s is not supported (supported: %s)", quoted(s.FileType), strings.Join(supportedFileTypes, ", "))
+		add("spec.filetype %s is not supported (supported: %s)", bounded.Quoted(s.FileType), strings.Join(supportedFileTypes, ", "))
 	}
 	if s.RowsPerRecord != nil && *s.RowsPerRecord < 1 {
 		add("spec.rows_per_record must be >= 1, got %d", *s.RowsPerRecord)
@@ -134,10 +132,10 @@ func (s *Spec) Validate() error {
 		add("spec.max_attempts must be from 1 to %d, got %d", maxMaxAttempts, *s.MaxAttempts)
 	}
 	s.validateMemory(add)
-	for _, d := range s.durations() {
+	for _, d := range s.durations(out) {
 		*d.parsed = parseDuration(add, d)
 	}
-	if s.requestTimeout > 0 && s.operationTimeout > 0 && s.operationTimeout < s.requestTimeout {
+	if out.RequestTimeout > 0 && out.OperationTimeout > 0 && out.OperationTimeout < out.RequestTimeout {
 		add("spec.operation_timeout (%s) must not be shorter than spec.request_timeout (%s)", s.OperationTimeout, s.RequestTimeout)
 	}
 	if s.Endpoint != "" {
@@ -148,18 +146,10 @@ func (s *Spec) Validate() error {
 	return errors.Join(errs...)
 }
 
-// objectConcurrency is how many objects are read at once: the spec's value, capped.
-func (s *Spec) objectConcurrency() int {
-	if *s.Concurrency < 0 || *s.Concurrency > maxConcurrency {
-		return maxConcurrency
-	}
-	return *s.Concurrency
-}
-
 func validateEndpoint(endpoint string) error {
 	u, err := url.Parse(endpoint)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("spec.endpoint %s must be an absolute http:// or https:// URL", quoted(endpoint))
+		return fmt.Errorf("spec.endpoint %s must be an absolute http:// or https:// URL", bounded.Quoted(endpoint))
 	}
 	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"reflect"
 	"strings"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 )
 
 // decodeSpec decodes one JSON object into s and rejects what encoding/json lets through:
@@ -57,10 +59,10 @@ func checkFieldName(key string) error {
 	}
 	for name := range specFields {
 		if strings.EqualFold(name, key) {
-			return fmt.Errorf("invalid spec: unknown field %s (field names are case-sensitive: did you mean %q?)", quoted(key), name)
+			return fmt.Errorf("invalid spec: unknown field %s (field names are case-sensitive: did you mean %q?)", bounded.Quoted(key), name)
 		}
 	}
-	return fmt.Errorf("invalid spec: unknown field %s", quoted(key))
+	return fmt.Errorf("invalid spec: unknown field %s", bounded.Quoted(key))
 }
 
 func walkJSON(dec *json.Decoder, path string) error {
@@ -83,7 +85,7 @@ func walkJSON(dec *json.Decoder, path string) error {
 				}
 			}
 			if seen[key] {
-				return fmt.Errorf("invalid spec: duplicate field %s", clip(path+"."+key, maxQuotedBytes))
+				return fmt.Errorf("invalid spec: duplicate field %s", bounded.Clip(path+"."+key, bounded.MaxQuotedBytes))
 			}
 			seen[key] = true
 			if err := walkJSON(dec, path+"."+key); err != nil {

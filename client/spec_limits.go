@@ -1,6 +1,10 @@
 package client
 
-import "time"
+import (
+	"time"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
+)
 
 // The bounds of the spec's string and duration options: a value past them cannot work (S3
 // refuses a prefix longer than a key, a request cannot finish in a nanosecond), so Init refuses
@@ -57,13 +61,14 @@ type durationOption struct {
 
 const defaultSendTimeout = "10m"
 
-func (s *Spec) durations() []durationOption {
+// durations are the duration options, each parsed into its field of out.
+func (s *Spec) durations(out *Settings) []durationOption {
 	return []durationOption{
-		{"max_backoff", s.MaxBackoff, &s.maxBackoff, 10 * time.Millisecond, "shorter waits retry into the same throttling"},
-		{"request_timeout", s.RequestTimeout, &s.requestTimeout, time.Second, "one HTTP attempt must connect, send and get an answer"},
-		{"operation_timeout", s.OperationTimeout, &s.operationTimeout, time.Second, "it must hold at least one attempt"},
-		{"incremental_lookback", s.IncrementalLookback, &s.incrementalLookback, time.Second, "S3's LastModified has one-second resolution"},
-		{"send_timeout", s.SendTimeout, &s.sendTimeout, time.Second, "a busy destination can pause reading for that long"},
+		{"max_backoff", s.MaxBackoff, &out.MaxBackoff, 10 * time.Millisecond, "shorter waits retry into the same throttling"},
+		{"request_timeout", s.RequestTimeout, &out.RequestTimeout, time.Second, "one HTTP attempt must connect, send and get an answer"},
+		{"operation_timeout", s.OperationTimeout, &out.OperationTimeout, time.Second, "it must hold at least one attempt"},
+		{"incremental_lookback", s.IncrementalLookback, &out.IncrementalLookback, time.Second, "S3's LastModified has one-second resolution"},
+		{"send_timeout", s.SendTimeout, &out.SendTimeout, time.Second, "a busy destination can pause reading for that long"},
 	}
 }
 
@@ -74,11 +79,11 @@ func parseDuration(add func(format string, args ...any), d durationOption) time.
 	}
 	v, err := time.ParseDuration(d.value)
 	if err != nil || v <= 0 {
-		add("spec.%s must be a positive duration such as \"30s\" or \"2m\", got %s", d.name, quoted(d.value))
+		add("spec.%s must be a positive duration such as \"30s\" or \"2m\", got %s", d.name, bounded.Quoted(d.value))
 		return 0
 	}
 	if v < d.min {
-		add("spec.%s must be at least %s (%s), got %s", d.name, d.min, d.why, quoted(d.value))
+		add("spec.%s must be at least %s (%s), got %s", d.name, d.min, d.why, bounded.Quoted(d.value))
 		return 0
 	}
 	return v

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 	"github.com/rs/zerolog"
 )
 
@@ -43,7 +44,7 @@ func TestSpecRejectsOversizedStrings(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("want %q, got %.300v", c.want, err)
 			}
-			if len(err.Error()) > 2*maxQuotedBytes+len(c.want)+200 {
+			if len(err.Error()) > 2*bounded.MaxQuotedBytes+len(c.want)+200 {
 				t.Fatalf("the error is %d bytes long: it echoes the value", len(err.Error()))
 			}
 			if d := time.Since(started); d > 10*time.Second {
@@ -101,20 +102,20 @@ func TestSpecRejectsDurationsBelowTheirMinimum(t *testing.T) {
 }
 
 func TestQuotedAndBoundError(t *testing.T) {
-	if got := quoted("short"); got != `"short"` {
+	if got := bounded.Quoted("short"); got != `"short"` {
 		t.Errorf("quoted(short) = %s", got)
 	}
 	long := strings.Repeat("é", 150) // 300 bytes, 2 a character
-	got := quoted(long)
+	got := bounded.Quoted(long)
 	if !strings.HasPrefix(got, `"`+strings.Repeat("é", 100)+`"… (300 bytes)`) {
 		t.Errorf("quoted(long) = %s", got)
 	}
 	base := errors.New(strings.Repeat("e", 100<<10))
-	err := boundError(base)
-	if !errors.Is(err, base) || len(err.Error()) > maxErrorBytes+64 || !strings.HasSuffix(err.Error(), "(error text cut: 102400 bytes)") {
+	err := bounded.Error(base)
+	if !errors.Is(err, base) || len(err.Error()) > bounded.MaxErrorBytes+64 || !strings.HasSuffix(err.Error(), "(error text cut: 102400 bytes)") {
 		t.Errorf("boundError: %d bytes, %.80s…", len(err.Error()), err)
 	}
-	if short := errors.New("x"); boundError(short) != short {
+	if short := errors.New("x"); bounded.Error(short) != short {
 		t.Errorf("a short error must stay as it is")
 	}
 }

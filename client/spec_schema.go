@@ -1,35 +1,106 @@
 package client
 
-// SpecJSONSchema is published through GetSpecSchema. It mirrors Spec and Spec.Validate;
-// spec_schema_test.go checks that its properties, defaults and bounds match them.
-const SpecJSONSchema = `{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "$id": "https://github.com/cq-source-s3/cq-source-s3/client/spec",
-  "title": "cq-source-s3 spec",
-  "type": "object",
-  "additionalProperties": false,
-  "required": ["bucket", "region"],
-  "$defs": {
-    "duration": {"type": "string", "maxLength": 32, "pattern": "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"}
-  },
-  "properties": {
-    "bucket": {"type": "string", "maxLength": 63, "minLength": 1, "description": "Name of the S3 bucket to read."},
-    "region": {"type": "string", "maxLength": 64, "minLength": 1, "description": "AWS region of the bucket."},
-    "path_prefix": {"type": "string", "maxLength": 1024, "default": "", "description": "Only keys under this prefix are listed."},
-    "filetype": {"type": "string", "maxLength": 64, "enum": ["parquet"], "default": "parquet", "description": "Format of the objects."},
-    "rows_per_record": {"type": "integer", "minimum": 1, "default": 500, "description": "Maximum rows in one Arrow record sent to the destination."},
-    "max_record_bytes": {"type": "integer", "minimum": 1024, "maximum": 100663296, "default": 67108864, "description": "Maximum bytes of one Arrow record; records are split to stay under it (a single larger row is sent alone if it fits the SDK's message limit)."},
-    "concurrency": {"type": "integer", "not": {"const": 0}, "maximum": 128, "default": 50, "description": "Objects read in parallel, each over at most one S3 connection; negative means the hard cap, 128."},
-    "local_profile": {"type": "string", "maxLength": 256, "default": "", "description": "Named AWS profile; empty uses the default credential chain."},
-    "endpoint": {"type": "string", "maxLength": 2048, "default": "", "pattern": "^(https?://.+)?$", "description": "Custom S3 endpoint URL (LocalStack, MinIO, moto)."},
-    "path_style": {"type": "boolean", "default": false, "description": "Use path-style addressing (needed by most S3 emulators)."},
-    "strict": {"type": "boolean", "default": false, "description": "Fail Init or Sync instead of skipping an object that cannot be read."},
-    "max_attempts": {"type": "integer", "minimum": 1, "maximum": 20, "default": 5, "description": "Attempts per S3 request (and per resumed body read without progress) before the sync fails."},
-    "max_backoff": {"$ref": "#/$defs/duration", "default": "20s", "description": "Longest wait between two attempts (exponential backoff with jitter)."},
-    "request_timeout": {"$ref": "#/$defs/duration", "default": "30s", "description": "Deadline of one HTTP attempt: connecting, headers and body."},
-    "operation_timeout": {"$ref": "#/$defs/duration", "default": "5m", "description": "Deadline of one S3 operation with all its retries and resumed reads."},
-    "incremental_lookback": {"$ref": "#/$defs/duration", "default": "1h", "description": "With backend_options: how long after its LastModified an object may still appear in listings and be read by an incremental sync (at least 1s)."},
-    "send_timeout": {"$ref": "#/$defs/duration", "default": "10m", "description": "Longest wait for the client to take one message; a client that stops reading for longer fails the sync (at least 1s)."},
-    "memory_budget": {"type": "integer", "minimum": 16777216, "maximum": 68719476736, "default": 134217728, "description": "Bytes of object data and decoding buffers held at once by all objects of a sync; reads wait instead of exceeding it. The Go memory limit (GOMEMLIMIT, unless set) is this plus 64 MiB."}
-  }
-}`
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/invopop/jsonschema"
+)
+
+//go:generate go run ./specgen
+
+// SpecJSONSchema is published through GetSpecSchema: spec_schema.json, written by
+// GenerateSpecSchema (`go generate ./client`); TestSpecSchemaIsCurrent fails when it is stale.
+//
+//go:embed spec_schema.json
+var SpecJSONSchema string
+
+const specSchemaID = "https://github.com/cq-source-s3/cq-source-s3/client/spec"
+
+// durationPattern is a Go duration of positive parts, as time.ParseDuration reads it.
+const durationPattern = `^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
+
+// GenerateSpecSchema is the JSON schema of Spec: the struct tags give the properties, types,
+// descriptions and required fields; the limits and defaults the code enforces are added from
+// the code (spec_limits.go, memory_budget.go, SetDefaults), so each is written once.
+func GenerateSpecSchema() ([]byte, error) {
+	r := &jsonschema.Reflector{RequiredFromJSONSchemaTags: true, ExpandedStruct: true, DoNotReference: true}
+	sc := r.Reflect(&Spec{})
+	sc.ID = specSchemaID
+	sc.Title = "cq-source-s3 spec"
+	if err := addCodeLimits(sc); err != nil {
+		return nil, err
+	}
+	out, err := json.MarshalIndent(sc, "", "  ")
+	return append(out, '\n'), err
+}
+
+func addCodeLimits(sc *jsonschema.Schema) error {
+	prop := func(name string) *jsonschema.Schema {
+		p, ok := sc.Properties.Get(name)
+		if !ok {
+			panic(fmt.Sprintf("the spec schema has no property %q", name))
+		}
+		return p
+	}
+	var d Spec
+	for _, l := range d.stringLimits() {
+		max := uint64(l.max)
+		prop(l.name).MaxLength = &max
+	}
+	durationMax := uint64(maxDurationBytes)
+	sc.Definitions = jsonschema.Definitions{"duration": {Type: "string", MaxLength: &durationMax, Pattern: durationPattern}}
+	for _, o := range d.durations(&Settings{}) {
+		p := prop(o.name)
+		*p = jsonschema.Schema{Ref: "#/$defs/duration", Description: p.Description}
+	}
+
+	fileTypes := make([]any, len(supportedFileTypes))
+	for i, t := range supportedFileTypes {
+		fileTypes[i] = t
+	}
+	prop("filetype").Enum = fileTypes
+	between := func(name string, min, max int64) {
+		p := prop(name)
+		p.Minimum, p.Maximum = number(min), number(max)
+	}
+	between("max_record_bytes", minRecordBytes, maxRecordBytes)
+	between("memory_budget", minMemoryBudget, maxMemoryBudget)
+	prop("max_attempts").Maximum = number(maxMaxAttempts)
+	prop("concurrency").Maximum = number(maxConcurrency)
+	prop("concurrency").Not = &jsonschema.Schema{Const: 0}
+
+	d.SetDefaults()
+	defaults, err := specDefaults(&d)
+	if err != nil {
+		return err
+	}
+	for pair := sc.Properties.Oldest(); pair != nil; pair = pair.Next() {
+		if v, ok := defaults[pair.Key]; ok && !isRequired(sc, pair.Key) {
+			pair.Value.Default = v
+		}
+	}
+	return nil
+}
+
+func specDefaults(s *Spec) (map[string]any, error) {
+	data, err := json.Marshal(s)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	return m, json.Unmarshal(data, &m)
+}
+
+func isRequired(sc *jsonschema.Schema, name string) bool {
+	for _, r := range sc.Required {
+		if r == name {
+			return true
+		}
+	}
+	return false
+}
+
+func number(n int64) json.Number { return json.Number(strconv.FormatInt(n, 10)) }

@@ -2,7 +2,7 @@ package client
 
 import (
 	"encoding/json"
-	"reflect"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -10,64 +10,57 @@ import (
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
 )
 
-type schemaDoc struct {
-	Properties map[string]struct {
-		Default   any    `json:"default"`
-		Maximum   any    `json:"maximum"`
-		MaxLength *int   `json:"maxLength"`
-		Ref       string `json:"$ref"`
-	} `json:"properties"`
-	Defs map[string]struct {
-		MaxLength *int `json:"maxLength"`
-	} `json:"$defs"`
-}
-
-// The schema published by GetSpecSchema names exactly Spec's fields, with SetDefaults' defaults.
-func TestSpecSchemaMirrorsSpec(t *testing.T) {
-	var doc schemaDoc
-	if err := json.Unmarshal([]byte(SpecJSONSchema), &doc); err != nil {
+// The embedded schema and docs/spec-reference.md are what GenerateSpecSchema and SpecReference
+// make from Spec now: run `go generate ./client` after changing Spec or its limits.
+func TestSpecSchemaIsCurrent(t *testing.T) {
+	schema, err := GenerateSpecSchema()
+	if err != nil {
 		t.Fatal(err)
 	}
-	var fields []string
-	st := reflect.TypeFor[Spec]()
-	for i := range st.NumField() {
-		if tag := st.Field(i).Tag.Get("json"); tag != "" {
-			fields = append(fields, tag)
+	if string(schema) != SpecJSONSchema {
+		t.Errorf("client/spec_schema.json is stale: run `go generate ./client`")
+	}
+	reference, err := SpecReference(schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	committed, err := os.ReadFile("../docs/spec-reference.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(committed) != reference {
+		t.Errorf("docs/spec-reference.md is stale: run `go generate ./client`")
+	}
+	var doc struct {
+		Properties map[string]struct {
+			Default any `json:"default"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(schema, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range specFieldNames() {
+		if _, ok := doc.Properties[name]; !ok {
+			t.Errorf("the schema has no property %s", name)
+		} else if !strings.Contains(reference, "| `"+name+"` |") {
+			t.Errorf("the spec reference has no row for %s", name)
 		}
 	}
-	var props []string
-	for name := range doc.Properties {
-		props = append(props, name)
+	if len(doc.Properties) != len(specFieldNames()) {
+		t.Errorf("the schema has %d properties, Spec %d fields", len(doc.Properties), len(specFieldNames()))
 	}
-	slices.Sort(fields)
-	slices.Sort(props)
-	if !slices.Equal(fields, props) {
-		t.Fatalf("schema properties %v, Spec fields %v", props, fields)
+	if doc.Properties["rows_per_record"].Default != float64(defaultRowsPerRecord) {
+		t.Errorf("rows_per_record's default is %v, SetDefaults gives %d", doc.Properties["rows_per_record"].Default, defaultRowsPerRecord)
 	}
-	var s Spec
-	s.SetDefaults()
-	defaults, _ := json.Marshal(s)
-	var want map[string]any
-	_ = json.Unmarshal(defaults, &want)
-	for name, p := range doc.Properties {
-		if p.Default != nil && !reflect.DeepEqual(p.Default, want[name]) {
-			t.Errorf("%s: schema default %v, SetDefaults gives %v", name, p.Default, want[name])
-		}
+}
+
+func specFieldNames() []string {
+	var names []string
+	for name := range specFields {
+		names = append(names, name)
 	}
-	if doc.Properties["max_record_bytes"].Maximum != float64(maxRecordBytes) || doc.Properties["concurrency"].Maximum != float64(maxConcurrency) {
-		t.Errorf("schema maxima differ from the code's limits")
-	}
-	var s2 Spec
-	for _, l := range s2.stringLimits() {
-		p := doc.Properties[l.name]
-		got := p.MaxLength
-		if p.Ref == "#/$defs/duration" {
-			got = doc.Defs["duration"].MaxLength
-		}
-		if got == nil || *got != l.max {
-			t.Errorf("%s: schema maxLength %v, the code's limit %d", l.name, got, l.max)
-		}
-	}
+	slices.Sort(names)
+	return names
 }
 
 func TestSpecSchemaValidates(t *testing.T) {
@@ -78,14 +71,23 @@ func TestSpecSchemaValidates(t *testing.T) {
 	valid := []string{
 		`{"bucket":"b","region":"r"}`,
 		`{"bucket":"b","region":"r","strict":true,"max_attempts":3,"request_timeout":"1m30s","operation_timeout":"10m","max_backoff":"500ms","max_record_bytes":1048576,"concurrency":-1,"incremental_lookback":"24h"}`,
+		`{"bucket":"b","region":"r","filetype":"parquet","path_prefix":"data/","endpoint":"http://127.0.0.1:9000","path_style":true,"local_profile":"p","rows_per_record":1,"max_attempts":20,"concurrency":128,"memory_budget":16777216,"max_record_bytes":100663296,"send_timeout":"1s"}`,
 	}
 	invalid := map[string]string{
-		`{"bucket":"b","region":"r","request_timeout":"30"}`:       "request_timeout",
-		`{"bucket":"b","region":"r","max_attempts":0}`:             "max_attempts",
-		`{"bucket":"b","region":"r","concurrency":500}`:            "concurrency",
-		`{"bucket":"b","region":"r","max_record_bytes":200000000}`: "max_record_bytes",
-		`{"bucket":"b","region":"r","strict":"yes"}`:               "strict",
-		`{"bucket":"b","region":"r","incremental_lookback":"1d"}`:  "incremental_lookback",
+		`{"bucket":"b","region":"r","request_timeout":"30"}`:                            "request_timeout",
+		`{"bucket":"b","region":"r","max_attempts":0}`:                                  "max_attempts",
+		`{"bucket":"b","region":"r","concurrency":500}`:                                 "concurrency",
+		`{"bucket":"b","region":"r","max_record_bytes":200000000}`:                      "max_record_bytes",
+		`{"bucket":"b","region":"r","strict":"yes"}`:                                    "strict",
+		`{"bucket":"b","region":"r","incremental_lookback":"1d"}`:                       "incremental_lookback",
+		`{"bucket":"b","region":"r","filetype":"csv"}`:                                  "filetype",
+		`{"bucket":"b","region":"r","concurrency":0}`:                                   "concurrency",
+		`{"bucket":"b","region":"r","memory_budget":1024}`:                              "memory_budget",
+		`{"bucket":"b","region":"r","endpoint":"ftp://host"}`:                           "endpoint",
+		`{"bucket":"b","region":"r","rows_per_record":0}`:                               "rows_per_record",
+		`{"bucket":"b","region":"r","send_timeout":"` + strings.Repeat("1", 33) + `s"}`: "send_timeout",
+		`{"bucket":"` + strings.Repeat("b", 64) + `","region":"r"}`:                     "bucket",
+		`{"bucket":"b","region":""}`:                                                    "region",
 	}
 	for _, spec := range valid {
 		var v any

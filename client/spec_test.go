@@ -11,17 +11,17 @@ func TestParseSpecDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.FileType != "parquet" || *s.RowsPerRecord != 500 || *s.Concurrency != 50 || s.PathPrefix != "" || s.PathStyle || s.Endpoint != "" || s.LocalProfile != "" {
+	if s.FileType != "parquet" || s.RowsPerRecord != 500 || s.Concurrency != 50 || s.PathPrefix != "" || s.PathStyle || s.Endpoint != "" || s.LocalProfile != "" {
 		t.Fatalf("unexpected defaults: %+v", s)
 	}
-	if s.Strict || *s.MaxAttempts != 5 || *s.MaxRecordBytes != 64<<20 || s.maxBackoff != 20*time.Second || s.requestTimeout != 30*time.Second || s.operationTimeout != 5*time.Minute {
+	if s.Strict || s.MaxAttempts != 5 || s.MaxRecordBytes != 64<<20 || s.MaxBackoff != 20*time.Second || s.RequestTimeout != 30*time.Second || s.OperationTimeout != 5*time.Minute {
 		t.Fatalf("unexpected fault-handling defaults: %+v", s)
 	}
 }
 
 func TestParseSpecKeepsNegativeConcurrency(t *testing.T) {
 	s, err := ParseSpec([]byte(`{"bucket":"b","region":"r","concurrency":-1}`))
-	if err != nil || *s.Concurrency != -1 || s.objectConcurrency() != maxConcurrency {
+	if err != nil || s.Concurrency != maxConcurrency {
 		t.Fatalf("negative concurrency must mean the hard cap, got %v %v", s, err)
 	}
 }

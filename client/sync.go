@@ -8,6 +8,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/cloudquery/plugin-sdk/v4/message"
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"github.com/rs/zerolog"
 	"golang.org/x/sync/errgroup"
 )
@@ -17,8 +19,8 @@ import (
 // (a *skippableError before its first row, spec.strict off), or failing the sync with an error
 // naming it. The first failure cancels the objects still in flight.
 type syncer struct {
-	store       *objectStore
-	spec        *Spec
+	store       *s3store.Store
+	spec        *Settings
 	concurrency int
 	rowLimit    int64
 	budget      *memoryBudget
@@ -31,7 +33,7 @@ func (s *syncer) run(ctx context.Context, tables []*discoveredTable, res chan<- 
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(s.concurrency)
 	for _, t := range tables {
-		sc := recordSchema(t.Table)
+		sc := arrowschema.RecordSchema(t.Table)
 		for _, obj := range t.Objects {
 			if gctx.Err() != nil {
 				break
@@ -48,15 +50,15 @@ func (s *syncer) run(ctx context.Context, tables []*discoveredTable, res chan<- 
 
 func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, sc *arrow.Schema, obj *parquetObject, res chan<- message.SyncMessage) (err error) {
 	out := &recordSender{
-		ctx: ctx, res: res, timeout: s.spec.sendTimeout, schema: sc,
-		maxRows: int64(*s.spec.RowsPerRecord), maxBytes: *s.spec.MaxRecordBytes, rowLimit: s.rowLimit,
-		ids: newRowIDs(s.store.bucket, obj),
+		ctx: ctx, res: res, timeout: s.spec.SendTimeout, schema: sc,
+		maxRows: int64(s.spec.RowsPerRecord), maxBytes: s.spec.MaxRecordBytes, rowLimit: s.rowLimit,
+		ids: newRowIDs(s.store.Bucket, obj),
 	}
 	defer func() {
 		// Not the decoder (that is a content error): a bug here fails the sync, not the process.
 		if r := recover(); r != nil {
 			s.logger.Error().Str("key", obj.Key).Bytes("stack", debug.Stack()).Msg("internal error")
-			err = fmt.Errorf("table %s: s3://%s/%s: internal error: %v", t.Table.Name, s.store.bucket, obj.Key, r)
+			err = fmt.Errorf("table %s: s3://%s/%s: internal error: %v", t.Table.Name, s.store.Bucket, obj.Key, r)
 		}
 	}()
 	read := planObjectRead(obj, s.spec)
@@ -89,7 +91,7 @@ func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, sc *arrow.S
 	}
 	s.stats.failed.Add(1)
 	s.stats.rows.Add(out.rows)
-	return objectFailure(t.Table.Name, s.store.bucket, obj.Key, out.rows, s.spec.Strict, err)
+	return objectFailure(t.Table.Name, s.store.Bucket, obj.Key, out.rows, s.spec.Strict, err)
 }
 
 // decode parses the object's footer again (discovery kept only its read plan) and decodes it.
@@ -130,7 +132,7 @@ func (s *syncer) skip(t *discoveredTable, obj *parquetObject, err error) {
 // objectFailure is the sync's error for one object: it names the table, the object and,
 // when rows were already sent, how many — the destination has them and cannot take them back.
 func objectFailure(table, bucket, key string, rowsSent int64, strict bool, err error) error {
-	var s3Err *s3Error
+	var s3Err *s3store.Error
 	if errors.As(err, &s3Err) {
 		return fmt.Errorf("table %s: %w", table, err) // already names s3://bucket/key and the cause
 	}

@@ -30,9 +30,9 @@ func BenchmarkSyncToIPC(b *testing.B) {
 	objects, _ := strconv.Atoi(os.Getenv("BENCH_OBJECTS"))
 	objects = max(objects, 4)
 	s3 := startS3(b)
-	s3.createBucket("bench")
+	s3.CreateBucket("bench")
 	for i := range objects {
-		s3.put("bench", fmt.Sprintf("t/part-%03d.parquet", i), data)
+		s3.Put("bench", fmt.Sprintf("t/part-%03d.parquet", i), data)
 	}
 	p, err := initPlugin(b, s3.specJSON("bench", ""))
 	if err != nil {

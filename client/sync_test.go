@@ -52,13 +52,13 @@ func rowsByTable(msgs message.SyncMessages) map[string]int64 {
 
 func TestSyncGroupsTablesAndStreamsEveryRow(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("lake")
-	s3.put("lake", "datafile_0.parquet", writeParquet(t, allTypesRecord(t, 0, 10), 1000))
-	s3.put("lake", "data/2024/datafile_1.parquet", writeParquet(t, allTypesRecord(t, 0, 2500), 700))
-	s3.put("lake", "data/2024/datafile_2.parquet", writeParquet(t, allTypesRecord(t, 2500, 100), 1000))
-	s3.put("lake", "data/2024/01/14/x.parquet", writeParquet(t, int64Record(t, "n", 1, 2, 3), 1000))
-	s3.put("lake", "data/2024/readme.txt", []byte("not parquet"))
-	s3.put("lake", "data/2024/broken.parquet", []byte("PAR1 this is not parquet PAR1"))
+	s3.CreateBucket("lake")
+	s3.Put("lake", "datafile_0.parquet", writeParquet(t, allTypesRecord(t, 0, 10), 1000))
+	s3.Put("lake", "data/2024/datafile_1.parquet", writeParquet(t, allTypesRecord(t, 0, 2500), 700))
+	s3.Put("lake", "data/2024/datafile_2.parquet", writeParquet(t, allTypesRecord(t, 2500, 100), 1000))
+	s3.Put("lake", "data/2024/01/14/x.parquet", writeParquet(t, int64Record(t, "n", 1, 2, 3), 1000))
+	s3.Put("lake", "data/2024/readme.txt", []byte("not parquet"))
+	s3.Put("lake", "data/2024/broken.parquet", []byte("PAR1 this is not parquet PAR1"))
 
 	p, err := initPlugin(t, s3.specJSON("lake", `,"rows_per_record":300`))
 	if err != nil {
@@ -97,8 +97,8 @@ func TestSyncGroupsTablesAndStreamsEveryRow(t *testing.T) {
 
 func TestSyncMapsParquetTypesFaithfully(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("types")
-	s3.put("types", "all/one.parquet", writeParquet(t, allTypesRecord(t, 7, 1), 10))
+	s3.CreateBucket("types")
+	s3.Put("types", "all/one.parquet", writeParquet(t, allTypesRecord(t, 7, 1), 10))
 	p, err := initPlugin(t, s3.specJSON("types", ""))
 	if err != nil {
 		t.Fatal(err)
@@ -137,12 +137,12 @@ func TestSyncMapsParquetTypesFaithfully(t *testing.T) {
 
 func TestDiscoveryPaginatesPastOneThousandKeys(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("many")
+	s3.CreateBucket("many")
 	body := writeParquet(t, int64Record(t, "n", 1), 10)
 	for i := 0; i < 1005; i++ {
-		s3.put("many", fmt.Sprintf("events/part-%04d.parquet", i), body)
+		s3.Put("many", fmt.Sprintf("events/part-%04d.parquet", i), body)
 	}
-	s3.put("many", "zz_last/after_page_one.parquet", body)
+	s3.Put("many", "zz_last/after_page_one.parquet", body)
 	p, err := initPlugin(t, s3.specJSON("many", ""))
 	if err != nil {
 		t.Fatal(err)
@@ -155,10 +155,10 @@ func TestDiscoveryPaginatesPastOneThousandKeys(t *testing.T) {
 
 func TestPathPrefixLimitsListing(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("pfx")
+	s3.CreateBucket("pfx")
 	body := writeParquet(t, int64Record(t, "n", 1), 10)
-	s3.put("pfx", "keep/a.parquet", body)
-	s3.put("pfx", "skip/b.parquet", body)
+	s3.Put("pfx", "keep/a.parquet", body)
+	s3.Put("pfx", "skip/b.parquet", body)
 	p, err := initPlugin(t, s3.specJSON("pfx", `,"path_prefix":"keep/"`))
 	if err != nil {
 		t.Fatal(err)
@@ -171,14 +171,14 @@ func TestPathPrefixLimitsListing(t *testing.T) {
 
 func TestSyncSkipsObjectDeletedAfterDiscovery(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("del")
-	s3.put("del", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1, 2), 10))
-	s3.put("del", "t/b.parquet", writeParquet(t, int64Record(t, "n", 3), 10))
+	s3.CreateBucket("del")
+	s3.Put("del", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1, 2), 10))
+	s3.Put("del", "t/b.parquet", writeParquet(t, int64Record(t, "n", 3), 10))
 	p, err := initPlugin(t, s3.specJSON("del", ""))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s3.delete("del", "t/b.parquet")
+	s3.Delete("del", "t/b.parquet")
 	if rows := rowsByTable(syncAll(t, p)); rows["t"] != 2 {
 		t.Fatalf("want the 2 rows of the remaining object, got %v", rows)
 	}
@@ -186,8 +186,8 @@ func TestSyncSkipsObjectDeletedAfterDiscovery(t *testing.T) {
 
 func TestEmptyBucketGivesZeroTables(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("empty")
-	s3.put("empty", "notes.csv", []byte("a,b"))
+	s3.CreateBucket("empty")
+	s3.Put("empty", "notes.csv", []byte("a,b"))
 	p, err := initPlugin(t, s3.specJSON("empty", ""))
 	if err != nil {
 		t.Fatal(err)
@@ -199,9 +199,9 @@ func TestEmptyBucketGivesZeroTables(t *testing.T) {
 
 func TestInitErrors(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("conflict")
-	s3.put("conflict", "t/a.parquet", writeParquet(t, int64Record(t, "id", 1), 10))
-	s3.put("conflict", "t/b.parquet", writeParquet(t, stringRecord(t, "id", "x"), 10))
+	s3.CreateBucket("conflict")
+	s3.Put("conflict", "t/a.parquet", writeParquet(t, int64Record(t, "id", 1), 10))
+	s3.Put("conflict", "t/b.parquet", writeParquet(t, stringRecord(t, "id", "x"), 10))
 	cases := map[string]struct {
 		spec []byte
 		want string
@@ -222,9 +222,9 @@ func TestInitErrors(t *testing.T) {
 
 func TestConcurrencyOneStillSyncsEverything(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("conc1")
+	s3.CreateBucket("conc1")
 	for i := 0; i < 5; i++ {
-		s3.put("conc1", fmt.Sprintf("t/%d.parquet", i), writeParquet(t, int64Record(t, "n", int64(i)), 10))
+		s3.Put("conc1", fmt.Sprintf("t/%d.parquet", i), writeParquet(t, int64Record(t, "n", int64(i)), 10))
 	}
 	p, err := initPlugin(t, s3.specJSON("conc1", `,"concurrency":1`))
 	if err != nil {
@@ -245,9 +245,9 @@ func TestCredentialsNeverAppearInLogsOrErrors(t *testing.T) {
 	const secret = "SECRET-do-not-log-4f1c9a"
 	t.Setenv("AWS_SECRET_ACCESS_KEY", secret)
 	t.Setenv("AWS_SESSION_TOKEN", secret+"-token")
-	s3.createBucket("creds")
-	s3.put("creds", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
-	s3.put("creds", "t/broken.parquet", []byte("not parquet"))
+	s3.CreateBucket("creds")
+	s3.Put("creds", "t/a.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
+	s3.Put("creds", "t/broken.parquet", []byte("not parquet"))
 
 	var logs bytes.Buffer
 	var errs []string

@@ -3,6 +3,8 @@ package client
 import (
 	"strings"
 	"testing"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 )
 
 func TestTableNameForKey(t *testing.T) {
@@ -35,8 +37,8 @@ func TestIsParquetKey(t *testing.T) {
 func TestGroupTablesRejectsNameCollision(t *testing.T) {
 	rec := int64Record(t, "id", 1)
 	objs := []*parquetObject{
-		{Key: "data-2024/a.parquet", Schema: rec.Schema()},
-		{Key: "data_2024/b.parquet", Schema: rec.Schema()},
+		{Object: s3store.Object{Key: "data-2024/a.parquet"}, Schema: rec.Schema()},
+		{Object: s3store.Object{Key: "data_2024/b.parquet"}, Schema: rec.Schema()},
 	}
 	_, err := groupTables(objs)
 	if err == nil || !strings.Contains(err.Error(), `"data-2024/" and "data_2024/" both map to table name "data_2024"`) {
@@ -51,13 +53,13 @@ func TestGroupTablesRejectsSchemaConflicts(t *testing.T) {
 		second *parquetObject
 		want   string
 	}{
-		{"type", &parquetObject{Key: "t/b.parquet", Schema: strs.Schema()}, `table t: column "id" is int64 in t/a.parquet but utf8 in t/b.parquet`},
-		{"name", &parquetObject{Key: "t/b.parquet", Schema: other.Schema()}, `column 0 is "id" in t/a.parquet but "key" in t/b.parquet`},
-		{"extra column", &parquetObject{Key: "t/b.parquet", Schema: allTypesSchema}, `t/b.parquet has column "small" (int32) that t/a.parquet lacks`},
+		{"type", &parquetObject{Object: s3store.Object{Key: "t/b.parquet"}, Schema: strs.Schema()}, `table t: column "id" is int64 in t/a.parquet but utf8 in t/b.parquet`},
+		{"name", &parquetObject{Object: s3store.Object{Key: "t/b.parquet"}, Schema: other.Schema()}, `column 0 is "id" in t/a.parquet but "key" in t/b.parquet`},
+		{"extra column", &parquetObject{Object: s3store.Object{Key: "t/b.parquet"}, Schema: allTypesSchema}, `t/b.parquet has column "small" (int32) that t/a.parquet lacks`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := groupTables([]*parquetObject{{Key: "t/a.parquet", Schema: ints.Schema()}, c.second})
+			_, err := groupTables([]*parquetObject{{Object: s3store.Object{Key: "t/a.parquet"}, Schema: ints.Schema()}, c.second})
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("want %q, got %v", c.want, err)
 			}
@@ -74,12 +76,12 @@ func TestGroupTablesRejectsEverySourceCollision(t *testing.T) {
 		{"Events.parquet", "events.parquet", `"Events.parquet" and "events.parquet" both map to table name "events"`},
 	}
 	for _, c := range cases {
-		_, err := groupTables([]*parquetObject{{Key: c.a, Schema: rec.Schema()}, {Key: c.b, Schema: rec.Schema()}})
+		_, err := groupTables([]*parquetObject{{Object: s3store.Object{Key: c.a}, Schema: rec.Schema()}, {Object: s3store.Object{Key: c.b}, Schema: rec.Schema()}})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s + %s: want %q, got %v", c.a, c.b, c.want, err)
 		}
 	}
-	tables, err := groupTables([]*parquetObject{{Key: "events/a.parquet", Schema: rec.Schema()}, {Key: "events/b.parquet", Schema: rec.Schema()}})
+	tables, err := groupTables([]*parquetObject{{Object: s3store.Object{Key: "events/a.parquet"}, Schema: rec.Schema()}, {Object: s3store.Object{Key: "events/b.parquet"}, Schema: rec.Schema()}})
 	if err != nil || len(tables) != 1 || tables[0].Source != "events/" {
 		t.Fatalf("two files of one directory must form one table, got %v, %v", tables, err)
 	}

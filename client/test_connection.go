@@ -14,6 +14,7 @@ import (
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
+	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 	"github.com/rs/zerolog"
 )
 
@@ -38,7 +39,7 @@ func TestConnection(ctx context.Context, _ zerolog.Logger, specBytes []byte) err
 	err := checkConnection(ctx, specBytes)
 	var tc *plugin.TestConnError
 	if errors.As(err, &tc) {
-		tc.Message = boundError(tc.Message)
+		tc.Message = bounded.Error(tc.Message)
 	}
 	return err
 }
@@ -67,7 +68,7 @@ func checkConnection(ctx context.Context, specBytes []byte) error {
 
 // classifyConnectionError turns the error of the test call into a failure code and a message
 // that says what to fix.
-func classifyConnectionError(spec *Spec, err error) *plugin.TestConnError {
+func classifyConnectionError(spec *Settings, err error) *plugin.TestConnError {
 	where := "the AWS S3 endpoint of region " + spec.Region
 	if spec.Endpoint != "" {
 		where = "spec.endpoint " + spec.Endpoint

@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
-	"github.com/cq-source-s3/cq-source-s3/test/s3fault"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/s3fault"
 	"github.com/rs/zerolog"
 )
 
@@ -62,7 +62,7 @@ func endpointSpec(bucket, endpoint string) string {
 
 func TestTestConnectionSucceedsWithOneListCall(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("reachable")
+	s3.CreateBucket("reachable")
 	proxy, spec := behindProxy(t, s3, "reachable", `,"path_prefix":"nothing/here/"`)
 	if err := testConnection(t, string(spec)); err != nil {
 		t.Fatalf("want success, got %v", err)
@@ -119,9 +119,9 @@ func TestTestConnectionWithoutCredentials(t *testing.T) {
 // The CLI initialises sources with NoConnection for `tables` and `migrate`: discovery still runs.
 func TestNoConnectionInitDiscoversTables(t *testing.T) {
 	s3 := startS3(t)
-	s3.createBucket("docs")
-	s3.put("docs", "datafile_0.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
-	s3.put("docs", "data/2024/a.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
+	s3.CreateBucket("docs")
+	s3.Put("docs", "datafile_0.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
+	s3.Put("docs", "data/2024/a.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
 	p := plugin.NewPlugin("cq-source-s3", "test", New)
 	if err := p.Init(context.Background(), s3.specJSON("docs", ""), plugin.NewClientOptions{NoConnection: true}); err != nil {
 		t.Fatal(err)

@@ -7,7 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cq-source-s3/cq-source-s3/test/s3fault"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/s3fault"
 )
 
 // An object that appears with a LastModified at or before the window start is never read by an
@@ -17,9 +18,9 @@ import (
 func TestObjectAppearingBeforeTheWindowIsCountedTooLate(t *testing.T) {
 	useMemoryBackend(t)
 	s3 := startS3(t)
-	s3.createBucket("late")
-	s3.put("late", "t/old.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
-	s3.put("late", "t/new.parquet", writeParquet(t, int64Record(t, "n", 2), 10))
+	s3.CreateBucket("late")
+	s3.Put("late", "t/old.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
+	s3.Put("late", "t/new.parquet", writeParquet(t, int64Record(t, "n", 2), 10))
 	longAgo := time.Now().UTC().Add(-30 * 24 * time.Hour).Truncate(time.Second)
 	_, spec := behindProxy(t, s3, "late", "",
 		s3fault.Rule{Op: s3fault.OpList, Key: "t/old.parquet", Fault: s3fault.FaultLastModified, LastModified: longAgo.Format(time.RFC3339)},
@@ -51,7 +52,7 @@ func TestObjectAppearingBeforeTheWindowIsCountedTooLate(t *testing.T) {
 	}
 
 	sync("[1 2]") // old.parquet leaves the window (30 days before new.parquet, lookback 1h)
-	s3.put("late", "t/late.parquet", writeParquet(t, int64Record(t, "n", 3), 10))
+	s3.Put("late", "t/late.parquet", writeParquet(t, int64Record(t, "n", 3), 10))
 	if got := counts(sync("[]")); got != "unchanged 2, too late 1, key named 1 times" {
 		t.Fatalf("the sync that first sees the late object: %s", got)
 	}
@@ -64,9 +65,9 @@ func TestKnownFilterHoldsEveryObjectBeforeTheWindow(t *testing.T) {
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	var listed []*parquetObject
 	for i := range 5000 {
-		listed = append(listed, &parquetObject{Key: fmt.Sprintf("t/%d.parquet", i), ETag: `"e"`, LastModified: start.Add(-time.Duration(i%7) * time.Second)})
+		listed = append(listed, &parquetObject{Object: s3store.Object{Key: fmt.Sprintf("t/%d.parquet", i), ETag: `"e"`, LastModified: start.Add(-time.Duration(i%7) * time.Second)}})
 	}
-	after := &parquetObject{Key: "t/after.parquet", ETag: `"e"`, LastModified: start.Add(time.Second)}
+	after := &parquetObject{Object: s3store.Object{Key: "t/after.parquet", ETag: `"e"`, LastModified: start.Add(time.Second)}}
 	filter, err := parseKnown(knownFilter(append(listed, after), start))
 	if err != nil {
 		t.Fatal(err)
@@ -81,7 +82,7 @@ func TestKnownFilterHoldsEveryObjectBeforeTheWindow(t *testing.T) {
 	}
 	passed := 0
 	for i := range 10000 {
-		if knownContains(filter, &parquetObject{Key: fmt.Sprintf("t/other-%d.parquet", i), ETag: `"e"`}) {
+		if knownContains(filter, &parquetObject{Object: s3store.Object{Key: fmt.Sprintf("t/other-%d.parquet", i), ETag: `"e"`}}) {
 			passed++
 		}
 	}

@@ -10,7 +10,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/cq-source-s3/cq-source-s3/test/parquetgen"
+	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/parquetgen"
 )
 
 // decodeRecordJSON decodes data as a sync does and returns each column's values as JSON.
@@ -73,7 +74,7 @@ func TestFixedSizeListWithNullRows(t *testing.T) {
 			rec := array.NewRecordBatch(sc, []arrow.Array{col}, int64(col.Len()))
 			defer rec.Release()
 			// with the Arrow schema stored, as pyarrow writes it: it reads back as a fixed_size_list
-			data, err := parquetgen.Encode(rec, parquet.NewWriterProperties(), map[string]string{arrowSchemaKey: encodeArrowSchema(sc)})
+			data, err := parquetgen.Encode(rec, parquet.NewWriterProperties(), map[string]string{arrowschema.HintsKey: arrowschema.EncodeHints(sc)})
 			if err != nil {
 				t.Fatal(err)
 			}

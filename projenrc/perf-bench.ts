@@ -1,7 +1,7 @@
 import * as typescript from 'projen/lib/typescript';
 
 /**
- * The performance benchmark of memory, requests and throughput (test/perf, BENCHMARKS.md): its
+ * The performance benchmark of memory, requests and throughput (bench/perf, BENCHMARKS.md): its
  * own setup (versitygw and pyarrow, which the tests do not need), run as part of `npx projen bench`.
  */
 export function addPerformanceBench(project: typescript.TypeScriptProject): void {
@@ -13,6 +13,6 @@ export function addPerformanceBench(project: typescript.TypeScriptProject): void
     description: 'Memory, requests and throughput: the plugin (before/after) vs pyarrow over S3 (versitygw) and local disk and arrow-go from local disk, and the scaling table (env: RUNS, SETS, SCALING, READERS, BEFORE_REF)',
   });
   perf.spawn(setup);
-  perf.exec('go run ./test/perf');
+  perf.exec('go run ./bench/perf');
   project.tasks.tryFind('bench')!.spawn(perf);
 }

@@ -29,7 +29,7 @@ export function addTestHarness(project: typescript.TypeScriptProject, plugin: Cl
     receiveArgs: true,
   });
   const cli = project.addTask('test:cli', {
-    description: 'The real CloudQuery CLI (.tools/bin/cloudquery, built by setup) drives the plugin and the test destination (test/cqdest)',
+    description: 'The real CloudQuery CLI (.tools/bin/cloudquery, built by setup) drives the plugin and the test destination (internal/testkit/cqdest)',
     exec: 'vitest run --project cli',
     receiveArgs: true,
   });
@@ -107,10 +107,12 @@ export function addTestHarness(project: typescript.TypeScriptProject, plugin: Cl
 const RACE_PACKAGES = [
   // discovery's object workers, shards, the memory budget, recycled page buffers, the record sender
   './client',
+  // the parallel listing's key ranges and the resumed ranged reads
+  './internal/s3store',
   // the caller-status hold around the SDK's gRPC handlers (timers against the call's context)
   './plugin',
   // the fault proxy serves concurrent requests and is driven concurrently by its control API
-  './test/s3fault',
+  './internal/testkit/s3fault',
 ];
 
 /** The type checks: incremental, with their state under node_modules/.cache (a warm check reads only what changed). */

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Table, tableFromIPC } from 'apache-arrow';
 import { plainRows, Row } from '../e2e/fixtures';
 
-/** One line of the test destination's messages.jsonl (test/cqdest/message_log.go). */
+/** One line of the test destination's messages.jsonl (internal/testkit/cqdest/message_log.go). */
 export interface DestinationMessage {
   readonly type: 'migrate_table' | 'insert' | 'delete_stale' | 'delete_record';
   readonly table: string;

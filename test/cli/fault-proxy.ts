@@ -5,7 +5,7 @@ import { REPO_ROOT } from '../e2e/process';
 import { hostBuild } from '../host-build';
 
 /**
- * The fault-injecting S3 proxy of the exact-or-fail issue (#9), test/s3fault/cmd/s3fault: it
+ * The fault-injecting S3 proxy of the exact-or-fail issue (#9), internal/testkit/s3fault/cmd/s3fault: it
  * prints {"s3": URL, "control": URL} once listening; POST /rules on the control URL adds rules,
  * e.g. {"op": "list", "key": "<glob>", "fault": "last_modified", "last_modified": "<RFC 3339>"}
  * rewrites <LastModified> of the matching keys in listings.
@@ -17,7 +17,7 @@ export interface FaultProxy {
   stop(): Promise<void>;
 }
 
-const PROXY_PACKAGE = './test/s3fault/cmd/s3fault';
+const PROXY_PACKAGE = './internal/testkit/s3fault/cmd/s3fault';
 
 export async function startFaultProxy(upstream: string, workdir: string): Promise<FaultProxy> {
   if (!fs.existsSync(path.join(REPO_ROOT, PROXY_PACKAGE))) {

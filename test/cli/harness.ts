@@ -32,7 +32,7 @@ export function requireCli(): void {
 export interface TestBinaries {
   /** This plugin, built from the working tree. */
   readonly plugin: string;
-  /** The test destination (test/cqdest). */
+  /** The test destination (internal/testkit/cqdest). */
   readonly destination: string;
   /** The version stamped into the plugin. */
   readonly version: string;
@@ -43,7 +43,7 @@ export function buildTestBinaries(dir: string): TestBinaries {
   const version = 'v0.0.0-cli';
   const bins = { plugin: path.join(dir, 'cq-source-s3'), destination: path.join(dir, 'cqdest'), version };
   hostBuild('.', bins.plugin, version);
-  hostBuild('./test/cqdest/cmd/cqdest', bins.destination);
+  hostBuild('./internal/testkit/cqdest/cmd/cqdest', bins.destination);
   return bins;
 }
 

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	pb "github.com/cloudquery/plugin-pb-go/pb/plugin/v3"
-	"github.com/cq-source-s3/cq-source-s3/test/parquetgen"
-	"github.com/cq-source-s3/cq-source-s3/test/s3fault"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/parquetgen"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/s3fault"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 )

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	pb "github.com/cloudquery/plugin-pb-go/pb/plugin/v3"
-	"github.com/cq-source-s3/cq-source-s3/test/parquetgen"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/parquetgen"
 )
 
 // TestCorruptCorpusThroughPlugin uploads 240 seeded corrupt variants, one table each, and

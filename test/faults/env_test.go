@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cq-source-s3/cq-source-s3/test/s3fault"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/s3fault"
 )
 
 // env is one test's world: a bucket in moto holding a dataset, a proxy in front of moto,

@@ -3,8 +3,8 @@ package faults
 import (
 	"testing"
 
-	"github.com/cq-source-s3/cq-source-s3/test/parquetgen"
-	"github.com/cq-source-s3/cq-source-s3/test/s3fault"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/parquetgen"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/s3fault"
 )
 
 // A server that ignores If-Match and answers one object's GETs with another object of the same

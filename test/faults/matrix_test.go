@@ -11,8 +11,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	pb "github.com/cloudquery/plugin-pb-go/pb/plugin/v3"
-	"github.com/cq-source-s3/cq-source-s3/test/parquetgen"
-	"github.com/cq-source-s3/cq-source-s3/test/s3fault"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/parquetgen"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/s3fault"
 )
 
 // The fault matrix: each row names a fault and the outcome it must have. "exact" means Sync

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	pb "github.com/cloudquery/plugin-pb-go/pb/plugin/v3"
-	"github.com/cq-source-s3/cq-source-s3/test/parquetgen"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/parquetgen"
 )
 
 // Issue #28's case through the real binary: 16 objects of ~16 KB whose payload is one 260,000-

@@ -75,10 +75,10 @@ export async function startSuite(prefix: string): Promise<Suite> {
   return suite;
 }
 
-/** Writes the types file and arrow-go's reading of it (test/pgtypes) into `dir`. */
+/** Writes the types file and arrow-go's reading of it (internal/testkit/pgtypes) into `dir`. */
 export function typesFile(dir: string): { parquet: Uint8Array; columns: { name: string; written: string; type: string; values: unknown[] }[] } {
-  const r = spawnSync('go', ['run', './test/pgtypes/cmd/pgtypes', dir], { cwd: REPO_ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`go run ./test/pgtypes/cmd/pgtypes failed: ${r.stderr}`);
+  const r = spawnSync('go', ['run', './internal/testkit/pgtypes/cmd/pgtypes', dir], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`go run ./internal/testkit/pgtypes/cmd/pgtypes failed: ${r.stderr}`);
   return {
     parquet: fs.readFileSync(path.join(dir, 'types.parquet')),
     columns: JSON.parse(fs.readFileSync(path.join(dir, 'types.json'), 'utf8')),

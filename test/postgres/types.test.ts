@@ -7,7 +7,7 @@ import { uploadAll } from '../e2e/s3-emulator';
 import { startSuite, Suite, typesFile } from './harness';
 import { Canonical, RULES, ValueRule } from './values';
 
-/** How each column of test/pgtypes' types file compares (docs/using.md's type map says why). */
+/** How each column of internal/testkit/pgtypes' types file compares (docs/using.md's type map says why). */
 const RULE_OF: Record<string, ValueRule> = {
   id: RULES.exact, i8: RULES.exact, i16: RULES.exact, i32: RULES.exact, i64: RULES.exact,
   u8: RULES.exact, u16: RULES.exact, u32: RULES.exact, u64: RULES.exact,

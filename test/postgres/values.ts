@@ -1,7 +1,7 @@
 /**
  * What PostgreSQL holds for a value arrow-go read from a Parquet file, through this plugin and
  * CloudQuery's PostgreSQL destination (v8.16.0): each rule is the documented mapping (docs/using.md,
- * "Types"), losses included. `v` is test/pgtypes' canonical form of the value (exact: numbers as
+ * "Types"), losses included. `v` is internal/testkit/pgtypes' canonical form of the value (exact: numbers as
  * decimal text, binary as hex, times with nanoseconds, timestamps as UTC instants); the result is
  * compared with PostgreSQL's text of the column (`col::text`).
  */

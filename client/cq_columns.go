@@ -14,7 +14,7 @@ import (
 	"github.com/google/uuid"
 )
 
-// CloudQuery's own columns (README, "CloudQuery's columns").
+// CloudQuery's own columns (docs/using.md, "CloudQuery's columns").
 //
 // The CLI adds _cq_sync_time and _cq_source_name to every record, unless the source's schema
 // already has them: then it keeps the source's values (cli/v6 internal/transformer). Parquet

@@ -14,7 +14,7 @@ import (
 	"github.com/google/uuid"
 )
 
-// CloudQuery's types for values a Parquet file says more about than their storage (README,
+// CloudQuery's types for values a Parquet file says more about than their storage (docs/using.md,
 // "Types"). A top-level column becomes
 //
 //	Parquet UUID (FIXED_LEN_BYTE_ARRAY(16))  → CloudQuery uuid (PostgreSQL uuid)

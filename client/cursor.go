@@ -15,7 +15,7 @@ import (
 	"github.com/cloudquery/plugin-sdk/v4/schema"
 )
 
-// The incremental cursor of one table (README, "Incremental sync"): which objects a sync must
+// The incremental cursor of one table (docs/using.md, "Incremental sync"): which objects a sync must
 // read, given what earlier syncs delivered, and what it leaves for the next one.
 //
 // S3's LastModified has one-second resolution and is fixed before an object becomes visible

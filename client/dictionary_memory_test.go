@@ -14,7 +14,7 @@ import (
 const repeatedWidth, repeatedRows = 260_000, 450
 
 // outsideBudget is what the live heap may hold beyond the budget: the records handed to the
-// consumer and not yet collected, and the decoded dictionaries (README, "Memory").
+// consumer and not yet collected, and the decoded dictionaries (docs/scale.md, "Memory").
 const outsideBudget = 16 << 20
 
 func repeatedValueFile(t *testing.T) []byte {

@@ -10,7 +10,7 @@ import (
 	"golang.org/x/sync/semaphore"
 )
 
-// The memory model (README, "Memory"): spec.memory_budget bounds the bytes of object data
+// The memory model (docs/scale.md, "Memory"): spec.memory_budget bounds the bytes of object data
 // and decoding buffers held at once, by all objects of a sync together. Before an object is
 // fetched it reserves what reading it needs (its read plan's estimate, read_plan.go) and
 // waits, in arrival order, while the budget is taken; it returns the reservation when it is

@@ -7,7 +7,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 )
 
-// How objects are fetched at Sync (README, "Requests and memory"). Discovery reads each
+// How objects are fetched at Sync (docs/scale.md, "Requests" and "Memory"). Discovery reads each
 // object's footer (one ranged GET of its last footerPrefetch bytes) and keeps this read plan
 // instead of the footer, so memory does not grow with the footers of every object listed.
 const (

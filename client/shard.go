@@ -8,7 +8,7 @@ import (
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
 )
 
-// Sharding (README, "Running at scale"): `cloudquery sync --shard NUM/TOTAL` runs one of
+// Sharding (docs/scale.md, "Sharding a bucket over N processes"): `cloudquery sync --shard NUM/TOTAL` runs one of
 // TOTAL syncs that together deliver the bucket once. The CLI passes the shard only to Sync
 // (SyncOptions.Shard), never to Init, so every shard discovers the whole bucket — the same
 // listing, the same footers, the same tables and columns — and then reads only the objects

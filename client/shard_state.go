@@ -11,7 +11,7 @@ import (
 	"github.com/rs/zerolog"
 )
 
-// Incremental state of sharded syncs (README, "Running at scale"). Each shard keeps its own
+// Incremental state of sharded syncs (docs/scale.md, "Incremental sync in shards"). Each shard keeps its own
 // cursor per table, under a key that names the shard, so shards never read or advance each
 // other's cursors. A cursor says which of *its shard's* objects were delivered, so it is
 // worth nothing once TOTAL changes (objects move between shards): each table also has a

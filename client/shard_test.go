@@ -13,8 +13,8 @@ import (
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
 )
 
-// The partition is part of the plugin's contract (README, "Running at scale"): these shards
-// were computed independently, with Python's hashlib, as the README shows. Changing the
+// The partition is part of the plugin's contract (docs/scale.md, "Sharding a bucket over N processes"): these shards
+// were computed independently, with Python's hashlib, as docs/scale.md shows. Changing the
 // function would move objects between shards for every user.
 func TestShardOfIsStable(t *testing.T) {
 	for key, want := range map[string][4]int{

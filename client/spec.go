@@ -20,7 +20,7 @@ const (
 	defaultMaxBackoff       = "20s"
 	defaultMaxRecordBytes   = 64 << 20
 	// defaultIncrementalLookback: how long after its LastModified an object may still appear
-	// in listings and be picked up by an incremental sync (README, "Incremental sync").
+	// in listings and be picked up by an incremental sync (docs/using.md, "Incremental sync").
 	defaultIncrementalLookback = "1h"
 
 	// maxConcurrency is the hard cap on objects read at once, and so on open S3 connections
@@ -53,7 +53,7 @@ type Spec struct {
 	MaxAttempts         *int   `json:"max_attempts" jsonschema:"minimum=1" jsonschema_description:"Attempts per S3 request (and per resumed body read without progress) before the sync fails."`
 	MaxBackoff          string `json:"max_backoff" jsonschema_description:"Longest wait between two attempts (exponential backoff with jitter)."`
 	RequestTimeout      string `json:"request_timeout" jsonschema_description:"Deadline of one HTTP attempt: connecting, headers and body."`
-	OperationTimeout    string `json:"operation_timeout" jsonschema_description:"Deadline of one S3 operation with all its retries and resumed reads."`
+	OperationTimeout    string `json:"operation_timeout" jsonschema_description:"Deadline of one S3 operation with all its retries and resumed reads; not shorter than request_timeout."`
 	IncrementalLookback string `json:"incremental_lookback" jsonschema_description:"With backend_options: how long after its LastModified an object may still appear in listings and be read by an incremental sync (at least 1s)."`
 	SendTimeout         string `json:"send_timeout" jsonschema_description:"Longest wait for the client to take one message; a client that stops reading for longer fails the sync (at least 1s)."`
 	MemoryBudget        *int64 `json:"memory_budget" jsonschema_description:"Bytes of object data and decoding buffers held at once by all objects of a sync; reads wait instead of exceeding it. The Go memory limit (GOMEMLIMIT, unless set) is this plus 64 MiB."`

@@ -16,10 +16,12 @@ func SpecReference(schema []byte) (string, error) {
 		return "", fmt.Errorf("reading the spec schema: %w", err)
 	}
 	var b strings.Builder
-	b.WriteString("<!-- Generated from client/spec.go by `go generate ./client` (client/specgen); do not edit. -->\n")
 	b.WriteString("# Spec reference\n\n")
-	b.WriteString("The options of the source's `spec:` block. The plugin publishes the same rules as a JSON schema\n")
-	b.WriteString("(`client/spec_schema.json`), and Init refuses a spec that breaks them, naming the option.\n\n")
+	b.WriteString("For people who write the source's `spec:` block: every option with its type, default and limits,\n")
+	b.WriteString("generated from the plugin's own definition. The plugin publishes the same rules as a JSON schema\n")
+	b.WriteString("(`client/spec_schema.json`), and Init refuses a spec that breaks them, naming the option. How the\n")
+	b.WriteString("spec is parsed and what its errors say: [spec.md](spec.md).\n\n")
+	b.WriteString("<!-- Generated from client/spec.go by `go generate ./client` (client/specgen); do not edit. -->\n\n")
 	b.WriteString("| Option | Type | Default | Limits | Description |\n|---|---|---|---|---|\n")
 	for pair := sc.Properties.Oldest(); pair != nil; pair = pair.Next() {
 		name, p := pair.Key, pair.Value
@@ -27,6 +29,9 @@ func SpecReference(schema []byte) (string, error) {
 		if p.Ref != "" {
 			def := sc.Definitions[strings.TrimPrefix(p.Ref, "#/$defs/")]
 			typ, limits = "duration", []string{fmt.Sprintf("a Go duration such as `30s` or `1m30s`, at most %d bytes", *def.MaxLength)}
+			if d, ok := durationMinimums[name]; ok {
+				limits = append(limits, fmt.Sprintf("at least %s (%s)", d.min, d.why))
+			}
 		}
 		def := "—"
 		if isRequired(&sc, name) {
@@ -39,6 +44,15 @@ func SpecReference(schema []byte) (string, error) {
 	}
 	return b.String(), nil
 }
+
+// durationMinimums are the least values of the duration options, which a string schema cannot state.
+var durationMinimums = func() map[string]durationOption {
+	m := map[string]durationOption{}
+	for _, d := range (&Spec{}).durations(&Settings{}) {
+		m[d.name] = d
+	}
+	return m
+}()
 
 func optionLimits(p *jsonschema.Schema) []string {
 	var l []string

@@ -40,7 +40,7 @@ export function cqSourceS3(options: RepositoryOptions = {}) {
     // release environment) get.
     staging: Registry.ghcr({ owner: 'cq-source-s3', namespace: 'staging' }),
     // The images builds start from, by tag until Renovate's first run pins their digests; Renovate
-    // keeps tag and digest current here (renovate.json5; README "Keeping the pins current").
+    // keeps tag and digest current here (renovate.json5; docs/releasing.md, "Keeping the pins current").
     dockerfileSyntax: { image: 'docker/dockerfile', tag: '1' },
     builderBase: { image: 'golang', tag: '1.26.8' },
     runtimeBase: { image: 'gcr.io/distroless/static-debian13', tag: 'nonroot' },

@@ -74,7 +74,7 @@ func sdkClient(endpoint string) *s3.Client {
 	})
 }
 
-// shardOf is the plugin's partition, as the README states it: 1 + the first 8 bytes of
+// shardOf is the plugin's partition, as docs/scale.md states it: 1 + the first 8 bytes of
 // SHA-256(key), big-endian, modulo total.
 func shardOf(key string, total int) int {
 	sum := sha256.Sum256([]byte(key))

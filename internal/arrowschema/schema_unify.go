@@ -16,7 +16,7 @@ type ObjectSchema struct {
 }
 
 // UnifyColumns derives a table's columns from the Arrow schemas of its objects (sorted by key).
-// The rules (README, "Schema unification"):
+// The rules (docs/using.md, "Schema unification"):
 //
 //  1. No object has an unnamed column, or two columns whose names are equal up to case.
 //  2. Every object has the same column names in the same order.

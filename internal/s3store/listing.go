@@ -18,7 +18,7 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// Listing the bucket (README, "Running at scale"). ListObjectsV2 returns at most 1,000 keys
+// Listing the bucket (docs/scale.md, "Sharding a bucket over N processes"). ListObjectsV2 returns at most 1,000 keys
 // a page, and each page needs the previous page's continuation token: listed one page after
 // another, N objects take N/1,000 round trips. Every shard lists the whole bucket (each
 // needs every object's footer for the tables' columns), so this cost does not shrink with

@@ -90,7 +90,7 @@ func (s *Store) readRangeWithin(ctx context.Context, obj *Object, buf []byte, of
 	return got, nil
 }
 
-// ErrObjectMismatch: the bytes received are not the listed object's (README, "Integrity").
+// ErrObjectMismatch: the bytes received are not the listed object's (docs/using.md, "What a sync guarantees").
 var ErrObjectMismatch = errors.New("the bytes received are not the listed object's")
 
 // VerifyWholeObject checks an object read whole against its listed ETag, which S3 makes the

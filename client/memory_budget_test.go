@@ -3,6 +3,7 @@ package client
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"runtime"
@@ -185,8 +186,19 @@ func TestMemoryBudgetBoundsADecompressionBomb(t *testing.T) {
 
 func TestMemoryBudgetSpec(t *testing.T) {
 	s, err := ParseSpec([]byte(`{"bucket":"b","region":"r"}`))
-	if err != nil || s.MemoryBudget != 128<<20 || s.memoryLimit() != 192<<20 {
+	if err != nil || s.MemoryBudget != 128<<20 || s.memoryLimit() != 168<<20 {
 		t.Fatalf("default budget: %v %v", s, err)
+	}
+	// The option's description (and so the spec reference) states the overhead the code adds.
+	if desc := specSchemaDescription(t, "memory_budget"); !strings.Contains(desc, fmt.Sprintf("plus %d MiB", memoryLimitOverhead>>20)) {
+		t.Errorf("memory_budget's description does not state the %d MiB the Go memory limit adds: %q", memoryLimitOverhead>>20, desc)
+	}
+	// A record is at most a quarter of the budget: the SDK and gRPC copy it outside the budget.
+	for budget, want := range map[int64]int64{16 << 20: 4 << 20, 128 << 20: 32 << 20, 1 << 30: 64 << 20} {
+		s, err := ParseSpec([]byte(fmt.Sprintf(`{"bucket":"b","region":"r","memory_budget":%d}`, budget)))
+		if err != nil || s.MaxRecordBytes != want {
+			t.Errorf("memory_budget %d: max record bytes %d, want %d (%v)", budget, s.MaxRecordBytes, want, err)
+		}
 	}
 	for spec, want := range map[string]string{
 		`{"bucket":"b","region":"r","memory_budget":1048576}`:     "spec.memory_budget must be from 16777216 (16 MiB) to 68719476736 (64 GiB) bytes, got 1048576",
@@ -197,6 +209,20 @@ func TestMemoryBudgetSpec(t *testing.T) {
 			t.Errorf("%s: want %q, got %v", spec, want, err)
 		}
 	}
+}
+
+// specSchemaDescription is an option's description in the embedded JSON schema.
+func specSchemaDescription(t *testing.T, option string) string {
+	t.Helper()
+	var sc struct {
+		Properties map[string]struct {
+			Description string `json:"description"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal([]byte(SpecJSONSchema), &sc); err != nil {
+		t.Fatal(err)
+	}
+	return sc.Properties[option].Description
 }
 
 // A reservation waits, in arrival order, until the bytes it needs are free, and gives up when

@@ -21,7 +21,9 @@ type Settings struct {
 	PathStyle    bool
 	Strict       bool
 
-	RowsPerRecord  int
+	RowsPerRecord int
+	// MaxRecordBytes is spec.max_record_bytes, at most a quarter of MemoryBudget: a record sent is
+	// copied by the SDK (Arrow IPC) and by gRPC after the budget let go of its bytes.
 	MaxRecordBytes int64
 	// Concurrency is how many objects are read at once: the spec's value, or the hard cap
 	// (maxConcurrency) for a negative one.
@@ -38,12 +40,16 @@ type Settings struct {
 	SendTimeout time.Duration
 }
 
+// recordShareOfBudget: a record is at most 1/4 of memory_budget (see MaxRecordBytes).
+const recordShareOfBudget = 4
+
 // settings copies a validated spec's values; the durations were parsed into out by Validate.
 func (s *Spec) settings(out *Settings) *Settings {
 	out.Bucket, out.Region, out.PathPrefix, out.FileType = s.Bucket, s.Region, s.PathPrefix, s.FileType
 	out.LocalProfile, out.Endpoint, out.PathStyle, out.Strict = s.LocalProfile, s.Endpoint, s.PathStyle, s.Strict
 	out.RowsPerRecord, out.MaxRecordBytes, out.MaxAttempts = *s.RowsPerRecord, *s.MaxRecordBytes, *s.MaxAttempts
 	out.MemoryBudget = *s.MemoryBudget
+	out.MaxRecordBytes = max(minRecordBytes, min(out.MaxRecordBytes, out.MemoryBudget/recordShareOfBudget))
 	out.Concurrency = *s.Concurrency
 	if out.Concurrency < 0 || out.Concurrency > maxConcurrency {
 		out.Concurrency = maxConcurrency

@@ -44,7 +44,7 @@ type Spec struct {
 	PathPrefix          string `json:"path_prefix" jsonschema_description:"Only keys under this prefix are listed."`
 	FileType            string `json:"filetype" jsonschema_description:"Format of the objects."`
 	RowsPerRecord       *int   `json:"rows_per_record" jsonschema:"minimum=1" jsonschema_description:"Maximum rows in one Arrow record sent to the destination."`
-	MaxRecordBytes      *int64 `json:"max_record_bytes" jsonschema_description:"Maximum bytes of one Arrow record; records are split to stay under it (a single larger row is sent alone if it fits the SDK's message limit)."`
+	MaxRecordBytes      *int64 `json:"max_record_bytes" jsonschema_description:"Maximum bytes of one Arrow record, and at most a quarter of memory_budget; records are split to stay under it (a single larger row is sent alone if it fits the SDK's message limit)."`
 	Concurrency         *int   `json:"concurrency" jsonschema_description:"Objects read in parallel, each over at most one S3 connection; negative means the hard cap (the maximum)."`
 	LocalProfile        string `json:"local_profile" jsonschema_description:"Named AWS profile; empty uses the default credential chain."`
 	Endpoint            string `json:"endpoint" jsonschema:"pattern=^(https?://.+)?$" jsonschema_description:"Custom S3 endpoint URL (LocalStack, MinIO, moto)."`
@@ -56,7 +56,7 @@ type Spec struct {
 	OperationTimeout    string `json:"operation_timeout" jsonschema_description:"Deadline of one S3 operation with all its retries and resumed reads; not shorter than request_timeout."`
 	IncrementalLookback string `json:"incremental_lookback" jsonschema_description:"With backend_options: how long after its LastModified an object may still appear in listings and be read by an incremental sync (at least 1s)."`
 	SendTimeout         string `json:"send_timeout" jsonschema_description:"Longest wait for the client to take one message; a client that stops reading for longer fails the sync (at least 1s)."`
-	MemoryBudget        *int64 `json:"memory_budget" jsonschema_description:"Bytes of object data and decoding buffers held at once by all objects of a sync; reads wait instead of exceeding it. The Go memory limit (GOMEMLIMIT, unless set) is this plus 64 MiB."`
+	MemoryBudget        *int64 `json:"memory_budget" jsonschema_description:"Bytes of object data and decoding buffers held at once by all objects of a sync; reads wait instead of exceeding it. The Go memory limit (GOMEMLIMIT, unless set) is this plus 40 MiB."`
 }
 
 // ParseSpec decodes a JSON spec strictly (see decodeSpec), applies defaults, validates it and

@@ -14,7 +14,8 @@ func TestParseSpecDefaults(t *testing.T) {
 	if s.FileType != "parquet" || s.RowsPerRecord != 500 || s.Concurrency != 50 || s.PathPrefix != "" || s.PathStyle || s.Endpoint != "" || s.LocalProfile != "" {
 		t.Fatalf("unexpected defaults: %+v", s)
 	}
-	if s.Strict || s.MaxAttempts != 5 || s.MaxRecordBytes != 64<<20 || s.MaxBackoff != 20*time.Second || s.RequestTimeout != 30*time.Second || s.OperationTimeout != 5*time.Minute {
+	// max_record_bytes: its 64 MiB default, capped at a quarter of the default 128 MiB budget.
+	if s.Strict || s.MaxAttempts != 5 || s.MaxRecordBytes != 32<<20 || s.MaxBackoff != 20*time.Second || s.RequestTimeout != 30*time.Second || s.OperationTimeout != 5*time.Minute {
 		t.Fatalf("unexpected fault-handling defaults: %+v", s)
 	}
 }

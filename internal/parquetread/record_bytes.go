@@ -1,4 +1,4 @@
-package client
+package parquetread
 
 import (
 	"github.com/apache/arrow-go/v18/arrow"

@@ -37,7 +37,7 @@ func FuzzDecodeObject(f *testing.F) {
 			})
 		}
 		switch {
-		case err != nil && !isSkippable(err):
+		case err != nil && !IsSkippable(err):
 			t.Fatalf("not a content error: %v", err)
 		case err == nil && emitted != pf.NumRows():
 			t.Fatalf("emitted %d rows, the footer says %d", emitted, pf.NumRows())

@@ -3,8 +3,6 @@ package parquetread
 import (
 	"context"
 	"fmt"
-	"os"
-	"runtime/debug"
 	"sync/atomic"
 
 	"golang.org/x/sync/semaphore"
@@ -17,38 +15,6 @@ import (
 // done. Reading throttles instead of growing: concurrency is an upper bound on the objects
 // in flight, the budget the one that usually applies to large or wide objects. An object
 // that needs more than the whole budget is read alone.
-const (
-	defaultMemoryBudget = 128 << 20
-	minMemoryBudget     = 16 << 20
-	maxMemoryBudget     = 64 << 30
-
-	// memoryLimitOverhead is what the Go memory limit adds to the budget for what the budget
-	// does not count: the runtime, goroutine stacks, the discovered tables, and the SDK's
-	// serialised copy of the record it is sending.
-	memoryLimitOverhead = 64 << 20
-)
-
-func (s *Spec) setMemoryDefaults() { setDefault(&s.MemoryBudget, int64(defaultMemoryBudget)) }
-
-func (s *Spec) validateMemory(add func(format string, args ...any)) {
-	if s.MemoryBudget != nil && (*s.MemoryBudget < minMemoryBudget || *s.MemoryBudget > maxMemoryBudget) {
-		add("spec.memory_budget must be from %d (16 MiB) to %d (64 GiB) bytes, got %d", int64(minMemoryBudget), int64(maxMemoryBudget), *s.MemoryBudget)
-	}
-}
-
-// memoryLimit is the Go runtime's soft memory limit (GOMEMLIMIT) for a spec's budget.
-func (s *Settings) memoryLimit() int64 { return s.MemoryBudget + memoryLimitOverhead }
-
-// applyMemoryLimit sets the process's Go memory limit from the spec, so the garbage collector
-// returns released buffers before the heap outgrows the budget, unless the user set GOMEMLIMIT
-// (then theirs stands). It returns the limit in force.
-func applyMemoryLimit(s *Settings) (limit int64, fromEnv bool) {
-	if os.Getenv("GOMEMLIMIT") != "" {
-		return debug.SetMemoryLimit(-1), true
-	}
-	debug.SetMemoryLimit(s.memoryLimit())
-	return s.memoryLimit(), false
-}
 
 // memoryBudget is one sync's shared budget of bytes.
 type memoryBudget struct {

@@ -18,7 +18,7 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// footerTail is what the plugin fetches first of an object (client/object_reader.go): one
+// footerTail is what the plugin fetches first of an object (internal/parquetread/object_reader.go): one
 // ranged GET of its last 64 KiB, which holds the whole of a small object.
 const footerTail = 64 << 10
 

@@ -132,7 +132,7 @@ func TestFuzzSeedsAreCommitted(t *testing.T) {
 			continue
 		}
 		if got, err := os.ReadFile(path); err != nil || string(got) != want {
-			t.Errorf("%s is missing or stale: go test ./client -run TestFuzzSeedsAreCommitted -update-fuzz-seeds", path)
+			t.Errorf("%s is missing or stale: go test ./internal/parquetread -run TestFuzzSeedsAreCommitted -update-fuzz-seeds", path)
 		}
 	}
 }

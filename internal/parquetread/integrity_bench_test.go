@@ -15,7 +15,7 @@ import (
 
 // BenchmarkIntegrity compares, on one object fetched whole (300,000 rows, snappy, dictionary,
 // 3.3 MB), what the integrity checks cost (the MD5 of the object against its ETag, and the walk
-// of its page headers for CRCs) with decoding it (go test -run '^$' -bench Integrity ./client).
+// of its page headers for CRCs) with decoding it (go test -run '^$' -bench Integrity ./internal/parquetread).
 // arrow-go writes no CRCs, so "crc" checks as many bytes of 1 MiB pages that carry one, read in
 // 64 KiB pieces as an object read in ranges is: what checking this object would cost if every
 // page carried a CRC.

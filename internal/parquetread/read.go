@@ -48,6 +48,7 @@ type Reader struct {
 	buffers *pageBuffers // the Parquet reader's, recycled across objects (page_buffers.go)
 }
 
+// NewReader is the reader of one sync's objects under opts.
 func NewReader(store *s3store.Store, opts Options) *Reader {
 	return &Reader{store: store, opts: opts, budget: newMemoryBudget(opts.MemoryBudget), buffers: newPageBuffers(opts.MemoryBudget)}
 }

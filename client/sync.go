@@ -17,8 +17,8 @@ import (
 
 // syncer streams the objects of the selected tables. Each object ends in exactly one of three
 // ways: delivered whole (every row of its footer, once), skipped with zero rows and a warning
-// (a *parquetread.SkippableError before its first row, spec.strict off), or failing the sync with an error
-// naming it. The first failure cancels the objects still in flight.
+// (a *parquetread.SkippableError before its first row, spec.strict off), or failing the sync
+// with an error naming it. The first failure cancels the objects still in flight.
 type syncer struct {
 	store       *s3store.Store
 	spec        *Settings

@@ -10,6 +10,7 @@ import (
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
 	"github.com/cloudquery/plugin-sdk/v4/schema"
 	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
+	"github.com/cq-source-s3/cq-source-s3/internal/parquetread"
 	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"github.com/rs/zerolog"
 )
@@ -127,7 +128,7 @@ func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- m
 			return err
 		}
 	}
-	s := &syncer{store: c.store, spec: c.spec, concurrency: c.spec.Concurrency, rowLimit: maxRecordBytes, budget: newMemoryBudget(c.spec.MemoryBudget), buffers: newPageBuffers(c.spec.MemoryBudget), stats: stats, logger: logger}
+	s := &syncer{store: c.store, spec: c.spec, concurrency: c.spec.Concurrency, rowLimit: maxRecordBytes, reader: parquetread.NewReader(c.store, c.spec.readOptions()), stats: stats, logger: logger}
 	return s.run(ctx, toRead, res)
 }
 
@@ -162,3 +163,7 @@ func (c *Client) skippedIn(opts plugin.SyncOptions) []skippedObject {
 }
 
 func (*Client) Close(context.Context) error { return nil }
+
+// wholeObjectLimit is parquetread.WholeObjectLimit, a variable only so that tests can read
+// small objects in ranges (readInRanges).
+var wholeObjectLimit = parquetread.WholeObjectLimit

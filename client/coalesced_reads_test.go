@@ -1,13 +1,12 @@
 package client
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/cq-source-s3/cq-source-s3/internal/parquetread"
 	"github.com/cq-source-s3/cq-source-s3/internal/testkit/s3fault"
 )
 
@@ -57,7 +56,7 @@ func TestLargeObjectIsReadInCoalescedRanges(t *testing.T) {
 	s3.CreateBucket("big")
 	body := writeParquet(t, allTypesRecord(t, 0, 200_000), 200_000) // one row group, 9 columns of up to several MiB
 	const budget = 16 << 20                                         // whole-object limit 4 MiB
-	if int64(len(body)) <= wholeObjectLimit(budget) {
+	if int64(len(body)) <= parquetread.WholeObjectLimit(budget) {
 		t.Fatalf("fixture too small to prove anything: %d bytes", len(body))
 	}
 	s3.Put("big", "t/big.parquet", body)
@@ -74,7 +73,7 @@ func TestLargeObjectIsReadInCoalescedRanges(t *testing.T) {
 	}
 	st := proxy.Stats().ByKey["t/big.parquet"]
 	gets := st.Requests[s3fault.OpGet]
-	segment := int64(min(max(budget/4/9, minSegmentBytes), segmentBytes))
+	segment := parquetread.SegmentBytes(budget, 9)
 	maxGets := int(int64(len(body))/segment) + 9 + 1 // pieces, one partial piece per column, the footer
 	if gets > maxGets || gets < 2 {
 		t.Errorf("%d GETs for a %d-byte object, want from 2 to %d (segments of %d bytes)", gets, len(body), maxGets, segment)
@@ -94,43 +93,20 @@ type recordingRanges struct{ s3 *testS3 }
 
 func recordRanges(s3 *testS3) *recordingRanges { s3.ObjectGets(); return &recordingRanges{s3} }
 
-func (r *recordingRanges) ranges() []byteRange {
-	var out []byteRange
+// getRange is [off, end) of an object.
+type getRange struct{ off, end int64 }
+
+func (r getRange) len() int64 { return r.end - r.off }
+
+func (r *recordingRanges) ranges() []getRange {
+	var out []getRange
 	for _, h := range r.s3.ObjectGets() {
 		var from, to int64
 		if _, err := fmt.Sscanf(h, "bytes=%d-%d", &from, &to); err == nil {
-			out = append(out, byteRange{from, to + 1})
+			out = append(out, getRange{from, to + 1})
 		} else {
-			out = append(out, byteRange{0, 1 << 62}) // no Range: the whole object
+			out = append(out, getRange{0, 1 << 62}) // no Range: the whole object
 		}
 	}
 	return out
-}
-
-// Reads the plan did not foresee are served by GETs of their own: outside every segment, and
-// inside a segment already dropped because all its bytes were read once.
-func TestSegmentCacheServesUnplannedReads(t *testing.T) {
-	data := make([]byte, 1000)
-	for i := range data {
-		data[i] = byte(i)
-	}
-	fetch := func(_ context.Context, buf []byte, off int64) error {
-		copy(buf, data[off:])
-		return nil
-	}
-	c := newSegmentCache(context.Background(), []byteRange{{100, 200}, {300, 400}}, 1000, fetch)
-	defer c.close()
-	read := func(off, n int64) {
-		t.Helper()
-		p := make([]byte, n)
-		if got, err := c.readAt(p, off); err != nil || got != int(n) || !bytes.Equal(p, data[off:off+n]) {
-			t.Fatalf("read %d+%d: %d bytes, %v", off, n, got, err)
-		}
-	}
-	read(100, 100) // the whole first segment: dropped
-	read(150, 100) // inside the dropped segment, then a gap: one GET
-	read(0, 350)   // before the first segment (one GET), the dropped one and the gap (one GET), the second
-	if c.direct.Load() != 3 {
-		t.Fatalf("%d direct GETs, want 3", c.direct.Load())
-	}
 }

@@ -28,8 +28,8 @@ func repeatedValueFile(t *testing.T) []byte {
 
 // Values expanded from a dictionary count against the budget: 16 such objects sync exactly,
 // and the live heap grows by no more than the budget + outsideBudget, at the default budget
-// and at 16 MiB, whether each object is fetched whole or in ranges (wholeObjectBytes lowered
-// to 0: the path of objects over 32 MiB).
+// and at 16 MiB, whether each object is fetched whole or in ranges (readInRanges:
+// the path of objects over 32 MiB).
 // Before, each object was decoded in one 117 MB batch, up to 50 at once (2.2 GB peak RSS); the
 // ranged path still did so after the whole path was fixed (+1.3 GB live heap).
 func TestMemoryBudgetCountsDictionaryValues(t *testing.T) {
@@ -47,8 +47,7 @@ func TestMemoryBudgetCountsDictionaryValues(t *testing.T) {
 		for _, budget := range []int64{defaultMemoryBudget, minMemoryBudget} {
 			t.Run(fmt.Sprintf("ranged %v budget %d MiB", ranged, budget>>20), func(t *testing.T) {
 				if ranged {
-					defer func(was int64) { wholeObjectBytes = was }(wholeObjectBytes)
-					wholeObjectBytes = 0
+					readInRanges(t)
 				}
 				syncRepeatedValues(t, s3, budget, objects, len(body))
 			})

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/cloudquery/plugin-sdk/v4/schema"
 	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
+	"github.com/cq-source-s3/cq-source-s3/internal/parquetread"
 	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"github.com/rs/zerolog"
 	"golang.org/x/sync/errgroup"
@@ -87,7 +88,7 @@ func (d *discovery) readFooters(ctx context.Context, objects []*parquetObject) (
 		}
 		g.Go(func() error {
 			err := d.readFooter(gctx, obj)
-			var se *skippableError
+			var se *parquetread.SkippableError
 			switch {
 			case err == nil:
 				mu.Lock()
@@ -98,9 +99,9 @@ func (d *discovery) readFooters(ctx context.Context, objects []*parquetObject) (
 				return gctx.Err()
 			case errors.As(err, &se) && !d.strict:
 				logPanicStack(d.logger, obj.Key, err)
-				d.logger.Warn().Str("key", obj.Key).Str("reason", se.reason).Err(err).Msg("skipping object")
+				d.logger.Warn().Str("key", obj.Key).Str("reason", se.Reason).Err(err).Msg("skipping object")
 				mu.Lock()
-				skipped = append(skipped, skippedObject{Key: obj.Key, Table: tableName(tableSource(obj.Key)), Reason: se.reason})
+				skipped = append(skipped, skippedObject{Key: obj.Key, Table: tableName(tableSource(obj.Key)), Reason: se.Reason})
 				mu.Unlock()
 				return nil
 			case se != nil:
@@ -119,17 +120,10 @@ func (d *discovery) readFooters(ctx context.Context, objects []*parquetObject) (
 }
 
 func (d *discovery) readFooter(ctx context.Context, obj *parquetObject) error {
-	src := newObjectReader(ctx, d.store, obj)
-	pf, err := openParquet(src, nil)
+	var err error
+	obj.Schema, obj.plan, err = parquetread.ReadFooter(ctx, d.store, obj.Object, d.wholeBytes)
 	if err == nil {
-		obj.Schema, err = arrowSchema(pf)
-		if err == nil {
-			err = checkEncodable(obj.Schema)
-		}
-		obj.plan = newReadPlan(pf.MetaData(), obj.Size, obj.Size <= d.wholeBytes)
-	}
-	if f := src.failure(); f != nil {
-		return f
+		err = checkEncodable(obj.Schema)
 	}
 	return err
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
+	"github.com/cq-source-s3/cq-source-s3/internal/parquetread"
 )
 
 // ipcMaxNesting is how deep arrow-go's IPC writer, with which plugin-sdk encodes every
@@ -22,10 +23,10 @@ const maxNestedMaps = 12
 func checkEncodable(sc *arrow.Schema) error {
 	for _, f := range sc.Fields() {
 		if d := nestingDepth(f.Type); d >= ipcMaxNesting {
-			return skippable("column nested too deep to send", fmt.Errorf("column %s nests %d levels, the Arrow IPC encoder of plugin-sdk allows at most %d", bounded.Quoted(f.Name), d, ipcMaxNesting-1))
+			return parquetread.Skippable("column nested too deep to send", fmt.Errorf("column %s nests %d levels, the Arrow IPC encoder of plugin-sdk allows at most %d", bounded.Quoted(f.Name), d, ipcMaxNesting-1))
 		}
 		if m := nestedMaps(f.Type); m > maxNestedMaps {
-			return skippable("column nested too deep to send", fmt.Errorf("column %s nests %d maps, at most %d can be encoded in reasonable time (plugin-sdk's encoder takes twice as long for each)", bounded.Quoted(f.Name), m, maxNestedMaps))
+			return parquetread.Skippable("column nested too deep to send", fmt.Errorf("column %s nests %d maps, at most %d can be encoded in reasonable time (plugin-sdk's encoder takes twice as long for each)", bounded.Quoted(f.Name), m, maxNestedMaps))
 		}
 	}
 	return nil

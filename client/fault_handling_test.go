@@ -15,6 +15,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/cloudquery/plugin-sdk/v4/message"
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
+	"github.com/cq-source-s3/cq-source-s3/internal/parquetread"
 	"github.com/cq-source-s3/cq-source-s3/internal/testkit/s3fault"
 	"github.com/rs/zerolog"
 )
@@ -161,8 +162,8 @@ func TestRecordsAreBoundedByBytesAsWellAsRows(t *testing.T) {
 	next := 0
 	for m := range res {
 		out := m.(*message.SyncInsert).Record
-		if out.NumRows() > 300 || recordBytes(out) > 100_000 {
-			t.Fatalf("record of %d rows, %d bytes", out.NumRows(), recordBytes(out))
+		if out.NumRows() > 300 || parquetread.RecordBytes(out) > 100_000 {
+			t.Fatalf("record of %d rows, %d bytes", out.NumRows(), parquetread.RecordBytes(out))
 		}
 		col := out.Column(0).(*array.String)
 		for i := range col.Len() {
@@ -184,16 +185,6 @@ func TestRecordsAreBoundedByBytesAsWellAsRows(t *testing.T) {
 	s = &recordSender{ctx: context.Background(), res: make(chan message.SyncMessage, 10), schema: wide.Schema(), maxRows: 300, maxBytes: 100_000, rowLimit: 120_000}
 	if err := s.send(wide); err == nil || !strings.Contains(err.Error(), "row 0 (0-based) holds 150") {
 		t.Fatalf("want an error naming row 0, got %v", err)
-	}
-}
-
-func TestRecordBytesCountsOnlyTheSlice(t *testing.T) {
-	rec := allTypesRecord(t, 0, 1000)
-	whole := recordBytes(rec)
-	half := rec.NewSlice(0, 500)
-	defer half.Release()
-	if got := recordBytes(half); got < whole*4/10 || got > whole*6/10 {
-		t.Fatalf("a 500-row slice counts %d bytes of the 1000-row record's %d", got, whole)
 	}
 }
 

@@ -63,3 +63,11 @@ func stringRecord(t *testing.T, column string, values ...string) arrow.RecordBat
 	b.Field(0).(*array.StringBuilder).AppendValues(values, nil)
 	return b.NewRecordBatch()
 }
+
+// readInRanges has discovery plan every object to be read in ranges, the path of objects over
+// the whole-object limit, until the test ends.
+func readInRanges(t *testing.T) {
+	was := wholeObjectLimit
+	wholeObjectLimit = func(int64) int64 { return 0 }
+	t.Cleanup(func() { wholeObjectLimit = was })
+}

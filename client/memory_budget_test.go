@@ -1,7 +1,6 @@
 package client
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -17,50 +16,10 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/cloudquery/plugin-sdk/v4/message"
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/parquetgen"
 )
-
-// bombValue is row id's string of n bytes: different for every row, and compressible to almost nothing.
-func bombValue(id int64, n int) string {
-	unit := fmt.Sprintf("%08d", id)
-	return strings.Repeat(unit, n/len(unit)+1)[:n]
-}
-
-// bombFile is a decompression bomb: rows rows of width-byte strings in one zstd page (about
-// 15 KB for 450 rows of 260 KB, 117 MB once decoded).
-func bombFile(t *testing.T, rows, width int) []byte {
-	t.Helper()
-	sc := arrow.NewSchema([]arrow.Field{{Name: "id", Type: arrow.PrimitiveTypes.Int64}, {Name: "blob", Type: arrow.BinaryTypes.String}}, nil)
-	b := array.NewRecordBuilder(memory.DefaultAllocator, sc)
-	defer b.Release()
-	for id := range int64(rows) {
-		b.Field(0).(*array.Int64Builder).Append(id)
-		b.Field(1).(*array.StringBuilder).Append(bombValue(id, width))
-	}
-	rec := b.NewRecordBatch()
-	defer rec.Release()
-	return encodeParquet(t, rec, parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithCompressionLevel(19),
-		parquet.WithDictionaryDefault(false), parquet.WithMaxRowGroupLength(int64(rows))), nil)
-}
-
-// dictionaryBombFile is 450 distinct 260 KB values written in one batch: one 117 MB dictionary
-// page (as pyarrow and arrow-go write it) in an object of about 20 KB.
-func dictionaryBombFile(t *testing.T) []byte {
-	t.Helper()
-	sc := arrow.NewSchema([]arrow.Field{{Name: "blob", Type: arrow.BinaryTypes.String}}, nil)
-	b := array.NewRecordBuilder(memory.DefaultAllocator, sc)
-	defer b.Release()
-	for id := range int64(450) {
-		b.Field(0).(*array.StringBuilder).Append(bombValue(id, 260_000))
-	}
-	rec := b.NewRecordBatch()
-	defer rec.Release()
-	return encodeParquet(t, rec, parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithDictionaryDefault(true)), nil)
-}
 
 // heapPeak samples, until stopped, the largest live heap a garbage collection found
 // (/gc/heap/live) and the largest heap of live and not yet collected objects.
@@ -148,7 +107,10 @@ func TestMemoryBudgetBoundsADecompressionBomb(t *testing.T) {
 	const budget = 48 << 20
 	s3 := startS3(t)
 	s3.CreateBucket("bomb")
-	body := bombFile(t, rows, width)
+	body, err := parquetgen.Bomb(rows, width)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(body) > 64<<10 {
 		t.Fatalf("the bomb is %d bytes, not a bomb", len(body))
 	}
@@ -168,7 +130,7 @@ func TestMemoryBudgetBoundsADecompressionBomb(t *testing.T) {
 	got, grew, objs := syncMeasuringHeap(t, p, func(rec arrow.RecordBatch) error {
 		ids, blobs := rec.Column(1).(*array.Int64), rec.Column(2).(*array.String) // after _cq_id
 		for i := range ids.Len() {
-			if blobs.Value(i) != bombValue(ids.Value(i), width) {
+			if blobs.Value(i) != parquetgen.BombValue(ids.Value(i), width) {
 				return fmt.Errorf("row %d changed", ids.Value(i))
 			}
 		}
@@ -223,72 +185,4 @@ func specSchemaDescription(t *testing.T, option string) string {
 		t.Fatal(err)
 	}
 	return sc.Properties[option].Description
-}
-
-// A reservation waits, in arrival order, until the bytes it needs are free, and gives up when
-// its context ends; more than the whole budget is the whole budget.
-func TestMemoryBudgetWaitsInOrder(t *testing.T) {
-	b := newMemoryBudget(100)
-	first, err := b.reserve(context.Background(), 60)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := make(chan int, 2)
-	go func() {
-		r, _ := b.reserve(context.Background(), 500) // the whole budget: waits for first
-		got <- 1
-		r.release()
-	}()
-	// Until the whole-budget reservation is queued: with 40 bytes free, only a waiter ahead makes
-	// TryAcquire(1) fail (an explicit ordering, not a guess at how long the goroutine takes).
-	for queued := time.Now().Add(30 * time.Second); b.sem.TryAcquire(1); time.Sleep(time.Millisecond) {
-		b.sem.Release(1)
-		if time.Now().After(queued) {
-			t.Fatal("the whole-budget reservation did not start waiting within 30 s")
-		}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
-	defer cancel()
-	if _, err := b.reserve(ctx, 10); err == nil { // behind the waiting one, though 40 are free
-		t.Fatal("a reservation overtook one waiting before it")
-	}
-	select {
-	case <-got:
-		t.Fatal("a reservation got more than was free")
-	default:
-	}
-	first.release()
-	select {
-	case <-got:
-	case <-time.After(5 * time.Second):
-		t.Fatal("the waiting reservation never got the budget")
-	}
-	if b.peak.Load() != 100 || b.reserved.Load() != 0 {
-		t.Fatalf("peak %d (want the whole budget, 100), %d still reserved", b.peak.Load(), b.reserved.Load())
-	}
-}
-
-// A dictionary page is the one buffer the footer cannot bound: 450 distinct 260 KB values
-// written in one batch make one 117 MB dictionary page (as pyarrow and arrow-go write it), and
-// an object fetched whole reserves it, page and decoded dictionary, before decoding. A file
-// whose dictionaries stay under the writers' 1 MiB limit needs nothing more.
-func TestDictionaryPagesAreReservedWhole(t *testing.T) {
-	bomb := dictionaryBombFile(t)
-	normal := writeParquet(t, allTypesRecord(t, 0, 5_000), 5_000)
-	for name, c := range map[string]struct {
-		data     []byte
-		min, max int64
-	}{"dictionary bomb": {bomb, 2 * 100 << 20, 2 * 117_100_000}, "ordinary file": {normal, 0, 0}} {
-		pf, err := openParquet(bytes.NewReader(c.data), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		peek := func(p []byte, off int64) int { return copy(p, c.data[min(off, int64(len(c.data))):]) }
-		if got := dictionaryExtraBytes(pf.MetaData(), 0, peek); got < c.min || got > c.max {
-			t.Errorf("%s (%d bytes): %d extra bytes reserved, want %d to %d", name, len(c.data), got, c.min, c.max)
-		}
-	}
-	if _, ok := pageUncompressedSize([]byte{0x15, 0x04, 0x15}); ok {
-		t.Error("a truncated header gave a size")
-	}
 }

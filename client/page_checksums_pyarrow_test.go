@@ -30,8 +30,7 @@ func TestPageChecksumsOfAPyarrowFile(t *testing.T) {
 	for _, ranged := range []bool{false, true} {
 		t.Run(fmt.Sprintf("ranged %v", ranged), func(t *testing.T) {
 			if ranged {
-				defer func(was int64) { wholeObjectBytes = was }(wholeObjectBytes)
-				wholeObjectBytes = 0
+				readInRanges(t)
 			}
 			p, logs, err := loggedPlugin(t, s3.specJSON("crc", `,"path_prefix":"crc/"`))
 			if err != nil {

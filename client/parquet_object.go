@@ -2,6 +2,7 @@ package client
 
 import (
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/cq-source-s3/cq-source-s3/internal/parquetread"
 	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 )
 
@@ -10,5 +11,5 @@ type parquetObject struct {
 	s3store.Object
 	Schema *arrow.Schema
 	// plan is how the sync reads it, derived from its footer (which is not kept).
-	plan *readPlan
+	plan *parquetread.Plan
 }

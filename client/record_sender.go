@@ -7,6 +7,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/cloudquery/plugin-sdk/v4/message"
+	"github.com/cq-source-s3/cq-source-s3/internal/parquetread"
 )
 
 // sdkMessageLimit is the plugin-sdk's gRPC message limit (internal/servers/plugin/v3.MaxMsgSize):
@@ -68,7 +69,7 @@ func (s *recordSender) send(rec arrow.RecordBatch) error {
 			return err
 		}
 	}
-	rec, err := conformValues(dataSchema(s.schema), rec)
+	rec, err := parquetread.ConformValues(dataSchema(s.schema), rec)
 	if err != nil {
 		return err
 	}
@@ -103,21 +104,21 @@ func (s *recordSender) send(rec arrow.RecordBatch) error {
 // recordBytes is what part weighs once sent: its buffers, and the _cq_id column added to it.
 func (s *recordSender) recordBytes(part arrow.RecordBatch) int64 {
 	if s.ids == nil {
-		return recordBytes(part)
+		return parquetread.RecordBytes(part)
 	}
-	return recordBytes(part) + rowIDBytes*part.NumRows()
+	return parquetread.RecordBytes(part) + rowIDBytes*part.NumRows()
 }
 
 // sameColumnTypes checks, before an object's first row is sent, that it decodes to the
 // table's columns: the footer was read at Init, but a check here costs nothing.
 func sameColumnTypes(table, got *arrow.Schema) error {
 	if table.NumFields() != got.NumFields() {
-		return skippable("schema differs from the table's", fmt.Errorf("%d columns, the table has %d", got.NumFields(), table.NumFields()))
+		return parquetread.Skippable("schema differs from the table's", fmt.Errorf("%d columns, the table has %d", got.NumFields(), table.NumFields()))
 	}
 	for i, f := range table.Fields() {
 		// A null-typed column joins a column of any type (schema unification): conformRecord fills it.
-		if got.Field(i).Type.ID() != arrow.NULL && !conformable(got.Field(i).Type, f.Type) {
-			return skippable("schema differs from the table's", fmt.Errorf("column %q is %s, the table has %s", f.Name, got.Field(i).Type, f.Type))
+		if got.Field(i).Type.ID() != arrow.NULL && !parquetread.Conformable(got.Field(i).Type, f.Type) {
+			return parquetread.Skippable("schema differs from the table's", fmt.Errorf("column %q is %s, the table has %s", f.Name, got.Field(i).Type, f.Type))
 		}
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/cq-source-s3/cq-source-s3/internal/parquetread"
 	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 )
 
@@ -29,7 +30,7 @@ type Settings struct {
 	// (maxConcurrency) for a negative one.
 	Concurrency int
 	MaxAttempts int
-	// MemoryBudget bounds the bytes of object data and decoding buffers in flight (memory_budget.go).
+	// MemoryBudget bounds the bytes of object data and decoding buffers in flight (internal/parquetread/memory_budget.go).
 	MemoryBudget int64
 
 	MaxBackoff          time.Duration
@@ -63,4 +64,9 @@ func newS3Client(ctx context.Context, s *Settings) (*s3.Client, aws.Retryer, err
 		Region: s.Region, LocalProfile: s.LocalProfile, Endpoint: s.Endpoint, PathStyle: s.PathStyle,
 		MaxAttempts: s.MaxAttempts, MaxBackoff: s.MaxBackoff, RequestTimeout: s.RequestTimeout, MaxConns: maxConcurrency,
 	})
+}
+
+// readOptions is what reading objects needs of these settings.
+func (s *Settings) readOptions() parquetread.Options {
+	return parquetread.Options{MemoryBudget: s.MemoryBudget, RowsPerRecord: s.RowsPerRecord}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/cloudquery/plugin-sdk/v4/message"
 	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
+	"github.com/cq-source-s3/cq-source-s3/internal/parquetread"
 	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 	"github.com/rs/zerolog"
 	"golang.org/x/sync/errgroup"
@@ -16,15 +17,14 @@ import (
 
 // syncer streams the objects of the selected tables. Each object ends in exactly one of three
 // ways: delivered whole (every row of its footer, once), skipped with zero rows and a warning
-// (a *skippableError before its first row, spec.strict off), or failing the sync with an error
-// naming it. The first failure cancels the objects still in flight.
+// (a *parquetread.SkippableError before its first row, spec.strict off), or failing the sync
+// with an error naming it. The first failure cancels the objects still in flight.
 type syncer struct {
 	store       *s3store.Store
 	spec        *Settings
 	concurrency int
 	rowLimit    int64
-	budget      *memoryBudget
-	buffers     *pageBuffers // the Parquet reader's, recycled across objects (page_buffers.go)
+	reader      *parquetread.Reader // shares the memory budget among the objects in flight
 	stats       *syncStats
 	logger      zerolog.Logger
 }
@@ -61,22 +61,7 @@ func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, sc *arrow.S
 			err = fmt.Errorf("table %s: s3://%s/%s: internal error: %v", t.Table.Name, s.store.Bucket, obj.Key, r)
 		}
 	}()
-	read := planObjectRead(obj, s.spec)
-	held, err := s.budget.reserve(ctx, read.reserve)
-	if err != nil {
-		return err // the sync was cancelled while this object waited for memory
-	}
-	defer held.release()
-	src := newPlannedReader(ctx, s.store, obj, read.ranges, read.ahead)
-	defer src.close()
-	if !obj.plan.whole {
-		src.checksums = newStreamChecksums(obj.plan.chunks)
-	}
-	grow := func(extra int64) error { return held.grow(ctx, extra) }
-	err = s.decode(ctx, src, obj.plan.whole, read.batch, grow, out)
-	if err != nil && src.failure() != nil {
-		err = src.failure() // what really happened, whatever the Parquet library made of it
-	}
+	err = s.reader.ReadObject(ctx, obj.Object, obj.plan, out.send)
 	switch {
 	case err == nil:
 		s.stats.synced.Add(1)
@@ -85,7 +70,7 @@ func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, sc *arrow.S
 		return nil
 	case ctx.Err() != nil:
 		return ctx.Err()
-	case isSkippable(err) && out.rows == 0 && !s.spec.Strict:
+	case parquetread.IsSkippable(err) && out.rows == 0 && !s.spec.Strict:
 		s.skip(t, obj, err)
 		return nil
 	}
@@ -94,39 +79,12 @@ func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, sc *arrow.S
 	return objectFailure(t.Table.Name, s.store.Bucket, obj.Key, out.rows, s.spec.Strict, err)
 }
 
-// decode parses the object's footer again (discovery kept only its read plan) and decodes it.
-// An object fetched whole first has its page checksums verified (one read in ranges has them
-// verified as it is read, stream_checksums.go); every object reserves what its dictionaries
-// need as the decoder reaches their row groups (dictionary_budget.go).
-func (s *syncer) decode(ctx context.Context, src *objectReader, whole bool, batch batchSize, grow func(int64) error, out *recordSender) error {
-	pf, err := openParquet(src, s.buffers)
-	if err != nil {
-		return err
-	}
-	defer pf.Close()
-	if whole {
-		if err := verifyPageChecksums(pf, src.peek); err != nil {
-			return err
-		}
-	}
-	dicts, err := newDictionaryBudget(pf, src.peekOrFetch, src.obj.Size, s.buffers, batch, grow)
-	if err != nil {
-		return err
-	}
-	defer dicts.close()
-	batch.rowFloor = dicts.rowFloor
-	if err := canonicalFooter(pf); err != nil {
-		return err
-	}
-	return decodeRecords(ctx, pf, batch, out.send)
-}
-
 func (s *syncer) skip(t *discoveredTable, obj *parquetObject, err error) {
-	var se *skippableError
+	var se *parquetread.SkippableError
 	errors.As(err, &se)
-	s.stats.skip(skippedObject{Key: obj.Key, Table: t.Table.Name, Reason: se.reason})
+	s.stats.skip(skippedObject{Key: obj.Key, Table: t.Table.Name, Reason: se.Reason})
 	logPanicStack(s.logger, obj.Key, err)
-	s.logger.Warn().Str("table", t.Table.Name).Str("key", obj.Key).Str("reason", se.reason).Err(err).Msg("object skipped")
+	s.logger.Warn().Str("table", t.Table.Name).Str("key", obj.Key).Str("reason", se.Reason).Err(err).Msg("object skipped")
 }
 
 // objectFailure is the sync's error for one object: it names the table, the object and,
@@ -138,9 +96,9 @@ func objectFailure(table, bucket, key string, rowsSent int64, strict bool, err e
 	}
 	where := fmt.Sprintf("table %s: s3://%s/%s", table, bucket, key)
 	switch {
-	case rowsSent > 0 && isSkippable(err):
+	case rowsSent > 0 && parquetread.IsSkippable(err):
 		return fmt.Errorf("%s: content error after %d of its rows were sent (an object is delivered whole or not at all, so the sync fails): %w", where, rowsSent, err)
-	case strict && isSkippable(err):
+	case strict && parquetread.IsSkippable(err):
 		return fmt.Errorf("%s: %w (spec.strict is on: unreadable objects fail the sync)", where, err)
 	}
 	return fmt.Errorf("%s: %w", where, err)
@@ -148,8 +106,8 @@ func objectFailure(table, bucket, key string, rowsSent int64, strict bool, err e
 
 // logPanicStack logs, at debug level, the stack of a panic recovered while decoding.
 func logPanicStack(logger zerolog.Logger, key string, err error) {
-	var pe *panicError
+	var pe *parquetread.PanicError
 	if errors.As(err, &pe) {
-		logger.Debug().Str("key", key).Str("stack", string(pe.stack)).Msg("recovered panic in the Parquet decoder")
+		logger.Debug().Str("key", key).Str("stack", string(pe.Stack)).Msg("recovered panic in the Parquet decoder")
 	}
 }

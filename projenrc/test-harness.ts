@@ -105,8 +105,10 @@ export function addTestHarness(project: typescript.TypeScriptProject, plugin: Cl
 
 /** The packages whose tests run under the race detector: where the plugin's concurrency lives. */
 const RACE_PACKAGES = [
-  // discovery's object workers, shards, the memory budget, recycled page buffers, the record sender
+  // discovery's object workers, shards, the record sender
   './client',
+  // the memory budget, recycled page buffers, the segment cache's fetchers, columns decoded in parallel
+  './internal/parquetread',
   // the parallel listing's key ranges and the resumed ranged reads
   './internal/s3store',
   // the caller-status hold around the SDK's gRPC handlers (timers against the call's context)
@@ -151,6 +153,6 @@ function resetGoTest(task: Task, go: GoCommands): void {
   task.exec(`${go.test} -count=1 -timeout 15m ./...`);
   // -short: the decompression-bomb test (1.8 GB decoded, minutes under the race detector) ran above.
   task.exec(`go test -race -short -count=1 -timeout 20m ${RACE_PACKAGES.join(' ')}`);
-  // A short bounded fuzz run of the Parquet object decoder, from the seeds in client/testdata/fuzz.
-  task.exec("go test -run '^$' -fuzz '^FuzzDecodeObject$' -fuzztime 15s -fuzzminimizetime 2s ./client");
+  // A short bounded fuzz run of the Parquet object decoder, from the seeds in internal/parquetread/testdata/fuzz.
+  task.exec("go test -run '^$' -fuzz '^FuzzDecodeObject$' -fuzztime 15s -fuzzminimizetime 2s ./internal/parquetread");
 }

@@ -18,7 +18,7 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// footerTail is what the plugin fetches first of an object (client/object_reader.go): one
+// footerTail is what the plugin fetches first of an object (internal/parquetread/object_reader.go): one
 // ranged GET of its last 64 KiB, which holds the whole of a small object.
 const footerTail = 64 << 10
 
@@ -63,14 +63,14 @@ func getAll(api *s3.Client, keys []string, rng string) {
 	check(g.Wait())
 }
 
-// sdkClient is an S3 client with the plugin's connection limits (client/s3.go).
+// sdkClient is an S3 client with the plugin's connection limits (internal/s3store/client.go).
 func sdkClient(endpoint string) *s3.Client {
 	httpClient := awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) { t.MaxConnsPerHost, t.MaxIdleConnsPerHost = 128, 128 })
 	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion("us-east-1"), config.WithHTTPClient(httpClient))
 	check(err)
 	return s3.NewFromConfig(cfg, func(o *s3.Options) {
 		o.BaseEndpoint, o.UsePathStyle = aws.String(endpoint), true
-		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired // as the plugin (client/s3.go)
+		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired // as the plugin (internal/s3store/client.go)
 	})
 }
 

@@ -45,7 +45,7 @@ describe('one set of build flags', () => {
     expect(goSteps.join('\n')).toContain('gofmt -l');
     // every package with the release build's configuration, then the race detector where the concurrency is
     expect(goSteps).toContain("CGO_ENABLED=0 GOFLAGS='-trimpath -tags=grpcnotrace' go test -count=1 -timeout 15m ./...");
-    expect(goSteps).toContain('go test -race -short -count=1 -timeout 20m ./client ./internal/s3store ./plugin ./internal/testkit/s3fault');
+    expect(goSteps).toContain('go test -race -short -count=1 -timeout 20m ./client ./internal/parquetread ./internal/s3store ./plugin ./internal/testkit/s3fault');
   });
 
   it('the suites that need a tool setup builds wait for its build first; test:quick leaves out -race and the fault suite', () => {

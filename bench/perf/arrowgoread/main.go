@@ -33,7 +33,7 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// The plugin's defaults (client/read_plan.go, spec rows_per_record): decode batches of up to
+// The plugin's defaults (internal/parquetread/read_plan.go, spec rows_per_record): decode batches of up to
 // 262,144 rows, records of 500 rows, a 64 KiB buffer per column chunk.
 const (
 	batchRows  = 256 << 10

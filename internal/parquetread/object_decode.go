@@ -1,4 +1,4 @@
-package client
+package parquetread
 
 import (
 	"context"
@@ -20,20 +20,20 @@ import (
 
 // The Parquet side of reading an object, independent of S3 so that tests and the fuzz
 // target run exactly what a sync runs. Errors from the Parquet library are content errors
-// (*skippableError); a panic in it is one too, carrying its stack. The caller must still
+// (*SkippableError); a panic in it is one too, carrying its stack. The caller must still
 // prefer the source's own failure (objectReader.failure) over whatever the library said.
 
-// panicError is a panic recovered while decoding an object.
-type panicError struct {
+// PanicError is a panic recovered while decoding an object; Stack is where it happened.
+type PanicError struct {
 	value any
-	stack []byte
+	Stack []byte
 }
 
-func (e *panicError) Error() string { return fmt.Sprintf("panic: %v", e.value) }
+func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.value) }
 
 func recoverDecode(err *error) {
 	if r := recover(); r != nil {
-		*err = skippable("the Parquet decoder failed", &panicError{value: r, stack: debug.Stack()})
+		*err = Skippable("the Parquet decoder failed", &PanicError{value: r, Stack: debug.Stack()})
 	}
 }
 
@@ -43,7 +43,7 @@ func openParquet(src parquet.ReaderAtSeeker, alloc memory.Allocator) (pf *file.R
 	defer recoverDecode(&err)
 	pf, err = file.NewParquetReader(src, file.WithReadProps(readerProperties(alloc)))
 	if err != nil {
-		return nil, skippable("not a readable Parquet file", err)
+		return nil, Skippable("not a readable Parquet file", err)
 	}
 	return pf, nil
 }
@@ -57,7 +57,7 @@ func arrowSchema(pf *file.Reader) (sc *arrow.Schema, err error) {
 	arrowschema.CanonicalizeHints(md)
 	sc, err = pqarrow.FromParquet(md.Schema, &pqarrow.ArrowReadProperties{}, md.KeyValueMetadata())
 	if err != nil {
-		return nil, skippable("unsupported Parquet schema", err)
+		return nil, Skippable("unsupported Parquet schema", err)
 	}
 	return cloudQueryFields(md.Schema, sc), nil
 }
@@ -140,11 +140,11 @@ func decodeRecords(ctx context.Context, pf *file.Reader, size batchSize, emit fu
 	defer recoverDecode(&err)
 	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: size.rows}, memory.DefaultAllocator)
 	if err != nil {
-		return skippable("unsupported Parquet schema", err)
+		return Skippable("unsupported Parquet schema", err)
 	}
 	br, err := newBatchReader(ctx, fr)
 	if err != nil {
-		return skippable("not a readable Parquet file", err)
+		return Skippable("not a readable Parquet file", err)
 	}
 	defer br.release()
 	var held arrow.RecordBatch
@@ -165,10 +165,10 @@ func decodeRecords(ctx context.Context, pf *file.Reader, size batchSize, emit fu
 			switch {
 			case ctx.Err() != nil:
 				return ctx.Err()
-			case isSkippable(err): // a panic recovered in a column's decoder
+			case IsSkippable(err): // a panic recovered in a column's decoder
 				return err
 			}
-			return skippable("not a readable Parquet file", err)
+			return Skippable("not a readable Parquet file", err)
 		}
 		if rec == nil {
 			break
@@ -181,14 +181,14 @@ func decodeRecords(ctx context.Context, pf *file.Reader, size batchSize, emit fu
 			held.Release()
 		}
 		held, rows = rec, rows+rec.NumRows()
-		lastRows, lastBytes = rec.NumRows(), recordBytes(rec)
+		lastRows, lastBytes = rec.NumRows(), RecordBytes(rec)
 		values.add(rec)
 	}
 	if want := pf.NumRows(); rows != want {
-		return skippable("not a readable Parquet file", fmt.Errorf("decoded %d rows, the footer says %d", rows, want))
+		return Skippable("not a readable Parquet file", fmt.Errorf("decoded %d rows, the footer says %d", rows, want))
 	}
 	if err := values.check(pf.MetaData()); err != nil {
-		return skippable("not a readable Parquet file", err)
+		return Skippable("not a readable Parquet file", err)
 	}
 	if held == nil {
 		return nil

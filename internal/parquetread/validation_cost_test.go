@@ -1,4 +1,4 @@
-package client
+package parquetread
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 // it, against decoding it once (the plugin's choice). Reading from memory, so this is decode
 // CPU only; against S3 the first pass would also read every byte of the object a second time.
 //
-//	go test -run '^$' -bench 'Decode' -benchtime 10x ./client
+//	go test -run '^$' -bench 'Decode' -benchtime 10x ./internal/parquetread
 
 func benchObject(b *testing.B) []byte {
 	b.Helper()

@@ -1,4 +1,4 @@
-package client
+package parquetread
 
 import (
 	"fmt"
@@ -45,7 +45,7 @@ func (s *streamChecksums) read(p []byte, off int64) error {
 		}
 		n := min(c.end-off, int64(len(p)))
 		if err := c.read(p[:n], off); err != nil {
-			return skippable("page checksum mismatch", fmt.Errorf("row group %d, the column chunk at bytes %d-%d: %w", c.rowGroup, c.off, c.end-1, err))
+			return Skippable("page checksum mismatch", fmt.Errorf("row group %d, the column chunk at bytes %d-%d: %w", c.rowGroup, c.off, c.end-1, err))
 		}
 		p, off = p[n:], off+n
 	}

@@ -1,14 +1,14 @@
-package client
+package parquetread
 
 import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 )
 
-// recordBytes is the size of rec's rows in an Arrow IPC message, without padding and framing:
+// RecordBytes is the size of rec's rows in an Arrow IPC message, without padding and framing:
 // the validity bitmaps, offsets and values of those rows only. A slice counts its own rows,
 // not the buffers it shares with the record it was cut from (the IPC writer truncates them too).
-func recordBytes(rec arrow.RecordBatch) int64 {
+func RecordBytes(rec arrow.RecordBatch) int64 {
 	var n int64
 	for _, col := range rec.Columns() {
 		n += arrayBytes(col)

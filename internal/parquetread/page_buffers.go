@@ -1,4 +1,4 @@
-package client
+package parquetread
 
 import (
 	"math/bits"

@@ -1,4 +1,4 @@
-package client
+package parquetread
 
 import (
 	"bytes"
@@ -8,7 +8,10 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/parquetgen"
 )
 
 // A wide dictionary in a later row group counts from the first batch that reaches it: 1,000
@@ -19,7 +22,7 @@ func TestDictionaryBudgetReachesALaterRowGroup(t *testing.T) {
 	const narrow, wide, width = 1_000, 300, 100_000
 	values := slices.Repeat([]string{"a"}, narrow)
 	values = append(values, slices.Repeat([]string{strings.Repeat("y", width)}, wide)...)
-	data := encodeParquet(t, stringRecord(t, "s", values...), parquet.NewWriterProperties(parquet.WithDictionaryDefault(true), parquet.WithMaxRowGroupLength(narrow)), nil)
+	data := stringFile(t, parquet.NewWriterProperties(parquet.WithDictionaryDefault(true), parquet.WithMaxRowGroupLength(narrow)), values)
 	pf, err := openParquet(bytes.NewReader(data), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -43,7 +46,7 @@ func TestDictionaryBudgetReachesALaterRowGroup(t *testing.T) {
 	}
 	var rows int64
 	err = decodeRecords(context.Background(), pf, batch, func(rec arrow.RecordBatch) error {
-		if b := recordBytes(rec); b > batch.bytes+width {
+		if b := RecordBytes(rec); b > batch.bytes+width {
 			t.Errorf("rows %d-%d decoded to %d bytes, over the %d-byte target by more than a row", rows, rows+rec.NumRows()-1, b, batch.bytes)
 		}
 		rows += rec.NumRows()
@@ -58,4 +61,21 @@ func TestDictionaryBudgetReachesALaterRowGroup(t *testing.T) {
 	if len(asked) == 0 || asked[0][0] != 0 {
 		t.Errorf("the floor was asked for %v", asked)
 	}
+}
+
+// stringFile is a Parquet file of one string column, s, of values, written with props.
+func stringFile(t *testing.T, props *parquet.WriterProperties, values []string) []byte {
+	t.Helper()
+	b := array.NewStringBuilder(memory.DefaultAllocator)
+	defer b.Release()
+	b.AppendValues(values, nil)
+	col := b.NewArray()
+	defer col.Release()
+	rec := array.NewRecordBatch(arrow.NewSchema([]arrow.Field{{Name: "s", Type: arrow.BinaryTypes.String}}, nil), []arrow.Array{col}, int64(len(values)))
+	defer rec.Release()
+	data, err := parquetgen.Encode(rec, props, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }

@@ -1,4 +1,4 @@
-package client
+package parquetread
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ import (
 
 // BenchmarkIntegrity compares, on one object fetched whole (300,000 rows, snappy, dictionary,
 // 3.3 MB), what the integrity checks cost (the MD5 of the object against its ETag, and the walk
-// of its page headers for CRCs) with decoding it (go test -run '^$' -bench Integrity ./client).
+// of its page headers for CRCs) with decoding it (go test -run '^$' -bench Integrity ./internal/parquetread).
 // arrow-go writes no CRCs, so "crc" checks as many bytes of 1 MiB pages that carry one, read in
 // 64 KiB pieces as an object read in ranges is: what checking this object would cost if every
 // page carried a CRC.
@@ -25,7 +25,7 @@ func BenchmarkIntegrity(b *testing.B) {
 		b.Fatal(err)
 	}
 	sum := md5.Sum(data)
-	obj := &parquetObject{Object: s3store.Object{Key: "k", Size: int64(len(data)), ETag: `"` + hex.EncodeToString(sum[:]) + `"`}}
+	obj := &s3store.Object{Key: "k", Size: int64(len(data)), ETag: `"` + hex.EncodeToString(sum[:]) + `"`}
 	peek := func(p []byte, off int64) int { return copy(p, data[min(off, int64(len(data))):]) }
 	b.Run("checks", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
@@ -34,7 +34,7 @@ func BenchmarkIntegrity(b *testing.B) {
 			b.Fatal(err)
 		}
 		for b.Loop() {
-			if err := s3store.VerifyWholeObject(&obj.Object, data); err != nil {
+			if err := s3store.VerifyWholeObject(obj, data); err != nil {
 				b.Fatal(err)
 			}
 			if err := verifyPageChecksums(pf, peek); err != nil {

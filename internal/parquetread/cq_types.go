@@ -1,4 +1,4 @@
-package client
+package parquetread
 
 import (
 	"encoding/json"
@@ -25,7 +25,7 @@ import (
 //
 // and addCloudQueryColumns makes an inherited _cq_id or _cq_parent_id stored as utf8 (how
 // CloudQuery's own Parquet exports write uuids) a uuid again. The decoder still returns the
-// storage types; conformValues converts each decoded record to the table's types.
+// storage types; ConformValues converts each decoded record to the table's types.
 
 // cloudQueryFields maps the top-level columns of sc, the Arrow schema read from a file whose
 // Parquet schema is pq, to CloudQuery's types.
@@ -86,8 +86,8 @@ func isJSONStorage(t arrow.DataType) bool {
 	return t.ID() == arrow.STRING || t.ID() == arrow.BINARY
 }
 
-// conformable reports whether values decoded as got become values of the table's type want.
-func conformable(got, want arrow.DataType) bool {
+// Conformable reports whether values decoded as got become values of the table's type want.
+func Conformable(got, want arrow.DataType) bool {
 	switch {
 	case arrow.TypeEqual(got, want):
 		return true
@@ -99,11 +99,11 @@ func conformable(got, want arrow.DataType) bool {
 	return false
 }
 
-// conformValues converts the columns of rec (decoded rows) whose type differs from the table's
+// ConformValues converts the columns of rec (decoded rows) whose type differs from the table's
 // (sc, without _cq_id) to the table's type. Values that are not what the type promises (a
 // malformed UUID or JSON text) are content errors naming the column and the row.
 // The caller releases the result.
-func conformValues(sc *arrow.Schema, rec arrow.RecordBatch) (arrow.RecordBatch, error) {
+func ConformValues(sc *arrow.Schema, rec arrow.RecordBatch) (arrow.RecordBatch, error) {
 	var made []arrow.Array
 	defer func() {
 		for _, a := range made {
@@ -119,7 +119,7 @@ func conformValues(sc *arrow.Schema, rec arrow.RecordBatch) (arrow.RecordBatch, 
 		}
 		conv, err := conformArray(col, want)
 		if err != nil {
-			return nil, skippable("a value does not match its column's type", fmt.Errorf("column %q: %w", sc.Field(i).Name, err))
+			return nil, Skippable("a value does not match its column's type", fmt.Errorf("column %q: %w", sc.Field(i).Name, err))
 		}
 		if out == nil {
 			out = append([]arrow.Array{}, cols...)
@@ -139,7 +139,7 @@ func conformValues(sc *arrow.Schema, rec arrow.RecordBatch) (arrow.RecordBatch, 
 	return array.NewRecordBatch(arrow.NewSchema(fields, &md), out, rec.NumRows()), nil
 }
 
-// conformArray converts col to want (conformable(col.DataType(), want) holds).
+// conformArray converts col to want (Conformable(col.DataType(), want) holds).
 func conformArray(col arrow.Array, want arrow.DataType) (arrow.Array, error) {
 	switch {
 	case arrow.TypeEqual(want, types.ExtensionTypes.UUID) && col.DataType().ID() == arrow.STRING:

@@ -1,7 +1,9 @@
-package client
+package parquetread
 
 import (
 	"sort"
+
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
@@ -46,18 +48,17 @@ const (
 
 // wholeObjectBytes is the largest object fetched with a single GET at Sync (the footer is
 // parsed again from those bytes): two GETs in all with discovery's. It is also capped at a
-// quarter of the memory budget, so that several such objects fit in it at once. A variable only
-// so that tests can read small objects in ranges.
-var wholeObjectBytes int64 = 32 << 20
+// quarter of the memory budget, so that several such objects fit in it at once.
+const wholeObjectBytes = 32 << 20
 
 // byteRange is [off, end) of an object.
 type byteRange struct{ off, end int64 }
 
 func (r byteRange) len() int64 { return r.end - r.off }
 
-// readPlan is what the sync needs of an object's footer: where its parts are and what
+// Plan is what the sync needs of an object's footer: where its parts are and what
 // decoding it costs.
-type readPlan struct {
+type Plan struct {
 	// footer is the footer's range (the metadata, its length and the closing magic).
 	footer byteRange
 	// whole: the object is fetched with one GET.
@@ -78,8 +79,8 @@ type columnChunk struct {
 }
 
 // newReadPlan derives an object's read plan from its footer.
-func newReadPlan(md *metadata.FileMetaData, size int64, whole bool) *readPlan {
-	p := &readPlan{footer: byteRange{off: max(size-int64(md.Size())-8, 0), end: size}, whole: whole, numRows: md.NumRows}
+func newReadPlan(md *metadata.FileMetaData, size int64, whole bool) *Plan {
+	p := &Plan{footer: byteRange{off: max(size-int64(md.Size())-8, 0), end: size}, whole: whole, numRows: md.NumRows}
 	var uncompressed int64
 	for rg := 0; rg < md.NumRowGroups(); rg++ {
 		g := md.RowGroup(rg)
@@ -136,14 +137,21 @@ func chunkDecodeBytes(compressed, uncompressed int64, dictionary bool, codec com
 	return n
 }
 
-// wholeObjectLimit is the largest object fetched with one GET under a memory budget.
-func wholeObjectLimit(budget int64) int64 { return min(wholeObjectBytes, budget/4) }
+// SegmentBytes is the size of the ranged GETs of an object read in ranges under a memory
+// budget, when a row group has up to columns column chunks: two such ranges per column may be
+// held at once, and all of them together a quarter of the budget.
+func SegmentBytes(budget, columns int64) int64 {
+	return min(max(budget/4/columns, minSegmentBytes), segmentBytes)
+}
+
+// WholeObjectLimit is the largest object fetched with one GET under a memory budget.
+func WholeObjectLimit(budget int64) int64 { return min(wholeObjectBytes, budget/4) }
 
 // segments is the fetch plan of an object that is not fetched whole: its footer, then its
 // column chunks coalesced or cut into ranges of about segment bytes, in the order the decoder
 // needs them (row group by row group, and within one the columns' ranges interleaved by how
 // far into its chunk each starts, as the decoder reads all columns of a batch together).
-func (p *readPlan) segments(segment int64) []byteRange {
+func (p *Plan) segments(segment int64) []byteRange {
 	type piece struct {
 		byteRange
 		rowGroup int
@@ -188,7 +196,7 @@ func (p *readPlan) segments(segment int64) []byteRange {
 }
 
 // maxColumns is the most column chunks of one row group: how many ranges the decoder reads at once.
-func (p *readPlan) maxColumns() int {
+func (p *Plan) maxColumns() int {
 	counts := map[int]int{}
 	most := 1
 	for _, c := range p.chunks {
@@ -206,15 +214,14 @@ type objectRead struct {
 	batch   batchSize
 }
 
-func planObjectRead(obj *parquetObject, spec *Settings) objectRead {
-	budget, p := spec.MemoryBudget, obj.plan
-	perRecord := int64(spec.RowsPerRecord)
+func planObjectRead(obj *s3store.Object, p *Plan, opts Options) objectRead {
+	budget, perRecord := opts.MemoryBudget, int64(opts.RowsPerRecord)
 	r := objectRead{batch: batchSize{rows: max(perRecord, decodeBatchRows), firstRows: max(perRecord, firstBatchRows), bytes: max(budget/batchBudgetShare, minSegmentBytes), firstRowBytes: p.rowBytes, record: perRecord, total: p.numRows}}
 	if p.whole {
 		r.ranges, r.ahead = []byteRange{{0, obj.Size}}, obj.Size
 	} else {
 		cols := int64(p.maxColumns())
-		segment := min(max(budget/4/cols, minSegmentBytes), segmentBytes)
+		segment := SegmentBytes(budget, cols)
 		r.ranges, r.ahead = p.segments(segment), min(2*cols*segment, obj.Size)
 	}
 	r.reserve = r.ahead + p.decodeBytes + r.batch.outputBytes(p.rowBytes)

@@ -1,4 +1,4 @@
-package client
+package parquetread
 
 import (
 	"sort"
@@ -29,7 +29,7 @@ func newDictionaryBudget(pf *file.Reader, read func(p []byte, off int64) int, si
 	md := pf.MetaData()
 	pages, err := file.NewParquetReader(peekReader{peek: read, size: size}, file.WithMetadata(md), file.WithReadProps(readerProperties(alloc)))
 	if err != nil {
-		return nil, skippable("not a readable Parquet file", err)
+		return nil, Skippable("not a readable Parquet file", err)
 	}
 	d := &dictionaryBudget{read: read, pages: pages, batch: batch, grow: grow, output: batch.outputBytes(batch.firstRowBytes)}
 	var row int64

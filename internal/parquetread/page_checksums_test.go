@@ -1,4 +1,4 @@
-package client
+package parquetread
 
 import (
 	"context"
@@ -85,7 +85,7 @@ func TestStreamChecksumsInPieces(t *testing.T) {
 			for off := 0; off < len(data); off += piece {
 				end := min(off+piece, len(data))
 				if err := s.read(data[off:end], int64(base+off)); err != nil {
-					if !isSkippable(err) || !strings.Contains(err.Error(), "row group 2") {
+					if !IsSkippable(err) || !strings.Contains(err.Error(), "row group 2") {
 						t.Fatalf("%s in pieces of %d: %v", name, piece, err)
 					}
 					failedAt = int64(base + end)

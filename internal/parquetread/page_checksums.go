@@ -1,4 +1,4 @@
-package client
+package parquetread
 
 import (
 	"context"
@@ -33,7 +33,7 @@ func verifyPageChecksums(pf *file.Reader, peek func(p []byte, off int64) int) er
 			}
 			start := chunkStart(cc)
 			if err := verifyChunkPages(peek, start, start+cc.TotalCompressedSize()); err != nil {
-				return skippable("page checksum mismatch", fmt.Errorf("row group %d, column %s: %w", rg, bounded.Quoted(cc.PathInSchema().String()), err))
+				return Skippable("page checksum mismatch", fmt.Errorf("row group %d, column %s: %w", rg, bounded.Quoted(cc.PathInSchema().String()), err))
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package client
+package parquetread
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/cq-source-s3/cq-source-s3/internal/testkit/parquetgen"
 )
 
 // Every test of this package reads through recycled buffers of every size, and a freed buffer
@@ -88,7 +89,10 @@ func TestPageBuffersKeepAtMostMaxIdle(t *testing.T) {
 // one sync's buffers allocates the page's buffer once: the later objects reuse it instead of
 // allocating another while the last one waits for the garbage collector.
 func TestDictionaryPageBufferIsReusedAcrossObjects(t *testing.T) {
-	data := dictionaryBombFile(t)
+	data, err := parquetgen.DictionaryBomb()
+	if err != nil {
+		t.Fatal(err)
+	}
 	buffers := newPageBuffers(256 << 20)
 	var after []int64
 	for range 3 {
@@ -100,7 +104,7 @@ func TestDictionaryPageBufferIsReusedAcrossObjects(t *testing.T) {
 		err = decodeRecords(context.Background(), pf, batchSize{rows: 450, bytes: 8 << 20, firstRowBytes: 260_000}, func(r arrow.RecordBatch) error {
 			blobs := r.Column(0).(*array.String)
 			for i := range blobs.Len() {
-				if blobs.Value(i) != bombValue(rows+int64(i), 260_000) {
+				if blobs.Value(i) != parquetgen.BombValue(rows+int64(i), 260_000) {
 					t.Fatalf("row %d changed", rows+int64(i))
 				}
 			}

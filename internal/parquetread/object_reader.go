@@ -1,4 +1,4 @@
-package client
+package parquetread
 
 import (
 	"context"
@@ -24,7 +24,7 @@ const footerPrefetch = 64 << 10
 type objectReader struct {
 	ctx   context.Context
 	store *s3store.Store
-	obj   *parquetObject
+	obj   *s3store.Object
 	pos   int64
 
 	tail       []byte
@@ -40,13 +40,13 @@ type objectReader struct {
 	checksums *streamChecksums
 }
 
-func newObjectReader(ctx context.Context, store *s3store.Store, obj *parquetObject) *objectReader {
+func newObjectReader(ctx context.Context, store *s3store.Store, obj *s3store.Object) *objectReader {
 	return &objectReader{ctx: ctx, store: store, obj: obj}
 }
 
 // newPlannedReader reads the object through a segment cache of the given ranges, fetched up
 // to `ahead` bytes ahead of the reads. Close it when done.
-func newPlannedReader(ctx context.Context, store *s3store.Store, obj *parquetObject, ranges []byteRange, ahead int64) *objectReader {
+func newPlannedReader(ctx context.Context, store *s3store.Store, obj *s3store.Object, ranges []byteRange, ahead int64) *objectReader {
 	r := newObjectReader(ctx, store, obj)
 	cctx, stop := context.WithCancel(ctx)
 	r.stop = stop
@@ -56,7 +56,7 @@ func newPlannedReader(ctx context.Context, store *s3store.Store, obj *parquetObj
 
 // fetch fills buf with the object's bytes from off: the segment cache's one GET.
 func (r *objectReader) fetch(ctx context.Context, buf []byte, off int64) error {
-	n, err := r.store.ReadRange(ctx, &r.obj.Object, buf, off)
+	n, err := r.store.ReadRange(ctx, r.obj, buf, off)
 	if err == nil && n < len(buf) {
 		err = io.ErrUnexpectedEOF
 	}
@@ -103,7 +103,7 @@ func (r *objectReader) close() {
 	}
 }
 
-// failure is the reader's first failed read, described: a *skippableError when the object
+// failure is the reader's first failed read, described: a *SkippableError when the object
 // was deleted or replaced since listing, the context's error when the sync was cancelled,
 // and an *s3Error for everything else. Nil when every read succeeded.
 func (r *objectReader) failure() error {
@@ -180,7 +180,7 @@ func (r *objectReader) prefetchTail() error {
 
 func (r *objectReader) readRange(p []byte, off int64) (int, error) {
 	end := min(off+int64(len(p)), r.obj.Size)
-	n, err := r.store.ReadRange(r.ctx, &r.obj.Object, p[:end-off], off)
+	n, err := r.store.ReadRange(r.ctx, r.obj, p[:end-off], off)
 	if err != nil {
 		return n, r.fail(r.describe(err, off, end-1))
 	}
@@ -195,11 +195,11 @@ func (r *objectReader) describe(err error, from, to int64) error {
 	case r.ctx.Err() != nil:
 		return r.ctx.Err()
 	case s3store.IsNotFound(err):
-		return skippable("deleted since listing", err)
+		return Skippable("deleted since listing", err)
 	case errors.Is(err, s3store.ErrObjectMismatch):
-		return skippable("bytes differ from the listed object", err)
+		return Skippable("bytes differ from the listed object", err)
 	case s3store.IsChanged(err) || errors.Is(err, s3store.ErrObjectSizeChanged):
-		return skippable(fmt.Sprintf("changed since listing (ETag %s, %d bytes)", r.obj.ETag, r.obj.Size), err)
+		return Skippable(fmt.Sprintf("changed since listing (ETag %s, %d bytes)", r.obj.ETag, r.obj.Size), err)
 	}
 	return &s3store.Error{Bucket: r.store.Bucket, Key: r.obj.Key, What: fmt.Sprintf("reading bytes %d-%d", from, to), Err: err}
 }

@@ -1,4 +1,4 @@
-package client
+package parquetread
 
 import (
 	"bytes"
@@ -82,10 +82,10 @@ func checkVariants(t *testing.T, variants []parquetgen.Variant, outcomes map[str
 		switch {
 		case err != nil && sent > 0:
 			t.Errorf("%s (%s): content error after %d rows were emitted: %v", v.Name, v.What, sent, err)
-		case err != nil && !isSkippable(err):
+		case err != nil && !IsSkippable(err):
 			t.Errorf("%s (%s): error is not a content error: %v", v.Name, v.What, err)
 		case err != nil:
-			var pe *panicError
+			var pe *PanicError
 			if errors.As(err, &pe) {
 				outcomes["skipped (decoder panic recovered)"]++
 			} else {

@@ -1,4 +1,4 @@
-package client
+package parquetread
 
 import (
 	"bytes"
@@ -37,7 +37,7 @@ func FuzzDecodeObject(f *testing.F) {
 			})
 		}
 		switch {
-		case err != nil && !isSkippable(err):
+		case err != nil && !IsSkippable(err):
 			t.Fatalf("not a content error: %v", err)
 		case err == nil && emitted != pf.NumRows():
 			t.Fatalf("emitted %d rows, the footer says %d", emitted, pf.NumRows())
@@ -132,7 +132,7 @@ func TestFuzzSeedsAreCommitted(t *testing.T) {
 			continue
 		}
 		if got, err := os.ReadFile(path); err != nil || string(got) != want {
-			t.Errorf("%s is missing or stale: go test ./client -run TestFuzzSeedsAreCommitted -update-fuzz-seeds", path)
+			t.Errorf("%s is missing or stale: go test ./internal/parquetread -run TestFuzzSeedsAreCommitted -update-fuzz-seeds", path)
 		}
 	}
 }

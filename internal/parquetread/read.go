@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
 )
 
@@ -26,12 +27,18 @@ type Options struct {
 // planned to be fetched whole. The reader's own failure, if any, wins over the footer's content.
 func ReadFooter(ctx context.Context, store *s3store.Store, obj s3store.Object, wholeBytes int64) (*arrow.Schema, *Plan, error) {
 	src := newObjectReader(ctx, store, &obj)
+	return parseFooter(src, src, obj.Size <= wholeBytes)
+}
+
+// parseFooter reads a footer through in (src itself, or a view of src's bytes): src's failure,
+// if any, is what went wrong, else the footer's content.
+func parseFooter(in parquet.ReaderAtSeeker, src *objectReader, whole bool) (*arrow.Schema, *Plan, error) {
 	var sc *arrow.Schema
 	var plan *Plan
-	pf, err := openParquet(src, nil)
+	pf, err := openParquet(in, nil)
 	if err == nil {
 		sc, err = arrowSchema(pf)
-		plan = newReadPlan(pf.MetaData(), obj.Size, obj.Size <= wholeBytes)
+		plan = newReadPlan(pf.MetaData(), src.obj.Size, whole)
 	}
 	if f := src.failure(); f != nil {
 		return nil, nil, f

@@ -107,3 +107,62 @@ func TestReadObjectReportsTheCause(t *testing.T) {
 		t.Errorf("not Parquet: got %v", err)
 	}
 }
+
+// An object whose footer discovery did not read (schema: sample): ReadCheckedObject hands its
+// schema to check before any row, and reads the rows only if check accepts it. Fetched whole, it
+// costs one GET in all (the footer is parsed from the bytes the rows need); in ranges, the
+// footer's GET and the rows'. check's error comes back unchanged, with no row sent.
+func TestReadCheckedObjectChecksBeforeAnyRow(t *testing.T) {
+	want := parquetgen.Rows(0, 6_000)
+	body, err := parquetgen.Write(want, parquetgen.Layout{Dictionary: true, RowGroupRows: 2_000, PageBytes: 4 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := fakes3.Start(t)
+	srv.CreateBucket("read")
+	store, obj := listed(t, srv, "t/checked.parquet", body)
+	refused := errors.New("columns differ from the sample")
+	for name, wholeBytes := range map[string]int64{"whole": obj.Size, "in ranges": 0} {
+		t.Run(name, func(t *testing.T) {
+			r := NewReader(store, Options{MemoryBudget: 16 << 20, RowsPerRecord: 1_000})
+			srv.ObjectGets()
+			var checked *arrow.Schema
+			var got []parquetgen.Row
+			err := r.ReadCheckedObject(context.Background(), obj, wholeBytes, func(sc *arrow.Schema) error {
+				checked = sc
+				return nil
+			}, func(rec arrow.RecordBatch) error {
+				if checked == nil {
+					t.Fatal("a row before the schema was checked")
+				}
+				rows, err := parquetgen.RowsOf(rec)
+				got = append(got, rows...)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if checked.NumFields() != parquetgen.Schema.NumFields() {
+				t.Errorf("checked schema %v", checked)
+			}
+			if d := parquetgen.Diff(got, want); d != "" {
+				t.Fatalf("rows: %s", d)
+			}
+			gets := srv.ObjectGets()
+			if wholeBytes > 0 && len(gets) != 1 || wholeBytes == 0 && len(gets) < 2 {
+				t.Errorf("%d GETs (%v)", len(gets), gets)
+			}
+			emitted := 0
+			err = r.ReadCheckedObject(context.Background(), obj, wholeBytes, func(*arrow.Schema) error { return refused }, func(arrow.RecordBatch) error {
+				emitted++
+				return nil
+			})
+			if err != refused || emitted != 0 {
+				t.Errorf("refused by check: got %v and %d records", err, emitted)
+			}
+			if held := r.budget.reserved.Load(); held != 0 {
+				t.Errorf("%d bytes of the budget still reserved", held)
+			}
+		})
+	}
+}

@@ -60,6 +60,9 @@ type Spec struct {
 	// MemoryBudget bounds the bytes of object data and decoding buffers in flight (memory_budget.go).
 	MemoryBudget *int64 `json:"memory_budget"`
 
+	// Schema is how a table's columns are found: from every object, or from one (schema_mode.go).
+	Schema string `json:"schema"`
+
 	// Parsed durations, set by Validate.
 	maxBackoff       time.Duration
 	requestTimeout   time.Duration
@@ -91,6 +94,9 @@ func (s *Spec) SetDefaults() {
 	setDefault(&s.Concurrency, defaultConcurrency)
 	setDefault(&s.MaxAttempts, defaultMaxAttempts)
 	s.setMemoryDefaults()
+	if s.Schema == "" {
+		s.Schema = schemaUnion
+	}
 	for field, def := range map[*string]string{&s.MaxBackoff: defaultMaxBackoff, &s.RequestTimeout: defaultRequestTimeout, &s.OperationTimeout: defaultOperationTimeout, &s.IncrementalLookback: defaultIncrementalLookback, &s.SendTimeout: defaultSendTimeout} {
 		if *field == "" {
 			*field = def
@@ -134,6 +140,7 @@ func (s *Spec) Validate() error {
 		add("spec.max_attempts must be from 1 to %d, got %d", maxMaxAttempts, *s.MaxAttempts)
 	}
 	s.validateMemory(add)
+	s.validateSchemaMode(add)
 	for _, d := range s.durations() {
 		*d.parsed = parseDuration(add, d)
 	}

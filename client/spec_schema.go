@@ -30,6 +30,7 @@ const SpecJSONSchema = `{
     "operation_timeout": {"$ref": "#/$defs/duration", "default": "5m", "description": "Deadline of one S3 operation with all its retries and resumed reads."},
     "incremental_lookback": {"$ref": "#/$defs/duration", "default": "1h", "description": "With backend_options: how long after its LastModified an object may still appear in listings and be read by an incremental sync (at least 1s)."},
     "send_timeout": {"$ref": "#/$defs/duration", "default": "10m", "description": "Longest wait for the client to take one message; a client that stops reading for longer fails the sync (at least 1s)."},
-    "memory_budget": {"type": "integer", "minimum": 16777216, "maximum": 68719476736, "default": 134217728, "description": "Bytes of object data and decoding buffers held at once by all objects of a sync; reads wait instead of exceeding it. The Go memory limit (GOMEMLIMIT, unless set) is this plus 64 MiB."}
+    "memory_budget": {"type": "integer", "minimum": 16777216, "maximum": 68719476736, "default": 134217728, "description": "Bytes of object data and decoding buffers held at once by all objects of a sync; reads wait instead of exceeding it. The Go memory limit (GOMEMLIMIT, unless set) is this plus 64 MiB."},
+    "schema": {"type": "string", "maxLength": 64, "enum": ["union", "sample"], "default": "union", "description": "How a table's columns are found: union reads every object's footer at Init and unifies them; sample reads one object's footer per table (its oldest) at Init, declares every column nullable, and checks each other object's footer when the sync reads it, failing the sync on a column that differs."}
   }
 }`

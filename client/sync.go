@@ -59,6 +59,12 @@ func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, sc *arrow.S
 			err = fmt.Errorf("table %s: s3://%s/%s: internal error: %v", t.Table.Name, s.store.bucket, obj.Key, r)
 		}
 	}()
+	if obj.plan == nil { // schema: sample: the footer is read and checked only now (schema_mode.go)
+		if err := s.readFooter(ctx, t, obj); err != nil {
+			return s.outcome(ctx, t, obj, out, err)
+		}
+		defer t.forgetFooter(obj)
+	}
 	read := planObjectRead(obj, s.spec)
 	held, err := s.budget.reserve(ctx, read.reserve)
 	if err != nil {
@@ -75,6 +81,11 @@ func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, sc *arrow.S
 	if err != nil && src.failure() != nil {
 		err = src.failure() // what really happened, whatever the Parquet library made of it
 	}
+	return s.outcome(ctx, t, obj, out, err)
+}
+
+// outcome ends an object's sync: delivered, skipped (before its first row) or failing the sync.
+func (s *syncer) outcome(ctx context.Context, t *discoveredTable, obj *parquetObject, out *recordSender, err error) error {
 	switch {
 	case err == nil:
 		s.stats.synced.Add(1)

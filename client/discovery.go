@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/cloudquery/plugin-sdk/v4/schema"
 	"github.com/rs/zerolog"
@@ -154,13 +155,19 @@ func (d *discovery) readFooters(ctx context.Context, objects []*parquetObject) (
 
 func (d *discovery) readFooter(ctx context.Context, obj *parquetObject) error {
 	src := newObjectReader(ctx, d.store, obj)
-	pf, err := openParquet(src, nil)
+	return parseFooter(src, src, obj, obj.Size <= d.wholeBytes)
+}
+
+// parseFooter sets obj's Schema and read plan from its footer, read through in (src itself,
+// or a view of it): src's failure, if any, is what went wrong, else the footer's content.
+func parseFooter(in parquet.ReaderAtSeeker, src *objectReader, obj *parquetObject, whole bool) error {
+	pf, err := openParquet(in, nil)
 	if err == nil {
 		obj.Schema, err = arrowSchema(pf)
 		if err == nil {
 			err = checkEncodable(obj.Schema)
 		}
-		obj.plan = newReadPlan(pf.MetaData(), obj.Size, obj.Size <= d.wholeBytes)
+		obj.plan = newReadPlan(pf.MetaData(), obj.Size, whole)
 	}
 	if f := src.failure(); f != nil {
 		return f

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"sort"
 	"strings"
@@ -133,6 +134,51 @@ func (s *syncer) readFooter(ctx context.Context, t *discoveredTable, obj *parque
 		return err
 	}
 	return t.checkAgainstSample(obj)
+}
+
+// openWholeSampled starts reading a small object of schema: sample whole, with the one GET the
+// sync makes of it anyway, parses and checks its footer from those bytes, and then reserves
+// what decoding it holds: no footer GET of its own.
+func (s *syncer) openWholeSampled(ctx context.Context, t *discoveredTable, obj *parquetObject) (objectRead, *reservation, *objectReader, error) {
+	held, err := s.budget.reserve(ctx, obj.Size)
+	if err != nil {
+		return objectRead{}, nil, nil, err
+	}
+	src := newPlannedReader(ctx, s.store, obj, []byteRange{{0, obj.Size}}, obj.Size)
+	err = parseFooter(peekingReader{src}, src, obj, true)
+	if err == nil {
+		err = t.checkAgainstSample(obj)
+	}
+	var read objectRead
+	if err == nil {
+		read = planObjectRead(obj, s.spec)
+		err = held.grow(ctx, read.reserve-obj.Size)
+	}
+	if err != nil {
+		src.close()
+		held.release()
+		return read, nil, nil, err
+	}
+	return read, held, src, nil
+}
+
+// peekingReader reads a planned reader's segments without consuming them, so that the
+// decoder finds the same bytes again; a failed fetch is the reader's failure.
+type peekingReader struct{ *objectReader }
+
+func (p peekingReader) ReadAt(b []byte, off int64) (int, error) {
+	if off >= p.obj.Size {
+		return 0, io.EOF
+	}
+	end := min(off+int64(len(b)), p.obj.Size)
+	n, err := p.segments.peek(b[:end-off], off)
+	if err != nil {
+		return n, p.fail(err)
+	}
+	if n < len(b) {
+		return n, io.EOF
+	}
+	return n, nil
 }
 
 // checkAgainstSample is schema unification's rules (schema_unify.go) with the sample as the

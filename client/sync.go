@@ -59,19 +59,14 @@ func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, sc *arrow.S
 			err = fmt.Errorf("table %s: s3://%s/%s: internal error: %v", t.Table.Name, s.store.bucket, obj.Key, r)
 		}
 	}()
-	if obj.plan == nil { // schema: sample: the footer is read and checked only now (schema_mode.go)
-		if err := s.readFooter(ctx, t, obj); err != nil {
-			return s.outcome(ctx, t, obj, out, err)
-		}
+	if obj.plan == nil { // schema: sample: the footer is read, and checked, only now (schema_mode.go)
 		defer t.forgetFooter(obj)
 	}
-	read := planObjectRead(obj, s.spec)
-	held, err := s.budget.reserve(ctx, read.reserve)
+	read, held, src, err := s.open(ctx, t, obj)
 	if err != nil {
-		return err // the sync was cancelled while this object waited for memory
+		return s.outcome(ctx, t, obj, out, err)
 	}
 	defer held.release()
-	src := newPlannedReader(ctx, s.store, obj, read.ranges, read.ahead)
 	defer src.close()
 	if !obj.plan.whole {
 		src.checksums = newStreamChecksums(obj.plan.chunks)
@@ -82,6 +77,24 @@ func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, sc *arrow.S
 		err = src.failure() // what really happened, whatever the Parquet library made of it
 	}
 	return s.outcome(ctx, t, obj, out, err)
+}
+
+// open reserves what reading the object holds and starts its reader.
+func (s *syncer) open(ctx context.Context, t *discoveredTable, obj *parquetObject) (objectRead, *reservation, *objectReader, error) {
+	if obj.plan == nil {
+		if obj.Size <= wholeObjectLimit(*s.spec.MemoryBudget) {
+			return s.openWholeSampled(ctx, t, obj)
+		}
+		if err := s.readFooter(ctx, t, obj); err != nil {
+			return objectRead{}, nil, nil, err
+		}
+	}
+	read := planObjectRead(obj, s.spec)
+	held, err := s.budget.reserve(ctx, read.reserve)
+	if err != nil {
+		return read, nil, nil, err // the sync was cancelled while this object waited for memory
+	}
+	return read, held, newPlannedReader(ctx, s.store, obj, read.ranges, read.ahead), nil
 }
 
 // outcome ends an object's sync: delivered, skipped (before its first row) or failing the sync.

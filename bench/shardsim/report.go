@@ -36,8 +36,12 @@ func (b *bench) report() {
 		}
 	}
 
+	if *listingOnly {
+		return
+	}
+	b.reportSample(sizes, bySize)
 	if b.results[0].pattern == nil {
-		return // -listing-only
+		return // -pattern=false
 	}
 	for _, mode := range []struct {
 		title string

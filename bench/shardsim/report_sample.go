@@ -21,7 +21,9 @@ func (b *bench) reportSample(sizes []int, bySize map[int][]*result) {
 		heap := median(rs, func(r *result) time.Duration { return time.Duration(r.sampled.heapPerObject) })
 		union, haveUnion := time.Duration(0), len(withRuns(rs, func(r *result) *shardRuns { return r.plugin })) == len(rs)
 		if haveUnion {
-			union = median(rs, func(r *result) time.Duration { return r.plugin.list.wall + r.plugin.footers.wall + r.plugin.syncs[b.shards[0]].wall })
+			union = median(rs, func(r *result) time.Duration {
+				return r.plugin.list.wall + r.plugin.footers.wall + r.plugin.syncs[b.shards[0]].wall
+			})
 		}
 		for _, total := range b.shards {
 			sync := median(rs, func(r *result) time.Duration { return r.sampled.syncs[total].wall })

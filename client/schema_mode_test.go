@@ -231,3 +231,36 @@ func TestSchemaModeIsValidated(t *testing.T) {
 		t.Errorf("default schema %v, %v", s, err)
 	}
 }
+
+// Issue #29, goal 2 as far as schema: sample takes it: a repeated incremental sync of a bucket
+// where nothing changed reads one footer per table (at Init) and no object; one with k new
+// objects reads those k (one GET each) besides.
+func TestSampleIncrementalSyncReadsOnlyTheSamplesAndWhatChanged(t *testing.T) {
+	useMemoryBackend(t)
+	s3 := startS3(t)
+	s3.createBucket("incsample")
+	for j := range 20 {
+		s3.put("incsample", fmt.Sprintf("t%d/p-%03d.parquet", j%2, j), writeParquet(t, int64Record(t, "n", int64(j)), 100))
+	}
+	spec := s3.specJSON("incsample", `,"schema":"sample"`)
+	sync := func(wantRows, wantGets int) {
+		t.Helper()
+		s3.objectGets()
+		msgs, err := syncOnce(t, spec, withBackend)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rows := len(syncedIDs(t, msgs)); rows != wantRows {
+			t.Errorf("%d rows, want %d", rows, wantRows)
+		}
+		if gets := s3.objectGets(); len(gets) != wantGets {
+			t.Errorf("Init and Sync made %d object GETs %q, want %d", len(gets), gets, wantGets)
+		}
+	}
+	sync(20, 2+20) // the two samples' footers at Init, then one GET per object
+	sync(0, 2)
+	for j := 20; j < 23; j++ {
+		s3.put("incsample", fmt.Sprintf("t%d/p-%03d.parquet", j%2, j), writeParquet(t, int64Record(t, "n", int64(j)), 100))
+	}
+	sync(3, 2+3)
+}

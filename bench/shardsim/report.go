@@ -41,9 +41,6 @@ func (b *bench) report() {
 		return
 	}
 	b.reportSample(sizes, bySize)
-	if b.results[0].pattern == nil {
-		return // -pattern=false
-	}
 	for _, mode := range []struct {
 		title string
 		runs  func(*result) *shardRuns
@@ -75,9 +72,12 @@ func (b *bench) report() {
 
 	eachSize("The plugin against its pattern, same runs (wall time ratio), and its discovery's memory",
 		"| objects | footers: plugin / pattern | Sync 1/1: plugin / pattern | heap kept by discovery per object |",
-		sizes, bySize, func(r *result) *shardRuns { return r.plugin }, b.pluginVsPattern)
+		sizes, bySize, func(r *result) *shardRuns { return bothRan(r.plugin, r.pattern) }, b.pluginVsPattern)
 
 	last := bySize[sizes[len(sizes)-1]]
+	if last[0].pattern == nil {
+		return // -pattern=false
+	}
 	n := last[0].n
 	scale := float64(*project) / float64(n)
 	fmt.Printf("\n### Projected to %s objects: the pattern's %s-object costs × %.0f (each part grows linearly with the bucket)\n\n", num(*project), num(n), scale)
@@ -115,6 +115,14 @@ func eachSize(title, header string, sizes []int, bySize map[int][]*result, pick 
 			row(n, rs)
 		}
 	}
+}
+
+// bothRan is a when b ran too, else nil.
+func bothRan(a, b *shardRuns) *shardRuns {
+	if b == nil {
+		return nil
+	}
+	return a
 }
 
 func withRuns(rs []*result, f func(*result) *shardRuns) []*result {

@@ -59,7 +59,7 @@ func connect(ctx context.Context, logger zerolog.Logger, spec *Settings) (*Clien
 	c := &Client{spec: spec, store: store, logger: logger.With().Str("bucket", spec.Bucket).Logger()}
 	limit, fromEnv := applyMemoryLimit(spec)
 	c.logger.Debug().Int64("memory_budget", spec.MemoryBudget).Int64("go_memory_limit", limit).Bool("gomemlimit_from_env", fromEnv).Msg("memory")
-	d := &discovery{store: store, prefix: spec.PathPrefix, concurrency: spec.Concurrency, strict: spec.Strict, wholeBytes: wholeObjectLimit(spec.MemoryBudget), logger: c.logger}
+	d := &discovery{store: store, prefix: spec.PathPrefix, concurrency: spec.Concurrency, strict: spec.Strict, wholeBytes: wholeObjectLimit(spec.MemoryBudget), sample: spec.Schema == schemaSample, logger: c.logger}
 	if c.tables, c.skipped, err = d.run(ctx); err != nil {
 		return nil, err
 	}

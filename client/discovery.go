@@ -24,6 +24,7 @@ type discovery struct {
 	strict      bool
 	// wholeBytes: objects up to this size are read with one GET at Sync (their plan keeps no chunks).
 	wholeBytes int64
+	sample     bool // schema: sample (schema_mode.go)
 	logger     zerolog.Logger
 }
 
@@ -36,6 +37,9 @@ func (d *discovery) run(ctx context.Context) ([]*discoveredTable, []skippedObjec
 		d.logger.Warn().Str("bucket", d.store.Bucket).Str("path_prefix", d.prefix).Msg("no Parquet objects found: zero tables")
 		return nil, nil, nil
 	}
+	if d.sample {
+		return d.sampledTables(ctx, listed)
+	}
 	objects, skipped, err := d.readFooters(ctx, listed)
 	if err != nil {
 		return nil, nil, err
@@ -47,12 +51,16 @@ func (d *discovery) run(ctx context.Context) ([]*discoveredTable, []skippedObjec
 	for _, obj := range objects {
 		obj.Schema = nil // only the table's columns are needed from here on: Init's memory stays small
 	}
+	d.logFinished(tables, len(objects), skipped, len(objects))
+	return tables, skipped, nil
+}
+
+func (d *discovery) logFinished(tables []*discoveredTable, objects int, skipped []skippedObject, footers int) {
 	names := make([]string, len(tables))
 	for i, t := range tables {
 		names[i] = t.Table.Name
 	}
-	d.logger.Info().Int("objects", len(objects)).Int("objects_skipped", len(skipped)).Strs("tables", names).Msg("discovery finished")
-	return tables, skipped, nil
+	d.logger.Info().Int("objects", objects).Int("objects_skipped", len(skipped)).Int("footers_read", footers+len(skipped)).Strs("tables", names).Msg("discovery finished")
 }
 
 func (d *discovery) listParquetObjects(ctx context.Context) ([]*parquetObject, error) {

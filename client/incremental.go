@@ -148,7 +148,7 @@ func (inc *incremental) plan(tables []*discoveredTable) (toRead []*discoveredTab
 			ev = ev.Time("window_start", p.cursor.WindowStart).Time("last_modified", p.cursor.LastModified).Bool("from_replaced_plugin", p.legacy)
 		}
 		ev.Msg("incremental sync")
-		out[i] = &discoveredTable{Source: t.Source, Table: t.Table, Objects: p.read}
+		out[i] = t.withObjects(p.read)
 	}
 	return out, unchanged, tooLate
 }

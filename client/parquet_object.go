@@ -9,7 +9,7 @@ import (
 // parquetObject is one readable Parquet object found by discovery.
 type parquetObject struct {
 	s3store.Object
-	Schema *arrow.Schema
+	Schema *arrow.Schema // nil once the tables are built, except a table's Sample's
 	// plan is how the sync reads it, derived from its footer (which is not kept).
 	plan *parquetread.Plan
 }

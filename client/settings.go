@@ -21,6 +21,8 @@ type Settings struct {
 	Endpoint     string
 	PathStyle    bool
 	Strict       bool
+	// Schema is spec.schema: union or sample (schema_mode.go).
+	Schema string
 
 	RowsPerRecord int
 	// MaxRecordBytes is spec.max_record_bytes, at most a quarter of MemoryBudget: a record sent is
@@ -48,6 +50,7 @@ const recordShareOfBudget = 4
 func (s *Spec) settings(out *Settings) *Settings {
 	out.Bucket, out.Region, out.PathPrefix, out.FileType = s.Bucket, s.Region, s.PathPrefix, s.FileType
 	out.LocalProfile, out.Endpoint, out.PathStyle, out.Strict = s.LocalProfile, s.Endpoint, s.PathStyle, s.Strict
+	out.Schema = s.Schema
 	out.RowsPerRecord, out.MaxRecordBytes, out.MaxAttempts = *s.RowsPerRecord, *s.MaxRecordBytes, *s.MaxAttempts
 	out.MemoryBudget = *s.MemoryBudget
 	out.MaxRecordBytes = max(minRecordBytes, min(out.MaxRecordBytes, out.MemoryBudget/recordShareOfBudget))

@@ -56,7 +56,7 @@ func shardOf(key string, total int) int {
 func (s shard) tables(tables []*discoveredTable) []*discoveredTable {
 	out := make([]*discoveredTable, len(tables))
 	for i, t := range tables {
-		own := &discoveredTable{Source: t.Source, Table: t.Table}
+		own := t.withObjects(nil)
 		for _, obj := range t.Objects {
 			if s.owns(obj.Key) {
 				own.Objects = append(own.Objects, obj)

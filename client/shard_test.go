@@ -181,7 +181,12 @@ func runShard(t *testing.T, spec []byte, opts plugin.SyncOptions) shardRun {
 func TestShardsPartitionTheBucket(t *testing.T) {
 	s3 := startS3(t)
 	keyOf := shardedBucket(t, s3, "sharded")
-	spec := s3.specJSON("sharded", "")
+	for _, mode := range []string{"union", "sample"} {
+		t.Run(mode, func(t *testing.T) { shardsPartitionTheBucket(t, s3.specJSON("sharded", `,"schema":"`+mode+`"`), keyOf) })
+	}
+}
+
+func shardsPartitionTheBucket(t *testing.T, spec []byte, keyOf map[int64]string) {
 	all := runShard(t, spec, plugin.SyncOptions{Tables: []string{"*"}})
 	if len(all.tables) != 3 || len(all.ids) != 2*162 {
 		t.Fatalf("unsharded: tables %v, %d rows", all.tables, len(all.ids))

@@ -57,6 +57,7 @@ type Spec struct {
 	IncrementalLookback string `json:"incremental_lookback" jsonschema_description:"With backend_options: how long after its LastModified an object may still appear in listings and be read by an incremental sync (at least 1s)."`
 	SendTimeout         string `json:"send_timeout" jsonschema_description:"Longest wait for the client to take one message; a client that stops reading for longer fails the sync (at least 1s)."`
 	MemoryBudget        *int64 `json:"memory_budget" jsonschema_description:"Bytes of object data and decoding buffers held at once by all objects of a sync; reads wait instead of exceeding it. The Go memory limit (GOMEMLIMIT, unless set) is this plus 40 MiB."`
+	Schema              string `json:"schema" jsonschema_description:"How a table's columns are found: union reads every object's footer at Init and unifies them; sample reads one object's footer per table (its oldest) at Init, declares every column nullable, and checks each other object's footer when the sync reads it, failing the sync on a column that differs."`
 }
 
 // ParseSpec decodes a JSON spec strictly (see decodeSpec), applies defaults, validates it and
@@ -88,6 +89,9 @@ func (s *Spec) SetDefaults() {
 	setDefault(&s.Concurrency, defaultConcurrency)
 	setDefault(&s.MaxAttempts, defaultMaxAttempts)
 	s.setMemoryDefaults()
+	if s.Schema == "" {
+		s.Schema = schemaUnion
+	}
 	for field, def := range map[*string]string{&s.MaxBackoff: defaultMaxBackoff, &s.RequestTimeout: defaultRequestTimeout, &s.OperationTimeout: defaultOperationTimeout, &s.IncrementalLookback: defaultIncrementalLookback, &s.SendTimeout: defaultSendTimeout} {
 		if *field == "" {
 			*field = def
@@ -132,6 +136,7 @@ func (s *Spec) validate(out *Settings) error {
 		add("spec.max_attempts must be from 1 to %d, got %d", maxMaxAttempts, *s.MaxAttempts)
 	}
 	s.validateMemory(add)
+	s.validateSchemaMode(add)
 	for _, d := range s.durations(out) {
 		*d.parsed = parseDuration(add, d)
 	}

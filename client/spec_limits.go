@@ -24,6 +24,7 @@ func (s *Spec) stringLimits() []stringLimit {
 		{"region", &s.Region, 64, ""},
 		{"path_prefix", &s.PathPrefix, 1024, "S3 keys have at most 1,024 bytes"},
 		{"filetype", &s.FileType, 64, ""},
+		{"schema", &s.Schema, 64, ""},
 		{"local_profile", &s.LocalProfile, 256, ""},
 		{"endpoint", &s.Endpoint, 2048, ""},
 		{"max_backoff", &s.MaxBackoff, maxDurationBytes, ""},

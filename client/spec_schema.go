@@ -62,6 +62,11 @@ func addCodeLimits(sc *jsonschema.Schema) error {
 		fileTypes[i] = t
 	}
 	prop("filetype").Enum = fileTypes
+	modes := make([]any, len(schemaModes))
+	for i, m := range schemaModes {
+		modes[i] = m
+	}
+	prop("schema").Enum = modes
 	between := func(name string, min, max int64) {
 		p := prop(name)
 		p.Minimum, p.Maximum = number(min), number(max)

@@ -61,7 +61,12 @@ func (s *syncer) syncObject(ctx context.Context, t *discoveredTable, sc *arrow.S
 			err = fmt.Errorf("table %s: s3://%s/%s: internal error: %v", t.Table.Name, s.store.Bucket, obj.Key, r)
 		}
 	}()
-	err = s.reader.ReadObject(ctx, obj.Object, obj.plan, out.send)
+	if obj.plan == nil { // schema: sample: the footer is read, and checked, only now (schema_mode.go)
+		check := func(sc *arrow.Schema) error { return t.checkAgainstSample(obj.Key, sc) }
+		err = s.reader.ReadCheckedObject(ctx, obj.Object, wholeObjectLimit(s.spec.MemoryBudget), check, out.send)
+	} else {
+		err = s.reader.ReadObject(ctx, obj.Object, obj.plan, out.send)
+	}
 	switch {
 	case err == nil:
 		s.stats.synced.Add(1)

@@ -54,6 +54,8 @@ var (
 	project     = flag.Int("project", 10_000_000, "bucket size to project the measured costs to")
 	listingOnly = flag.Bool("listing-only", false, "measure the listings only")
 	cpuProfile  = flag.String("cpuprofile", "", "write a CPU profile of the whole run here")
+	sampleMax   = flag.Int("sample-max", 1_000_000, "largest size the plugin runs at with schema: sample (0: never)")
+	patternFlag = flag.Bool("pattern", true, "replay the request pattern of schema: union")
 )
 
 const (
@@ -102,9 +104,14 @@ func main() {
 				continue
 			}
 			if n <= *pluginMax && run < runsAt(n, *pluginBig) {
-				res.plugin = b.pluginShards(n, run)
+				res.plugin = b.pluginShards(n, run, schemaUnion)
 			}
-			res.pattern = b.patternShards(backend.buckets[bucketShard].keys, res.pluginList, run)
+			if n <= *sampleMax && run < runsAt(n, *pluginBig) {
+				res.sampled = b.pluginShards(n, run, schemaSample)
+			}
+			if *patternFlag {
+				res.pattern = b.patternShards(backend.buckets[bucketShard].keys, res.pluginList, run)
+			}
 			b.results = append(b.results, res)
 		}
 		runtime.GC()
@@ -134,6 +141,8 @@ type result struct {
 	pagedList, pluginList, pagedFlat, pluginFlat timing
 	// One shard, by the plugin (nil past -plugin-max) and by its request pattern.
 	plugin, pattern *shardRuns
+	// One shard, by the plugin with schema: sample (nil past -sample-max).
+	sampled *shardRuns
 }
 
 // shardRuns is one Init (listing, footers) and a Sync of shard 1 of each shard total.
@@ -151,9 +160,20 @@ type timing struct {
 	cpu      time.Duration // of the whole process: plugin (or pattern), proxy and server
 }
 
-func (b *bench) spec(bucket string) []byte {
-	return []byte(fmt.Sprintf(`{"bucket":%q,"region":"us-east-1","endpoint":%q,"path_style":true,"concurrency":%d}`, bucket, b.proxy.URL(), *concurrency))
+// spec is the plugin's spec for bucket, with spec.schema mode ("" for the default).
+func (b *bench) spec(bucket, mode string) []byte {
+	schema := ""
+	if mode != "" {
+		schema = fmt.Sprintf(`,"schema":%q`, mode)
+	}
+	return []byte(fmt.Sprintf(`{"bucket":%q,"region":"us-east-1","endpoint":%q,"path_style":true,"concurrency":%d%s}`, bucket, b.proxy.URL(), *concurrency, schema))
 }
+
+// The plugin's spec.schema modes (client/schema_mode.go).
+const (
+	schemaUnion  = "union"
+	schemaSample = "sample"
+)
 
 // measured runs f with the proxy's counters reset and returns its cost.
 func (b *bench) measured(op string, f func()) timing {

@@ -39,7 +39,7 @@ func (b *bench) paged(bucket string) timing {
 func (b *bench) pluginListing(bucket string) timing {
 	logs := &logCapture{}
 	t := b.measured(s3fault.OpList, func() {
-		c, err := client.New(context.Background(), zerolog.New(logs).Level(zerolog.InfoLevel), b.spec(bucket), plugin.NewClientOptions{})
+		c, err := client.New(context.Background(), zerolog.New(logs).Level(zerolog.InfoLevel), b.spec(bucket, ""), plugin.NewClientOptions{})
 		check(err)
 		check(c.Close(context.Background()))
 	})
@@ -48,8 +48,9 @@ func (b *bench) pluginListing(bucket string) timing {
 }
 
 // pluginShards runs the plugin as one shard's CLI would: Init, then a Sync of shard 1 of
-// each total (Init does not depend on the shard: the CLI passes it to Sync only).
-func (b *bench) pluginShards(n, run int) *shardRuns {
+// each total (Init does not depend on the shard: the CLI passes it to Sync only), with
+// spec.schema mode (with sample, each Sync reads its objects' footers again).
+func (b *bench) pluginShards(n, run int, mode string) *shardRuns {
 	sr := &shardRuns{syncs: map[int]timing{}, objects: map[int]int{}}
 	logs := &logCapture{}
 	var before, after runtime.MemStats
@@ -58,7 +59,7 @@ func (b *bench) pluginShards(n, run int) *shardRuns {
 	var c plugin.Client
 	init := b.measured(s3fault.OpGet, func() {
 		var err error
-		c, err = client.New(context.Background(), zerolog.New(logs).Level(zerolog.InfoLevel), b.spec(bucketShard), plugin.NewClientOptions{})
+		c, err = client.New(context.Background(), zerolog.New(logs).Level(zerolog.InfoLevel), b.spec(bucketShard, mode), plugin.NewClientOptions{})
 		check(err)
 	})
 	runtime.GC()
@@ -67,11 +68,11 @@ func (b *bench) pluginShards(n, run int) *shardRuns {
 	listing := logs.line("listing finished")
 	sr.list = timing{wall: goDuration(listing["duration"]), requests: int(listing["list_requests"].(float64)), ranges: int(listing["key_ranges"].(float64))}
 	sr.footers = timing{wall: init.wall - sr.list.wall, requests: init.requests, cpu: init.cpu}
-	log.Printf("%d objects, run %d, plugin: Init %s (listing %s, %d list requests; %d footer GETs), %.0f bytes of heap per object",
-		n, run+1, init.wall.Round(time.Millisecond), sr.list.wall.Round(time.Millisecond), sr.list.requests, sr.footers.requests, sr.heapPerObject)
+	log.Printf("%d objects, run %d, plugin (schema: %s): Init %s (listing %s, %d list requests; %d footer GETs), %.0f bytes of heap per object",
+		n, run+1, mode, init.wall.Round(time.Millisecond), sr.list.wall.Round(time.Millisecond), sr.list.requests, sr.footers.requests, sr.heapPerObject)
 	for _, total := range b.shards {
 		sr.syncs[total] = b.measured(s3fault.OpGet, func() { sr.objects[total] = syncShard(c, total, logs) })
-		log.Printf("%d objects, run %d, plugin: Sync shard 1/%d %s, %d objects, %d GETs", n, run+1, total, sr.syncs[total].wall.Round(time.Millisecond), sr.objects[total], sr.syncs[total].requests)
+		log.Printf("%d objects, run %d, plugin (schema: %s): Sync shard 1/%d %s, %d objects, %d GETs", n, run+1, mode, total, sr.syncs[total].wall.Round(time.Millisecond), sr.objects[total], sr.syncs[total].requests)
 	}
 	check(c.Close(context.Background()))
 	runtime.KeepAlive(c)
@@ -92,5 +93,7 @@ func syncShard(c plugin.Client, total int, logs *logCapture) int {
 	close(res)
 	wg.Wait()
 	check(err)
+	// as plugin-sdk does once every message was sent: the summary is logged then
+	check(c.(interface{ OnSyncFinish(context.Context) error }).OnSyncFinish(context.Background()))
 	return int(logs.line("sync summary")["objects_synced"].(float64))
 }

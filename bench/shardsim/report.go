@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -36,9 +37,10 @@ func (b *bench) report() {
 		}
 	}
 
-	if b.results[0].pattern == nil {
-		return // -listing-only
+	if *listingOnly {
+		return
 	}
+	b.reportSample(sizes, bySize)
 	for _, mode := range []struct {
 		title string
 		runs  func(*result) *shardRuns
@@ -68,25 +70,14 @@ func (b *bench) report() {
 		}
 	}
 
-	fmt.Printf("\n### The plugin against its pattern, same runs (wall time ratio), and its discovery's memory\n\n")
-	fmt.Println("| objects | footers: plugin / pattern | Sync 1/1: plugin / pattern | heap kept by discovery per object |")
-	fmt.Println("|---:|---:|---:|---:|")
-	for _, n := range sizes {
-		rs := withRuns(bySize[n], func(r *result) *shardRuns { return r.plugin })
-		if len(rs) == 0 {
-			continue
-		}
-		f := median(rs, func(r *result) time.Duration {
-			return time.Duration(1000 * ratio(r.plugin.footers.wall, r.pattern.footers.wall))
-		})
-		s := median(rs, func(r *result) time.Duration {
-			return time.Duration(1000 * ratio(r.plugin.syncs[b.shards[0]].wall, r.pattern.syncs[b.shards[0]].wall))
-		})
-		h := median(rs, func(r *result) time.Duration { return time.Duration(r.plugin.heapPerObject) })
-		fmt.Printf("| %s | %.2f× | %.2f× | %s bytes |\n", num(n), float64(f)/1000, float64(s)/1000, num(int(h)))
-	}
+	eachSize("The plugin against its pattern, same runs (wall time ratio), and its discovery's memory",
+		"| objects | footers: plugin / pattern | Sync 1/1: plugin / pattern | heap kept by discovery per object |",
+		sizes, bySize, func(r *result) *shardRuns { return bothRan(r.plugin, r.pattern) }, b.pluginVsPattern)
 
 	last := bySize[sizes[len(sizes)-1]]
+	if last[0].pattern == nil {
+		return // -pattern=false
+	}
 	n := last[0].n
 	scale := float64(*project) / float64(n)
 	fmt.Printf("\n### Projected to %s objects: the pattern's %s-object costs × %.0f (each part grows linearly with the bucket)\n\n", num(*project), num(n), scale)
@@ -101,6 +92,37 @@ func (b *bench) report() {
 			num(int(float64(last[0].pattern.syncs[total].requests)*scale)), sec(scaled(list, scale)), sec(scaled(footers, scale)), sec(scaled(sync, scale)),
 			sec(scaled(list+footers+sync, scale)), sec(floor))
 	}
+}
+
+func (b *bench) pluginVsPattern(n int, rs []*result) {
+	f := median(rs, func(r *result) time.Duration {
+		return time.Duration(1000 * ratio(r.plugin.footers.wall, r.pattern.footers.wall))
+	})
+	s := median(rs, func(r *result) time.Duration {
+		return time.Duration(1000 * ratio(r.plugin.syncs[b.shards[0]].wall, r.pattern.syncs[b.shards[0]].wall))
+	})
+	h := median(rs, func(r *result) time.Duration { return time.Duration(r.plugin.heapPerObject) })
+	fmt.Printf("| %s | %.2f× | %.2f× | %s bytes |\n", num(n), float64(f)/1000, float64(s)/1000, num(int(h)))
+}
+
+// eachSize prints a table: its title and header, then row for the runs of each size that ran pick.
+func eachSize(title, header string, sizes []int, bySize map[int][]*result, pick func(*result) *shardRuns, row func(n int, rs []*result)) {
+	fmt.Printf("\n### %s\n\n", title)
+	fmt.Println(header)
+	fmt.Println("|" + strings.Repeat("---:|", strings.Count(header, "|")-1))
+	for _, n := range sizes {
+		if rs := withRuns(bySize[n], pick); len(rs) > 0 {
+			row(n, rs)
+		}
+	}
+}
+
+// bothRan is a when b ran too, else nil.
+func bothRan(a, b *shardRuns) *shardRuns {
+	if b == nil {
+		return nil
+	}
+	return a
 }
 
 func withRuns(rs []*result, f func(*result) *shardRuns) []*result {

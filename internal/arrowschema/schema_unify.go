@@ -34,14 +34,14 @@ func UnifyColumns(table string, objects []ObjectSchema) (schema.ColumnList, erro
 		typedBy[i] = first.Key
 	}
 	for i, obj := range objects {
-		if err := checkObjectColumns(obj); err != nil {
+		if err := CheckObjectColumns(obj); err != nil {
 			return nil, err
 		}
 		if i == 0 {
 			continue
 		}
 		theirs := obj.Schema.Fields()
-		if err := sameColumnNames(table, first, fields, obj); err != nil {
+		if err := SameColumnNames(table, first, fields, obj); err != nil {
 			return nil, err
 		}
 		for i := range fields {
@@ -79,11 +79,11 @@ func UnifyType(a, b arrow.DataType) (arrow.DataType, bool) {
 	return nil, false
 }
 
-// checkObjectColumns rejects what no table can hold: an empty column name, two names equal up
+// CheckObjectColumns rejects what no table can hold: an empty column name, two names equal up
 // to case (destinations that fold case see one column; PostgreSQL quotes identifiers and would
 // keep both, so a table's meaning would depend on its destination), or a type the Parquet
 // reader cannot return (each named with the object, the column and the type).
-func checkObjectColumns(obj ObjectSchema) error {
+func CheckObjectColumns(obj ObjectSchema) error {
 	seen := map[string]string{} // lower-cased name → the name
 	for i, f := range obj.Schema.Fields() {
 		if f.Name == "" {
@@ -104,7 +104,8 @@ func checkObjectColumns(obj ObjectSchema) error {
 	return nil
 }
 
-func sameColumnNames(table string, first ObjectSchema, fields []arrow.Field, obj ObjectSchema) error {
+// SameColumnNames checks that obj has fields' column names, in the same order (rule 2).
+func SameColumnNames(table string, first ObjectSchema, fields []arrow.Field, obj ObjectSchema) error {
 	theirs := obj.Schema.Fields()
 	for i, f := range fields {
 		if i >= len(theirs) {

@@ -1,0 +1,268 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/cloudquery/plugin-sdk/v4/message"
+	"github.com/cloudquery/plugin-sdk/v4/plugin"
+	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
+)
+
+// keyOwnedBy is the first key of the form prefix-NNN.parquet that shard num of total owns.
+func keyOwnedBy(t *testing.T, prefix string, num, total int) string {
+	t.Helper()
+	for i := range 1000 {
+		if key := fmt.Sprintf("%s-%03d.parquet", prefix, i); shardOf(key, total) == num {
+			return key
+		}
+	}
+	t.Fatalf("no key of %s owned by shard %d/%d", prefix, num, total)
+	return ""
+}
+
+// oneShardDiffers has table m: 24 objects with n int64 NOT NULL, and one object, owned by
+// shard 2/2 only, whose n is `odd`. Object j holds n = 10j, 10j+1; the odd one holds no ids.
+func oneShardDiffers(t *testing.T, s3 *testS3, bucket string, odd arrow.RecordBatch) (oddKey string) {
+	t.Helper()
+	s3.CreateBucket(bucket)
+	for j := range 24 {
+		s3.Put(bucket, fmt.Sprintf("m/a-%03d.parquet", j), writeParquet(t, int64Record(t, "n", int64(10*j), int64(10*j+1)), 100))
+	}
+	oddKey = keyOwnedBy(t, "m/z", 2, 2)
+	s3.Put(bucket, oddKey, writeParquet(t, odd, 100))
+	return oddKey
+}
+
+// shardAttempt is one shard's Init and Sync: the tables it declared, its rows, its error.
+type shardAttempt struct {
+	tables  []string // "name: columns fingerprint"
+	ids     []int64
+	initErr error
+	syncErr error
+}
+
+func attemptShard(t *testing.T, spec []byte, num, total int) shardAttempt {
+	t.Helper()
+	p, _, err := loggedPlugin(t, spec)
+	if err != nil {
+		return shardAttempt{initErr: err}
+	}
+	var a shardAttempt
+	tables, err := p.Tables(context.Background(), plugin.TableOptions{Tables: []string{"*"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tb := range tables {
+		a.tables = append(a.tables, tb.Name+": "+columnsFingerprint(tb.Columns))
+	}
+	msgs, err := p.SyncAll(context.Background(), plugin.SyncOptions{Tables: []string{"*"}, Shard: &plugin.Shard{Num: int32(num), Total: int32(total)}})
+	a.syncErr = err
+	for _, m := range msgs {
+		if mt, ok := m.(*message.SyncMigrateTable); ok && !slices.Contains(a.tables, mt.Table.Name+": "+columnsFingerprint(mt.Table.Columns)) {
+			t.Errorf("shard %d/%d migrates %s with columns other than it declares", num, total, mt.Table.Name)
+		}
+	}
+	a.ids = syncedIDs(t, msgs)
+	_ = p.OnSyncFinish(context.Background())
+	return a
+}
+
+// Issue #29, goal 5: a change that only one shard's objects carry. Every shard must declare
+// the same table (columns, types, nullability), in both schema modes, and the shards together
+// deliver every row once.
+func TestShardsDeclareTheSameTableWhenOneShardsObjectDiffers(t *testing.T) {
+	s3 := startS3(t)
+	// the odd object's n is nullable: only its owner reads its footer with schema: sample
+	oneShardDiffers(t, s3, "nullable", recordOf(t, arrow.Field{Name: "n", Type: arrow.PrimitiveTypes.Int64, Nullable: true}, int64(1000), int64(1001)))
+	for _, mode := range []string{"union", "sample"} {
+		spec := s3.specJSON("nullable", `,"schema":"`+mode+`"`)
+		one, two := attemptShard(t, spec, 1, 2), attemptShard(t, spec, 2, 2)
+		if one.initErr != nil || two.initErr != nil || one.syncErr != nil || two.syncErr != nil {
+			t.Fatalf("schema %s: errors %v %v %v %v", mode, one.initErr, two.initErr, one.syncErr, two.syncErr)
+		}
+		if len(one.tables) != 1 || !slices.Equal(one.tables, two.tables) {
+			t.Errorf("schema %s: shard 1/2 declares %v, shard 2/2 %v", mode, one.tables, two.tables)
+		}
+		ids := slices.Sorted(slices.Values(append(one.ids, two.ids...)))
+		if len(ids) != 2*24+2 || len(slices.Compact(slices.Clone(ids))) != len(ids) {
+			t.Errorf("schema %s: the shards delivered %d ids together, want 50 once each", mode, len(ids))
+		}
+	}
+}
+
+// A type change in one shard's object: union fails every shard's Init; sample fails the sync
+// of the shard that owns the object, naming the table, the column, both types and both objects,
+// before any of that object's rows — and the other shard declares the very same table.
+func TestTypeChangeInOneShardsObjectFailsClearly(t *testing.T) {
+	s3 := startS3(t)
+	oddKey := oneShardDiffers(t, s3, "typed", stringRecord(t, "n", "x"))
+
+	union := s3.specJSON("typed", "")
+	for num := 1; num <= 2; num++ {
+		a := attemptShard(t, union, num, 2)
+		if a.initErr == nil || !strings.Contains(a.initErr.Error(), `table m: column "n" is int64 in m/a-000.parquet but utf8 in `+oddKey) {
+			t.Errorf("union, shard %d/2: Init error %v", num, a.initErr)
+		}
+	}
+
+	sample := s3.specJSON("typed", `,"schema":"sample"`)
+	one, two := attemptShard(t, sample, 1, 2), attemptShard(t, sample, 2, 2)
+	if one.initErr != nil || one.syncErr != nil || two.initErr != nil {
+		t.Fatalf("sample: errors %v %v %v", one.initErr, one.syncErr, two.initErr)
+	}
+	if len(one.tables) != 1 || !slices.Equal(one.tables, two.tables) {
+		t.Errorf("sample: shard 1/2 declares %v, shard 2/2 %v", one.tables, two.tables)
+	}
+	want := fmt.Sprintf(`table m: s3://typed/%s: column "n" is utf8 here but int64 in m/a-000.parquet, the sample table m was declared from (schema: sample)`, oddKey)
+	if two.syncErr == nil || !strings.Contains(two.syncErr.Error(), want) {
+		t.Errorf("sample, shard 2/2: sync error %v, want one containing %q", two.syncErr, want)
+	}
+	// strict off does not turn the mismatch into a skip: the table is declared already
+	if a := attemptShard(t, s3.specJSON("typed", `,"schema":"sample","strict":false`), 2, 2); a.syncErr == nil {
+		t.Errorf("sample, strict off: the mismatch did not fail the sync")
+	}
+}
+
+// With schema: sample, Init reads one footer per table; a shard's Sync reads the footer and
+// the body of each object it owns, and nothing of the others.
+func TestSampleReadsOneFooterPerTableAtInit(t *testing.T) {
+	s3 := startS3(t)
+	s3.CreateBucket("sampled")
+	for j := range 40 {
+		s3.Put("sampled", fmt.Sprintf("t%d/p-%03d.parquet", j%2, j), writeParquet(t, int64Record(t, "n", int64(j)), 100))
+	}
+	spec := s3.specJSON("sampled", `,"schema":"sample"`)
+	s3.ObjectGets()
+	p, _, err := loggedPlugin(t, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gets := s3.ObjectGets(); len(gets) != 2 {
+		t.Errorf("Init made %d object GETs, want 2 (one footer per table)", len(gets))
+	}
+	tables, err := p.Tables(context.Background(), plugin.TableOptions{Tables: []string{"*"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// one footer cannot say whether another object of the table has nulls
+	for _, tb := range tables {
+		if c := tb.Column("n"); c == nil || c.NotNull || !tb.Columns[0].PrimaryKey {
+			t.Errorf("table %s: column n %+v, want nullable (and _cq_id first, the primary key)", tb.Name, c)
+		}
+	}
+	msgs, err := p.SyncAll(context.Background(), plugin.SyncOptions{Tables: []string{"*"}, Shard: &plugin.Shard{Num: 3, Total: 4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	owned := 0
+	for j := range 40 {
+		if shardOf(fmt.Sprintf("t%d/p-%03d.parquet", j%2, j), 4) == 3 {
+			owned++
+		}
+	}
+	if rows := len(syncedIDs(t, msgs)); rows != owned {
+		t.Errorf("shard 3/4 delivered %d rows, it owns %d one-row objects", rows, owned)
+	}
+	// a small object is fetched whole, once: its footer is parsed from those bytes
+	if gets := len(s3.ObjectGets()); gets != owned {
+		t.Errorf("shard 3/4's Sync made %d object GETs for %d owned objects, want one each", gets, owned)
+	}
+}
+
+// An object too large to fetch whole has its footer read with a ranged GET at Sync, then is
+// read as planned.
+func TestSampleReadsALargeObjectsFooterAtSync(t *testing.T) {
+	s3 := startS3(t)
+	s3.CreateBucket("large")
+	small := writeParquet(t, int64Record(t, "n", 1), 100)
+	s3.Put("large", "t/a.parquet", small)
+	values := make([]int64, 700_000)
+	for i := range values {
+		values[i] = int64(i) * 2654435761 // incompressible enough: several MiB
+	}
+	big := writeParquet(t, int64Record(t, "n", values...), 1<<20)
+	if len(big) <= 4<<20 {
+		t.Fatalf("the large object has %d bytes, not more than a quarter of the 16 MiB budget", len(big))
+	}
+	s3.Put("large", "t/b.parquet", big)
+	p, _, err := loggedPlugin(t, s3.specJSON("large", `,"schema":"sample","memory_budget":16777216`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s3.ObjectGets()
+	msgs, err := p.SyncAll(context.Background(), plugin.SyncOptions{Tables: []string{"*"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows := rowsByTable(msgs)["t"]; rows != 1+700_000 {
+		t.Errorf("%d rows, want 700,001", rows)
+	}
+	gets := s3.ObjectGets()
+	const footerTail = 64 << 10 // what parquetread fetches first of an object: its footer, usually
+	tail := fmt.Sprintf("bytes=%d-%d", len(big)-footerTail, len(big)-1)
+	if slices.Index(gets, tail) < 0 || slices.Contains(gets[slices.Index(gets, tail)+1:], tail) || !slices.Contains(gets, fmt.Sprintf("bytes=0-%d", len(small)-1)) {
+		t.Errorf("GETs %q: want the small object whole once, the large one's last 64 KiB once (its footer), then its planned ranges", gets)
+	}
+}
+
+func TestSampleIsTheOldestObject(t *testing.T) {
+	now := time.Now()
+	objs := []*parquetObject{
+		{Object: s3store.Object{Key: "t/a", LastModified: now.Add(time.Hour)}},
+		{Object: s3store.Object{Key: "t/c", LastModified: now}},
+		{Object: s3store.Object{Key: "t/b", LastModified: now}},
+	}
+	if got := sampleOrder(objs); got[0].Key != "t/b" || got[1].Key != "t/c" || got[2].Key != "t/a" {
+		t.Errorf("sample order %s %s %s, want t/b t/c t/a (oldest, then by key)", got[0].Key, got[1].Key, got[2].Key)
+	}
+}
+
+func TestSchemaModeIsValidated(t *testing.T) {
+	_, err := ParseSpec([]byte(`{"bucket":"b","region":"r","schema":"guess"}`))
+	if err == nil || !strings.Contains(err.Error(), `spec.schema "guess" is not supported (supported: union, sample)`) {
+		t.Errorf("error %v", err)
+	}
+	s, err := ParseSpec([]byte(`{"bucket":"b","region":"r"}`))
+	if err != nil || s.Schema != schemaUnion {
+		t.Errorf("default schema %v, %v", s, err)
+	}
+}
+
+// Issue #29, goal 2 as far as schema: sample takes it: a repeated incremental sync of a bucket
+// where nothing changed reads one footer per table (at Init) and no object; one with k new
+// objects reads those k (one GET each) besides.
+func TestSampleIncrementalSyncReadsOnlyTheSamplesAndWhatChanged(t *testing.T) {
+	useMemoryBackend(t)
+	s3 := startS3(t)
+	s3.CreateBucket("incsample")
+	for j := range 20 {
+		s3.Put("incsample", fmt.Sprintf("t%d/p-%03d.parquet", j%2, j), writeParquet(t, int64Record(t, "n", int64(j)), 100))
+	}
+	spec := s3.specJSON("incsample", `,"schema":"sample"`)
+	sync := func(wantRows, wantGets int) {
+		t.Helper()
+		s3.ObjectGets()
+		msgs, err := syncOnce(t, spec, withBackend)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rows := len(syncedIDs(t, msgs)); rows != wantRows {
+			t.Errorf("%d rows, want %d", rows, wantRows)
+		}
+		if gets := s3.ObjectGets(); len(gets) != wantGets {
+			t.Errorf("Init and Sync made %d object GETs %q, want %d", len(gets), gets, wantGets)
+		}
+	}
+	sync(20, 2+20) // the two samples' footers at Init, then one GET per object
+	sync(0, 2)
+	for j := 20; j < 23; j++ {
+		s3.Put("incsample", fmt.Sprintf("t%d/p-%03d.parquet", j%2, j), writeParquet(t, int64Record(t, "n", int64(j)), 100))
+	}
+	sync(3, 2+3)
+}

@@ -17,7 +17,7 @@ func TestMemoryBudgetWaitsInOrder(t *testing.T) {
 	got := make(chan int, 2)
 	go func() {
 		r, _ := b.reserve(context.Background(), 500) // the whole budget: waits for first
-		r.release() // before saying so: the test then finds nothing reserved
+		r.release()                                  // before saying so: the test then finds nothing reserved
 		got <- 1
 	}()
 	// Until the whole-budget reservation is queued: with 40 bytes free, only a waiter ahead makes

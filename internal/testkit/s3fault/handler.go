@@ -74,8 +74,7 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, key string, rewr
 	}
 	copyHeader(w.Header(), resp.Header)
 	w.WriteHeader(resp.StatusCode)
-	n, _ := io.Copy(w, body)
-	p.countBytes(key, n)
+	_, _ = io.Copy(p.counting(w, key), body)
 }
 
 // forwardSwapped answers with the same range of object other, without the headers that name it.
@@ -97,8 +96,7 @@ func (p *Proxy) forwardSwapped(w http.ResponseWriter, r *http.Request, key, othe
 		}
 	}
 	w.WriteHeader(resp.StatusCode)
-	n, _ := io.Copy(w, resp.Body)
-	p.countBytes(key, n)
+	_, _ = io.Copy(p.counting(w, key), resp.Body)
 }
 
 // forwardBroken sends the upstream answer over the raw connection and breaks it as f says.
@@ -129,9 +127,8 @@ func (p *Proxy) forwardBroken(w http.ResponseWriter, r *http.Request, key string
 	h.Set("Connection", "close")
 	_ = h.Write(bw)
 	_, _ = bw.WriteString("\r\n")
-	n, _ := io.CopyN(bw, resp.Body, max(limit, 0))
+	_, _ = io.CopyN(p.counting(bw, key), resp.Body, max(limit, 0))
 	_ = bw.Flush()
-	p.countBytes(key, n)
 
 	switch f.Fault {
 	case FaultResetBody:
@@ -185,4 +182,26 @@ func copyHeader(dst, src http.Header) {
 		}
 		dst[k] = append(dst[k][:0], vs...)
 	}
+}
+
+// counting counts the bytes written to w for key before they are written: a client that has
+// them finds them counted (counted after the copy, an object read at Init could still be
+// counted after the test had reset the counters for the Sync). Bytes a failed write did not
+// take are taken back.
+func (p *Proxy) counting(w io.Writer, key string) io.Writer {
+	return countingWriter{w: w, count: func(n int64) { p.countBytes(key, n) }}
+}
+
+type countingWriter struct {
+	w     io.Writer
+	count func(int64)
+}
+
+func (c countingWriter) Write(b []byte) (int, error) {
+	c.count(int64(len(b)))
+	n, err := c.w.Write(b)
+	if n < len(b) {
+		c.count(int64(n - len(b)))
+	}
+	return n, err
 }

@@ -5,12 +5,10 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
-	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -33,12 +31,6 @@ const (
 )
 
 var schemaModes = []string{schemaUnion, schemaSample}
-
-func (s *Spec) validateSchemaMode(add func(format string, args ...any)) {
-	if !slices.Contains(schemaModes, s.Schema) {
-		add("spec.schema %s is not supported (supported: %s)", bounded.Quoted(s.Schema), strings.Join(schemaModes, ", "))
-	}
-}
 
 // sampledTables builds the tables of schema: sample from one readable footer per table.
 // Objects found unreadable while looking for a sample are skipped (or fail Init under

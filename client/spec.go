@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
@@ -117,8 +116,8 @@ func (s *Spec) validate(out *Settings) error {
 	if strings.TrimSpace(s.Region) == "" {
 		add("spec.region is required")
 	}
-	if !slices.Contains(supportedFileTypes, s.FileType) {
-		add("spec.filetype %s is not supported (supported: %s)", bounded.Quoted(s.FileType), strings.Join(supportedFileTypes, ", "))
+	for _, c := range s.choices() {
+		validateChoice(add, c)
 	}
 	if s.RowsPerRecord != nil && *s.RowsPerRecord < 1 {
 		add("spec.rows_per_record must be >= 1, got %d", *s.RowsPerRecord)
@@ -136,7 +135,6 @@ func (s *Spec) validate(out *Settings) error {
 		add("spec.max_attempts must be from 1 to %d, got %d", maxMaxAttempts, *s.MaxAttempts)
 	}
 	s.validateMemory(add)
-	s.validateSchemaMode(add)
 	for _, d := range s.durations(out) {
 		*d.parsed = parseDuration(add, d)
 	}

@@ -1,6 +1,8 @@
 package client
 
 import (
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/cq-source-s3/cq-source-s3/internal/bounded"
@@ -88,4 +90,26 @@ func parseDuration(add func(format string, args ...any), d durationOption) time.
 		return 0
 	}
 	return v
+}
+
+// choiceOption is a string option limited to a set of values.
+type choiceOption struct {
+	name    string
+	value   string
+	allowed []string
+}
+
+// choices are the options limited to a set of values: validate checks them, the schema lists
+// them as enums.
+func (s *Spec) choices() []choiceOption {
+	return []choiceOption{
+		{"filetype", s.FileType, supportedFileTypes},
+		{"schema", s.Schema, schemaModes},
+	}
+}
+
+func validateChoice(add func(format string, args ...any), c choiceOption) {
+	if !slices.Contains(c.allowed, c.value) {
+		add("spec.%s %s is not supported (supported: %s)", c.name, bounded.Quoted(c.value), strings.Join(c.allowed, ", "))
+	}
 }

@@ -57,16 +57,13 @@ func addCodeLimits(sc *jsonschema.Schema) error {
 		*p = jsonschema.Schema{Ref: "#/$defs/duration", Description: p.Description}
 	}
 
-	fileTypes := make([]any, len(supportedFileTypes))
-	for i, t := range supportedFileTypes {
-		fileTypes[i] = t
+	for _, c := range d.choices() {
+		enum := make([]any, len(c.allowed))
+		for i, v := range c.allowed {
+			enum[i] = v
+		}
+		prop(c.name).Enum = enum
 	}
-	prop("filetype").Enum = fileTypes
-	modes := make([]any, len(schemaModes))
-	for i, m := range schemaModes {
-		modes[i] = m
-	}
-	prop("schema").Enum = modes
 	between := func(name string, min, max int64) {
 		p := prop(name)
 		p.Minimum, p.Maximum = number(min), number(max)

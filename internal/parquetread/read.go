@@ -76,8 +76,14 @@ func (r *Reader) ReadObject(ctx context.Context, obj s3store.Object, plan *Plan,
 	if !plan.whole {
 		src.checksums = newStreamChecksums(plan.chunks)
 	}
+	return r.decodeHeld(ctx, src, plan.whole, read.batch, held, emit)
+}
+
+// decodeHeld decodes what src reads under the reservation held, which grows as the object's
+// dictionaries need; the reader's own failure, if any, wins over what the Parquet library made of it.
+func (r *Reader) decodeHeld(ctx context.Context, src *objectReader, whole bool, batch batchSize, held *reservation, emit func(arrow.RecordBatch) error) error {
 	grow := func(extra int64) error { return held.grow(ctx, extra) }
-	err = r.decode(ctx, src, plan.whole, read.batch, grow, emit)
+	err := r.decode(ctx, src, whole, batch, grow, emit)
 	if err != nil && src.failure() != nil {
 		err = src.failure()
 	}

@@ -42,12 +42,7 @@ func (r *Reader) ReadCheckedObject(ctx context.Context, obj s3store.Object, whol
 	if err := held.grow(ctx, read.reserve-obj.Size); err != nil {
 		return err
 	}
-	grow := func(extra int64) error { return held.grow(ctx, extra) }
-	err = r.decode(ctx, src, true, read.batch, grow, emit)
-	if err != nil && src.failure() != nil {
-		err = src.failure()
-	}
-	return err
+	return r.decodeHeld(ctx, src, true, read.batch, held, emit)
 }
 
 // peekingReader reads a planned reader's segments without consuming them, so that the decoder

@@ -21,24 +21,28 @@ type Client struct {
 	spec   *Settings
 	store  *s3store.Store
 	logger zerolog.Logger
-	tables []*discoveredTable
-	// skipped are the objects discovery could not read; every sync's summary lists them.
-	skipped []skippedObject
+
+	mu sync.Mutex
+	// found is the last discovery: made at Init with schema: union (and for `cloudquery
+	// tables`/`migrate`), else by the first GetTables or Sync that needs it (discover).
+	found *discoveryResult
 
 	finishMu sync.Mutex
 	pending  *pendingSummary // the last sync's summary, until the SDK has sent all (sync_finish.go)
 }
 
-// New validates the spec, connects to S3 and runs discovery once. NoConnection (how the CLI
-// initialises a source for `cloudquery tables` and `migrate`) changes nothing: this plugin's
-// tables are the bucket's directories, so listing them needs the bucket (see noConnectionError).
+// New validates the spec, connects to S3 and, with schema: union or for `cloudquery tables`
+// and `migrate` (NoConnection), runs discovery. NoConnection changes nothing else: this
+// plugin's tables are the bucket's directories, so listing them needs the bucket (see
+// noConnectionError). With schema: sample a sync's Init only checks that the bucket can be
+// listed: the Sync discovers, knowing its shard and state backend (schema_mode.go).
 func New(ctx context.Context, logger zerolog.Logger, specBytes []byte, opts plugin.NewClientOptions) (_ plugin.Client, err error) {
 	defer func() { err = bounded.Error(err) }()
 	spec, err := ParseSpec(specBytes)
 	if err != nil {
 		return nil, err
 	}
-	c, err := connect(ctx, logger, spec)
+	c, err := connect(ctx, logger, spec, spec.Schema == schemaUnion || opts.NoConnection)
 	if err != nil {
 		if opts.NoConnection {
 			return nil, noConnectionError(err)
@@ -48,9 +52,10 @@ func New(ctx context.Context, logger zerolog.Logger, specBytes []byte, opts plug
 	return c, nil
 }
 
-// connect builds the S3 client and runs discovery: transport errors fail it naming the
-// bucket (and key), content errors skip the object (or fail it under spec.strict).
-func connect(ctx context.Context, logger zerolog.Logger, spec *Settings) (*Client, error) {
+// connect builds the S3 client and runs discovery (or only lists one key, unless discover):
+// transport errors fail it naming the bucket (and key), content errors skip the object (or
+// fail it under spec.strict).
+func connect(ctx context.Context, logger zerolog.Logger, spec *Settings, discover bool) (*Client, error) {
 	api, retryer, err := newS3Client(ctx, spec)
 	if err != nil {
 		return nil, err
@@ -59,26 +64,79 @@ func connect(ctx context.Context, logger zerolog.Logger, spec *Settings) (*Clien
 	c := &Client{spec: spec, store: store, logger: logger.With().Str("bucket", spec.Bucket).Logger()}
 	limit, fromEnv := applyMemoryLimit(spec)
 	c.logger.Debug().Int64("memory_budget", spec.MemoryBudget).Int64("go_memory_limit", limit).Bool("gomemlimit_from_env", fromEnv).Msg("memory")
-	d := &discovery{store: store, prefix: spec.PathPrefix, concurrency: spec.Concurrency, strict: spec.Strict, wholeBytes: wholeObjectLimit(spec.MemoryBudget), sample: spec.Schema == schemaSample, logger: c.logger}
-	if c.tables, c.skipped, err = d.run(ctx); err != nil {
+	if !discover {
+		return c, s3store.NewLister(store, spec.PathPrefix, 1).Probe(ctx)
+	}
+	if c.found, err = validated(c.discovery().run(ctx)); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-func (c *Client) Tables(_ context.Context, opts plugin.TableOptions) (schema.Tables, error) {
-	if len(c.tables) == 0 {
-		return schema.Tables{}, nil // discovery already warned; "*" matching nothing is not an error here
+// validated is the SDK's check of a source's tables (duplicate tables, duplicate columns),
+// which Init does not make (plugin.Plugin() skips it: it would make Init discover).
+func validated(found *discoveryResult, err error) (*discoveryResult, error) {
+	if err != nil {
+		return nil, err
 	}
-	return c.allTables().FilterDfs(opts.Tables, opts.SkipTables, opts.SkipDependentTables)
+	tables := make(schema.Tables, len(found.tables))
+	for i, t := range found.tables {
+		tables[i] = t.Table
+	}
+	if err := tables.ValidateDuplicateTables(); err != nil {
+		return nil, fmt.Errorf("found duplicate tables: %w", err)
+	}
+	if err := tables.ValidateDuplicateColumns(); err != nil {
+		return nil, fmt.Errorf("found duplicate columns: %w", err)
+	}
+	return found, nil
 }
 
-func (c *Client) allTables() schema.Tables {
-	all := make(schema.Tables, len(c.tables))
-	for i, t := range c.tables {
+func (c *Client) discovery() *discovery {
+	return &discovery{store: c.store, prefix: c.spec.PathPrefix, concurrency: c.spec.Concurrency, strict: c.spec.Strict, wholeBytes: wholeObjectLimit(c.spec.MemoryBudget), sample: c.spec.Schema == schemaSample, logger: c.logger}
+}
+
+// discover returns a discovery that holds shard sh's objects: the last one if it does, else a
+// new one — of every object (sh unsharded: GetTables, or Sync with schema: union) or, with
+// schema: sample, of sh's objects only, with the samples from manifests where they can be.
+func (c *Client) discover(ctx context.Context, sh shard, manifests *schemaManifests) (*discoveryResult, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if f := c.found; f != nil && (f.complete() || f.shard == sh) {
+		return f, nil
+	}
+	d := c.discovery()
+	var err error
+	var found *discoveryResult
+	if d.sample {
+		found, err = validated(d.sampledDiscovery(ctx, sh, manifests))
+	} else {
+		found, err = validated(d.run(ctx))
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.found = found
+	return found, nil
+}
+
+func (c *Client) Tables(ctx context.Context, opts plugin.TableOptions) (schema.Tables, error) {
+	found, err := c.discover(ctx, unsharded, nil)
+	if err != nil {
+		return nil, err
+	}
+	return filterTables(found, opts)
+}
+
+func filterTables(found *discoveryResult, opts plugin.TableOptions) (schema.Tables, error) {
+	if len(found.tables) == 0 {
+		return schema.Tables{}, nil // discovery already warned; "*" matching nothing is not an error here
+	}
+	all := make(schema.Tables, len(found.tables))
+	for i, t := range found.tables {
 		all[i] = t.Table
 	}
-	return all
+	return all.FilterDfs(opts.Tables, opts.SkipTables, opts.SkipDependentTables)
 }
 
 // Sync sends the selected tables, then their rows (see syncer), and always ends with one
@@ -96,18 +154,34 @@ func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- m
 	if sh.sharded() {
 		logger = logger.With().Str("shard", sh.String()).Logger()
 	}
-	selected, err := c.selectTables(ctx, opts)
+	st, err := openState(ctx, opts.BackendOptions)
+	if err != nil {
+		return err
+	}
+	var inc *incremental
+	defer func() {
+		if inc == nil && st != nil && err != nil {
+			_ = st.Close()
+		}
+	}()
+	found, err := c.discover(ctx, sh, newSchemaManifests(st, c.spec.Bucket, logger))
+	if err != nil {
+		return err
+	}
+	selected, err := selectTables(found, opts)
 	if err != nil {
 		return err
 	}
 	if sh.sharded() {
-		own := sh.tables(selected)
-		logger.Info().Int("objects", countObjects(own)).Int("objects_discovered", countObjects(selected)).Msg("this shard's part of the selected tables")
+		own := selected
+		if found.complete() {
+			own = sh.tables(selected)
+		}
+		logger.Info().Int("objects", countObjects(own)).Int("objects_discovered", found.listed).Msg("this shard's part of the selected tables")
 		selected = own
 	}
-	stats := newSyncStats(selected, sh.skipped(c.skippedIn(opts)))
+	stats := newSyncStats(selected, sh.skipped(skippedIn(found, opts)))
 	bytesBefore := c.store.BytesRead.Load()
-	var inc *incremental
 	defer func() {
 		bytes := c.store.BytesRead.Load() - bytesBefore
 		if err == nil { // the cursors wait for the SDK to send every message (sync_finish.go)
@@ -117,7 +191,7 @@ func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- m
 		inc.close()
 		stats.log(logger, bytes, bounded.Error(err))
 	}()
-	inc, err = openIncremental(ctx, opts.BackendOptions, c.spec, selected, sh, logger)
+	inc, err = openIncremental(ctx, st, opts.BackendOptions, c.spec, selected, sh, logger)
 	if err != nil {
 		return err
 	}
@@ -133,8 +207,8 @@ func (c *Client) Sync(ctx context.Context, opts plugin.SyncOptions, res chan<- m
 }
 
 // selectTables resolves the sync's table patterns exactly as GetTables does.
-func (c *Client) selectTables(ctx context.Context, opts plugin.SyncOptions) ([]*discoveredTable, error) {
-	filtered, err := c.Tables(ctx, plugin.TableOptions{Tables: opts.Tables, SkipTables: opts.SkipTables, SkipDependentTables: opts.SkipDependentTables})
+func selectTables(found *discoveryResult, opts plugin.SyncOptions) ([]*discoveredTable, error) {
+	filtered, err := filterTables(found, plugin.TableOptions{Tables: opts.Tables, SkipTables: opts.SkipTables, SkipDependentTables: opts.SkipDependentTables})
 	if err != nil {
 		return nil, fmt.Errorf("selecting tables: %w", err)
 	}
@@ -143,7 +217,7 @@ func (c *Client) selectTables(ctx context.Context, opts plugin.SyncOptions) ([]*
 		keep[t.Name] = true
 	}
 	var out []*discoveredTable
-	for _, t := range c.tables {
+	for _, t := range found.tables {
 		if keep[t.Table.Name] {
 			out = append(out, t)
 		}
@@ -152,9 +226,9 @@ func (c *Client) selectTables(ctx context.Context, opts plugin.SyncOptions) ([]*
 }
 
 // skippedIn is the discovery skips whose table the sync's patterns select.
-func (c *Client) skippedIn(opts plugin.SyncOptions) []skippedObject {
+func skippedIn(found *discoveryResult, opts plugin.SyncOptions) []skippedObject {
 	var out []skippedObject
-	for _, s := range c.skipped {
+	for _, s := range found.skipped {
 		if plugin.MatchesTable(s.Table, opts.Tables, opts.SkipTables) {
 			out = append(out, s)
 		}

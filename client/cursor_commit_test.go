@@ -36,7 +36,7 @@ func TestCursorWaitsUntilEveryMessageWasSent(t *testing.T) {
 	spec := s3.specJSON("unsent", `,"concurrency":1,"rows_per_record":1`)
 
 	var c *Client
-	p := plugin.NewPlugin("cq-source-s3", "test", func(ctx context.Context, l zerolog.Logger, spec []byte, o plugin.NewClientOptions) (plugin.Client, error) {
+	p := newSDKPlugin(func(ctx context.Context, l zerolog.Logger, spec []byte, o plugin.NewClientOptions) (plugin.Client, error) {
 		pc, err := New(ctx, l, spec, o)
 		if err == nil {
 			c = pc.(*Client)

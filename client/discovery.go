@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/cloudquery/plugin-sdk/v4/schema"
 	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
 	"github.com/cq-source-s3/cq-source-s3/internal/parquetread"
@@ -28,58 +30,90 @@ type discovery struct {
 	logger     zerolog.Logger
 }
 
-func (d *discovery) run(ctx context.Context) ([]*discoveredTable, []skippedObject, error) {
+// discoveryResult is one discovery: the tables (with the objects of shard, all of them when
+// unsharded) and the objects found unreadable.
+type discoveryResult struct {
+	tables  []*discoveredTable
+	skipped []skippedObject
+	shard   shard
+	listed  int // Parquet objects listed
+}
+
+// complete reports whether the result holds every object, so that any shard can be cut from it.
+func (r *discoveryResult) complete() bool { return !r.shard.sharded() }
+
+// run discovers every table with every object: for GetTables, and for Sync with schema: union.
+func (d *discovery) run(ctx context.Context) (*discoveryResult, error) {
+	if d.sample {
+		return d.sampledDiscovery(ctx, unsharded, nil)
+	}
 	listed, err := d.listParquetObjects(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if len(listed) == 0 {
-		d.logger.Warn().Str("bucket", d.store.Bucket).Str("path_prefix", d.prefix).Msg("no Parquet objects found: zero tables")
-		return nil, nil, nil
-	}
-	if d.sample {
-		return d.sampledTables(ctx, listed)
+		d.warnEmpty()
+		return &discoveryResult{shard: unsharded}, nil
 	}
 	objects, skipped, err := d.readFooters(ctx, listed)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	tables, err := groupTables(objects)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	for _, obj := range objects {
 		obj.Schema = nil // only the table's columns are needed from here on: Init's memory stays small
 	}
-	d.logFinished(tables, len(objects), skipped, len(objects))
-	return tables, skipped, nil
+	d.logger.Info().Int("objects", len(objects)).Int("objects_skipped", len(skipped)).Int("footers_read", len(objects)+len(skipped)).
+		Strs("tables", discoveredNames(tables)).Msg("discovery finished")
+	return &discoveryResult{tables: tables, skipped: skipped, shard: unsharded, listed: len(listed)}, nil
 }
 
-func (d *discovery) logFinished(tables []*discoveredTable, objects int, skipped []skippedObject, footers int) {
+func (d *discovery) warnEmpty() {
+	d.logger.Warn().Str("bucket", d.store.Bucket).Str("path_prefix", d.prefix).Msg("no Parquet objects found: zero tables")
+}
+
+func discoveredNames(tables []*discoveredTable) []string {
 	names := make([]string, len(tables))
 	for i, t := range tables {
 		names[i] = t.Table.Name
 	}
-	d.logger.Info().Int("objects", objects).Int("objects_skipped", len(skipped)).Int("footers_read", footers+len(skipped)).Strs("tables", names).Msg("discovery finished")
+	return names
+}
+
+// list lists every object under the prefix once, giving each to see (s3store.Lister.Keeping),
+// and logs what the listing cost.
+func (d *discovery) list(ctx context.Context, see func(types.Object) bool) error {
+	var keys atomic.Int64
+	listed, err := s3store.NewLister(d.store, d.prefix, d.concurrency).Keeping(func(obj types.Object) bool {
+		keys.Add(1)
+		return see(obj)
+	}).List(ctx)
+	if err != nil {
+		return err
+	}
+	d.logger.Info().Str("path_prefix", d.prefix).Int64("keys", keys.Load()).Int64("list_requests", listed.Requests).
+		Int("key_ranges", listed.Ranges).Str("duration", listed.Duration.Round(time.Millisecond).String()).Msg("listing finished")
+	return nil
 }
 
 func (d *discovery) listParquetObjects(ctx context.Context) ([]*parquetObject, error) {
-	listed, err := s3store.NewLister(d.store, d.prefix, d.concurrency).List(ctx)
-	if err != nil {
-		return nil, err
-	}
-	d.logger.Info().Str("path_prefix", d.prefix).Int("keys", len(listed.Objects)).Int64("list_requests", listed.Requests).
-		Int("key_ranges", listed.Ranges).Str("duration", listed.Duration.Round(time.Millisecond).String()).Msg("listing finished")
+	var mu sync.Mutex
 	var out []*parquetObject
-	for _, obj := range listed.Objects {
+	err := d.list(ctx, func(obj types.Object) bool {
 		key := aws.ToString(obj.Key)
 		if !isParquetKey(key) {
 			d.logger.Debug().Str("key", key).Msg("skipping object that is not Parquet")
-			continue
+			return false
 		}
-		out = append(out, &parquetObject{Object: s3store.Object{Key: key, Size: aws.ToInt64(obj.Size), ETag: aws.ToString(obj.ETag), LastModified: aws.ToTime(obj.LastModified)}})
-	}
-	return out, nil
+		mu.Lock()
+		out = append(out, newParquetObject(obj))
+		mu.Unlock()
+		return false
+	})
+	return out, err
 }
 
 // readFooters reads each object's Parquet footer. Objects whose content is unreadable are

@@ -88,7 +88,7 @@ func TestTooDeepObjectIsRefusedAtInit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if skipped := c.(*Client).skipped; len(skipped) != 1 || skipped[0].Key != "deep/a.parquet" || skipped[0].Reason != "column nested too deep to send" {
+	if skipped := c.(*Client).found.skipped; len(skipped) != 1 || skipped[0].Key != "deep/a.parquet" || skipped[0].Reason != "column nested too deep to send" {
 		t.Fatalf("want deep/a.parquet skipped, got %+v", skipped)
 	}
 	if !strings.Contains(logs.String(), `column \"deep\" nests 200 levels`) {

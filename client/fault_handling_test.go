@@ -28,10 +28,17 @@ func behindProxy(t *testing.T, s3 *testS3, bucket, extra string, rules ...s3faul
 	return p, []byte(spec)
 }
 
+// newSDKPlugin is the plugin as plugin.Plugin() builds it, for a client constructor.
+func newSDKPlugin(newClient plugin.NewClientFunc, opts ...plugin.Option) *plugin.Plugin {
+	p := plugin.NewPlugin("cq-source-s3", "test", newClient, opts...)
+	p.SetSkipTableValidation(true)
+	return p
+}
+
 func loggedPlugin(t *testing.T, spec []byte) (*plugin.Plugin, *bytes.Buffer, error) {
 	t.Helper()
 	var logs bytes.Buffer
-	p := plugin.NewPlugin("cq-source-s3", "test", New)
+	p := newSDKPlugin(New)
 	p.SetLogger(zerolog.New(zerolog.SyncWriter(&logs)).Level(zerolog.DebugLevel))
 	return p, &logs, p.Init(context.Background(), spec, plugin.NewClientOptions{})
 }

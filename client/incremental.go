@@ -40,10 +40,9 @@ type tableProgress struct {
 	shards, storedShards string
 }
 
-// openIncremental loads the cursors of the selected tables, or returns nil (full sync) when
-// no state backend is configured. A state value it cannot trust fails the Sync before any
-// message is sent, naming the key and what to do.
-func openIncremental(ctx context.Context, opts *plugin.BackendOptions, spec *Settings, tables []*discoveredTable, sh shard, logger zerolog.Logger) (*incremental, error) {
+// openState connects to the state backend of backend_options, or returns nil (a full sync)
+// when none is configured.
+func openState(ctx context.Context, opts *plugin.BackendOptions) (state.Client, error) {
 	if opts == nil || (opts.TableName == "" && opts.Connection == "") {
 		return nil, nil
 	}
@@ -51,11 +50,20 @@ func openIncremental(ctx context.Context, opts *plugin.BackendOptions, spec *Set
 	if err != nil {
 		return nil, fmt.Errorf("state backend (backend_options table_name %q, connection %q): %w", opts.TableName, opts.Connection, err)
 	}
+	return st, nil
+}
+
+// openIncremental loads the cursors of the selected tables from st, or returns nil (a full
+// sync) when st is nil. A state value it cannot trust fails the Sync before any message is
+// sent, naming the key and what to do; the caller closes st then.
+func openIncremental(ctx context.Context, st state.Client, opts *plugin.BackendOptions, spec *Settings, tables []*discoveredTable, sh shard, logger zerolog.Logger) (*incremental, error) {
+	if st == nil {
+		return nil, nil
+	}
 	inc := &incremental{st: st, backend: opts.TableName, bucket: spec.Bucket, lookback: spec.IncrementalLookback, shard: sh, logger: logger}
 	for _, t := range tables {
 		p, err := inc.load(ctx, t)
 		if err != nil {
-			_ = st.Close()
 			return nil, err
 		}
 		inc.tables = append(inc.tables, p)

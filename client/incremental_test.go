@@ -27,6 +27,7 @@ type memoryBackend struct {
 }
 
 type memoryState struct {
+	mu      sync.Mutex // as plugin-sdk's state client, it may be used from several goroutines
 	b       *memoryBackend
 	changed map[string]string
 }
@@ -61,6 +62,8 @@ func (b *memoryBackend) set(key, value string) {
 }
 
 func (s *memoryState) GetKey(_ context.Context, key string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if v, ok := s.changed[key]; ok {
 		return v, nil
 	}
@@ -68,11 +71,15 @@ func (s *memoryState) GetKey(_ context.Context, key string) (string, error) {
 }
 
 func (s *memoryState) SetKey(_ context.Context, key, value string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.changed[key] = value
 	return nil
 }
 
 func (s *memoryState) Flush(context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.b.mu.Lock()
 	defer s.b.mu.Unlock()
 	if s.b.flushErr != nil {

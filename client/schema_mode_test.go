@@ -129,9 +129,10 @@ func TestTypeChangeInOneShardsObjectFailsClearly(t *testing.T) {
 	}
 }
 
-// With schema: sample, Init reads one footer per table; a shard's Sync reads the footer and
-// the body of each object it owns, and nothing of the others.
-func TestSampleReadsOneFooterPerTableAtInit(t *testing.T) {
+// With schema: sample, Init lists one key and reads nothing: a shard's Sync discovers. It lists
+// the bucket, keeps only the objects it owns (issue #29, goal 3), reads one footer per table
+// (its sample) and then the footer and body of each object it owns, and nothing of the others.
+func TestSampleShardDiscoversOnlyItsShareAtSync(t *testing.T) {
 	s3 := startS3(t)
 	s3.CreateBucket("sampled")
 	for j := range 40 {
@@ -139,22 +140,12 @@ func TestSampleReadsOneFooterPerTableAtInit(t *testing.T) {
 	}
 	spec := s3.specJSON("sampled", `,"schema":"sample"`)
 	s3.ObjectGets()
-	p, _, err := loggedPlugin(t, spec)
+	p, logs, err := loggedPlugin(t, spec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if gets := s3.ObjectGets(); len(gets) != 2 {
-		t.Errorf("Init made %d object GETs, want 2 (one footer per table)", len(gets))
-	}
-	tables, err := p.Tables(context.Background(), plugin.TableOptions{Tables: []string{"*"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// one footer cannot say whether another object of the table has nulls
-	for _, tb := range tables {
-		if c := tb.Column("n"); c == nil || c.NotNull || !tb.Columns[0].PrimaryKey {
-			t.Errorf("table %s: column n %+v, want nullable (and _cq_id first, the primary key)", tb.Name, c)
-		}
+	if gets := s3.ObjectGets(); len(gets) != 0 {
+		t.Errorf("Init made %d object GETs, want none (the Sync discovers)", len(gets))
 	}
 	msgs, err := p.SyncAll(context.Background(), plugin.SyncOptions{Tables: []string{"*"}, Shard: &plugin.Shard{Num: 3, Total: 4}})
 	if err != nil {
@@ -169,9 +160,33 @@ func TestSampleReadsOneFooterPerTableAtInit(t *testing.T) {
 	if rows := len(syncedIDs(t, msgs)); rows != owned {
 		t.Errorf("shard 3/4 delivered %d rows, it owns %d one-row objects", rows, owned)
 	}
-	// a small object is fetched whole, once: its footer is parsed from those bytes
-	if gets := len(s3.ObjectGets()); gets != owned {
-		t.Errorf("shard 3/4's Sync made %d object GETs for %d owned objects, want one each", gets, owned)
+	// two samples' footers, then each small object fetched whole, once: its footer is parsed from those bytes
+	if gets := len(s3.ObjectGets()); gets != 2+owned {
+		t.Errorf("shard 3/4's Sync made %d object GETs, want %d: 2 samples and one for each of its %d objects", gets, 2+owned, owned)
+	}
+	if found := logLines(logs, "discovery finished"); len(found) != 1 || found[0]["objects"] != float64(owned) || found[0]["objects_listed"] != float64(40) || found[0]["footers_read"] != float64(2) {
+		t.Errorf("discovery log %v: want 40 objects listed, the %d owned kept, 2 footers read", found, owned)
+	}
+	// GetTables discovers every object, and declares what the shard's Sync migrated
+	var migrated []string
+	for _, m := range msgs {
+		if mt, ok := m.(*message.SyncMigrateTable); ok {
+			migrated = append(migrated, mt.Table.Name+": "+columnsFingerprint(mt.Table.Columns))
+		}
+	}
+	tables, err := p.Tables(context.Background(), plugin.TableOptions{Tables: []string{"*"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var declared []string
+	for _, tb := range tables {
+		if c := tb.Column("n"); c == nil || c.NotNull || !tb.Columns[0].PrimaryKey {
+			t.Errorf("table %s: column n %+v, want nullable (and _cq_id first, the primary key)", tb.Name, c)
+		}
+		declared = append(declared, tb.Name+": "+columnsFingerprint(tb.Columns))
+	}
+	if len(declared) != 2 || !slices.Equal(declared, migrated) {
+		t.Errorf("GetTables declares %v, the shard's Sync migrated %v", declared, migrated)
 	}
 }
 
@@ -234,11 +249,11 @@ func TestSchemaModeIsValidated(t *testing.T) {
 	}
 }
 
-// Issue #29, goal 2 as far as schema: sample takes it: a repeated incremental sync of a bucket
-// where nothing changed reads one footer per table (at Init) and no object; one with k new
-// objects reads those k (one GET each) besides.
-func TestSampleIncrementalSyncReadsOnlyTheSamplesAndWhatChanged(t *testing.T) {
-	useMemoryBackend(t)
+// Issue #29, goal 2: with a state backend, a repeated sync of a bucket where nothing changed
+// reads no footer and no object (the samples' schemas come from the schema manifest); one
+// with k new objects reads those k (one GET each); a rewritten sample is read again.
+func TestSampleIncrementalSyncReadsOnlyWhatChanged(t *testing.T) {
+	backend := useMemoryBackend(t)
 	s3 := startS3(t)
 	s3.CreateBucket("incsample")
 	for j := range 20 {
@@ -259,10 +274,65 @@ func TestSampleIncrementalSyncReadsOnlyTheSamplesAndWhatChanged(t *testing.T) {
 			t.Errorf("Init and Sync made %d object GETs %q, want %d", len(gets), gets, wantGets)
 		}
 	}
-	sync(20, 2+20) // the two samples' footers at Init, then one GET per object
-	sync(0, 2)
+	sync(20, 2+20) // the two samples' footers, then one GET per object
+	if v := backend.get(schemaManifestKey("incsample", "t0")); !strings.Contains(v, `"key":"t0/p-000.parquet"`) {
+		t.Fatalf("t0's schema manifest is %q", v)
+	}
+	sync(0, 0)
 	for j := 20; j < 23; j++ {
 		s3.Put("incsample", fmt.Sprintf("t%d/p-%03d.parquet", j%2, j), writeParquet(t, int64Record(t, "n", int64(j)), 100))
 	}
-	sync(3, 2+3)
+	sync(3, 3)
+	// t0's sample rewritten: another version (or, a second later, another object) is t0's sample now
+	s3.Put("incsample", "t0/p-000.parquet", writeParquet(t, int64Record(t, "n", 100), 100))
+	sync(1, 1+1)
+	// a manifest that does not describe the sample (or cannot be read) is not trusted
+	backend.set(schemaManifestKey("incsample", "t1"), `{"format":1,"key":"t1/p-001.parquet","etag":"\"other\"","schema":""}`)
+	backend.set(schemaManifestKey("incsample", "t0"), `not json`)
+	sync(0, 2)
+	sync(0, 0)
+}
+
+// Every shard of any total shares a table's schema manifest: once one shard stored it, the
+// others read no sample footer, and declare the very same tables.
+func TestShardsShareTheSchemaManifest(t *testing.T) {
+	useMemoryBackend(t)
+	s3 := startS3(t)
+	s3.CreateBucket("shared")
+	for j := range 30 {
+		s3.Put("shared", fmt.Sprintf("t%d/p-%03d.parquet", j%3, j), writeParquet(t, int64Record(t, "n", int64(j)), 100))
+	}
+	spec := s3.specJSON("shared", `,"schema":"sample"`)
+	var declared [][]string
+	for num := 1; num <= 3; num++ {
+		opts := withBackend
+		opts.Shard = &plugin.Shard{Num: int32(num), Total: 3}
+		s3.ObjectGets()
+		msgs, err := syncOnce(t, spec, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		owned, samples := 0, 0
+		for j := range 30 {
+			if shardOf(fmt.Sprintf("t%d/p-%03d.parquet", j%3, j), 3) == num {
+				owned++
+			}
+		}
+		if num == 1 {
+			samples = 3
+		}
+		if gets := len(s3.ObjectGets()); gets != samples+owned {
+			t.Errorf("shard %d/3 made %d object GETs, want %d samples and its %d objects", num, gets, samples, owned)
+		}
+		var tables []string
+		for _, m := range msgs {
+			if mt, ok := m.(*message.SyncMigrateTable); ok {
+				tables = append(tables, mt.Table.Name+": "+columnsFingerprint(mt.Table.Columns))
+			}
+		}
+		declared = append(declared, tables)
+	}
+	if len(declared[0]) != 3 || !slices.Equal(declared[0], declared[1]) || !slices.Equal(declared[0], declared[2]) {
+		t.Errorf("the shards declared %v", declared)
+	}
 }

@@ -19,7 +19,7 @@ import (
 
 func initPlugin(t testing.TB, spec []byte) (*plugin.Plugin, error) {
 	t.Helper()
-	p := plugin.NewPlugin("cq-source-s3", "test", New, plugin.WithJSONSchema(SpecJSONSchema))
+	p := newSDKPlugin(New, plugin.WithJSONSchema(SpecJSONSchema))
 	return p, p.Init(context.Background(), spec, plugin.NewClientOptions{})
 }
 
@@ -252,7 +252,7 @@ func TestCredentialsNeverAppearInLogsOrErrors(t *testing.T) {
 	var logs bytes.Buffer
 	var errs []string
 	for _, spec := range [][]byte{s3.specJSON("creds", `,"rows_per_record":1`), s3.specJSON("missing-bucket", "")} {
-		p := plugin.NewPlugin("cq-source-s3", "test", New)
+		p := newSDKPlugin(New)
 		p.SetLogger(zerolog.New(zerolog.SyncWriter(&logs)).Level(zerolog.TraceLevel))
 		if err := p.Init(context.Background(), spec, plugin.NewClientOptions{}); err != nil {
 			errs = append(errs, err.Error())

@@ -122,7 +122,7 @@ func TestNoConnectionInitDiscoversTables(t *testing.T) {
 	s3.CreateBucket("docs")
 	s3.Put("docs", "datafile_0.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
 	s3.Put("docs", "data/2024/a.parquet", writeParquet(t, int64Record(t, "n", 1), 10))
-	p := plugin.NewPlugin("cq-source-s3", "test", New)
+	p := newSDKPlugin(New)
 	if err := p.Init(context.Background(), s3.specJSON("docs", ""), plugin.NewClientOptions{NoConnection: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +135,7 @@ func TestNoConnectionInitDiscoversTables(t *testing.T) {
 func TestNoConnectionInitFailsClearlyWhenDiscoveryCannotRun(t *testing.T) {
 	t.Setenv("AWS_ACCESS_KEY_ID", "test")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	p := plugin.NewPlugin("cq-source-s3", "test", New)
+	p := newSDKPlugin(New)
 	err := p.Init(context.Background(), []byte(endpointSpec("b", closedPort(t))), plugin.NewClientOptions{NoConnection: true})
 	if err == nil || !strings.Contains(err.Error(), "cannot list this source's tables without reading the bucket") || !strings.Contains(err.Error(), "connection refused") {
 		t.Fatalf("want a clear error with the cause, got %v", err)

@@ -58,6 +58,10 @@ type Lister struct {
 	holdHead bool
 
 	requests atomic.Int64 // ListObjectsV2 calls made
+	// keep, when set, sees every listed object once and decides whether List returns it, so
+	// that a caller keeping a small share of a large bucket never holds all of it. It may be
+	// called from several goroutines at once.
+	keep func(types.Object) bool
 }
 
 // ListResult is a listing and what it cost, for its log line.
@@ -74,6 +78,34 @@ func NewLister(store *Store, prefix string, concurrency int) *Lister {
 	return &Lister{store: store, prefix: prefix, workers: max(1, min(concurrency, maxListWorkers))}
 }
 
+// Keeping sets the filter of the objects List returns (nil: all); it returns l.
+func (l *Lister) Keeping(keep func(types.Object) bool) *Lister {
+	l.keep = keep
+	return l
+}
+
+// kept is objects without those the filter drops; objects is not changed.
+func (l *Lister) kept(objects []types.Object) []types.Object {
+	if l.keep == nil {
+		return objects
+	}
+	out := make([]types.Object, 0, len(objects))
+	for _, obj := range objects {
+		if l.keep(obj) {
+			out = append(out, obj)
+		}
+	}
+	return out
+}
+
+// Probe lists one key under the prefix: the listing's access, without its cost.
+func (l *Lister) Probe(ctx context.Context) error {
+	in := l.input()
+	in.MaxKeys = aws.Int32(1)
+	_, err := l.page(ctx, in)
+	return err
+}
+
 func (l *Lister) input() *s3.ListObjectsV2Input {
 	return &s3.ListObjectsV2Input{Bucket: aws.String(l.store.Bucket), Prefix: aws.String(l.prefix)}
 }
@@ -86,7 +118,7 @@ func (l *Lister) List(ctx context.Context) (*ListResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &ListResult{Objects: first.Contents}
+	res := &ListResult{Objects: l.kept(first.Contents)}
 	switch {
 	case !aws.ToBool(first.IsTruncated):
 	case len(first.Contents) == 0: // no key to go on after: follow the token
@@ -96,7 +128,7 @@ func (l *Lister) List(ctx context.Context) (*ListResult, error) {
 			return nil, err
 		}
 		res.Objects, res.Ranges = rest, 1
-	default:
+	default: // the split points are found from the first page as listed, not as kept
 		rest, ranges, err := l.listAfter(ctx, first.Contents)
 		if err != nil {
 			return nil, err
@@ -116,6 +148,7 @@ func (l *Lister) listAfter(ctx context.Context, first []types.Object) ([]types.O
 	explore, stopExploring := context.WithCancel(gctx)
 	defer stopExploring()
 	explored := make(chan struct{})
+	h.keep = l.keep
 	g.Go(func() error {
 		if l.holdHead {
 			select {
@@ -163,6 +196,7 @@ type head struct {
 	pos     string // the last key taken
 	until   string // "" until split: the last key the head lists
 	done    bool
+	keep    func(types.Object) bool // the Lister's
 }
 
 // take adds a page's keys up to the head's bound; false when the head is done.
@@ -171,7 +205,10 @@ func (h *head) take(page *s3.ListObjectsV2Output) bool {
 	defer h.mu.Unlock()
 	for _, obj := range page.Contents {
 		if key := aws.ToString(obj.Key); h.until == "" || key <= h.until {
-			h.objects, h.pos = append(h.objects, obj), key
+			if h.keep == nil || h.keep(obj) {
+				h.objects = append(h.objects, obj)
+			}
+			h.pos = key
 		} else {
 			h.done = true
 			return false
@@ -347,7 +384,9 @@ func (l *Lister) listFrom(ctx context.Context, in *s3.ListObjectsV2Input, until 
 			if until != "" && aws.ToString(obj.Key) > until {
 				return false
 			}
-			out = append(out, obj)
+			if l.keep == nil || l.keep(obj) {
+				out = append(out, obj)
+			}
 		}
 		return true
 	})

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -122,9 +123,33 @@ func TestParallelListingEqualsPagedListing(t *testing.T) {
 					if pages == 1 && (res.Requests != 1 || res.Ranges != 0) {
 						t.Errorf("a one-page listing took %d requests, %d ranges: want exactly the one page", res.Requests, res.Ranges)
 					}
+					checkKeepingSeesEveryKeyOnce(t, store, prefix, maxKeys, want)
 				})
 			}
 		}
+	}
+}
+
+// A filter (Keeping) sees every key once, however the listing was split, and List returns
+// what it kept, in key order.
+func checkKeepingSeesEveryKeyOnce(t *testing.T, store *Store, prefix string, maxKeys int32, want []string) {
+	t.Helper()
+	var mu sync.Mutex
+	var seen []string
+	l := NewLister(store, prefix, 50).Keeping(func(obj types.Object) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		seen = append(seen, aws.ToString(obj.Key))
+		return len(seen)%3 != 0
+	})
+	l.maxKeys = maxKeys
+	got, _ := listKeys(t, l)
+	slices.Sort(seen)
+	if !slices.Equal(seen, want) {
+		t.Fatalf("the filter saw %d keys, want each of the %d listed once", len(seen), len(want))
+	}
+	if kept := len(want) - len(want)/3; len(got) != kept || !slices.IsSorted(got) {
+		t.Errorf("List returned %d keys (sorted: %v), want the %d kept, in key order", len(got), slices.IsSorted(got), kept)
 	}
 }
 

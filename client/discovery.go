@@ -147,7 +147,7 @@ func (d *discovery) readFooters(ctx context.Context, objects []*parquetObject) (
 				mu.Unlock()
 				return nil
 			case se != nil:
-				return fmt.Errorf("s3://%s/%s: %w (spec.strict is on: unreadable objects fail Init)", d.store.Bucket, obj.Key, err)
+				return fmt.Errorf("s3://%s/%s: %w (spec.strict is on: unreadable objects fail discovery)", d.store.Bucket, obj.Key, err)
 			}
 			return err // an *s3Error: names the object and the last cause
 		})

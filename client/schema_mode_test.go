@@ -336,3 +336,52 @@ func TestShardsShareTheSchemaManifest(t *testing.T) {
 		t.Errorf("the shards declared %v", declared)
 	}
 }
+
+// A table whose oldest object is unreadable takes the next oldest as its sample, in every
+// shard: a shard that does not own the table's other objects lists the table's directory again
+// for them. The unreadable object is skipped, and counted by its owner alone.
+func TestUnreadableSampleFallsBackAlikeInEveryShard(t *testing.T) {
+	s3 := startS3(t)
+	s3.CreateBucket("badsample")
+	s3.Put("badsample", "t/a-000.parquet", []byte("not parquet at all"))
+	for j := 1; j < 12; j++ {
+		s3.Put("badsample", fmt.Sprintf("t/a-%03d.parquet", j), writeParquet(t, int64Record(t, "n", int64(j)), 100))
+	}
+	spec := s3.specJSON("badsample", `,"schema":"sample"`)
+	var declared []string
+	skipped, rows := 0, 0
+	for num := 1; num <= 3; num++ {
+		run := runShard(t, spec, plugin.SyncOptions{Tables: []string{"*"}, Shard: &plugin.Shard{Num: int32(num), Total: 3}})
+		if len(run.tables) != 1 || (declared != nil && !slices.Equal(run.tables, declared)) {
+			t.Errorf("shard %d/3 declares %v, shard 1/3 %v", num, run.tables, declared)
+		}
+		declared = run.tables
+		skipped += int(run.summary["objects_skipped"].(float64))
+		rows += len(run.ids)
+	}
+	if skipped != 1 || rows != 11 {
+		t.Errorf("the shards skipped %d objects and delivered %d rows, want 1 (the unreadable sample) and 11", skipped, rows)
+	}
+	// the fallback sample is the same object in a shard that does not own it: the error of a
+	// mismatching object names it
+	num := shardOf("t/a-001.parquet", 3)%3 + 1
+	oddKey := keyOwnedBy(t, "t/z", num, 3)
+	s3.Put("badsample", oddKey, writeParquet(t, stringRecord(t, "n", "x"), 100))
+	p, _, err := loggedPlugin(t, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.SyncAll(context.Background(), plugin.SyncOptions{Tables: []string{"*"}, Shard: &plugin.Shard{Num: int32(num), Total: 3}})
+	if want := `column "n" is utf8 here but int64 in t/a-001.parquet, the sample`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("shard %d/3 (which does not own t/a-001.parquet): sync error %v, want one containing %q", num, err, want)
+	}
+	s3.Delete("badsample", oddKey)
+	p, _, err = loggedPlugin(t, s3.specJSON("badsample", `,"schema":"sample","strict":true`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.SyncAll(context.Background(), plugin.SyncOptions{Tables: []string{"*"}, Shard: &plugin.Shard{Num: 2, Total: 3}})
+	if err == nil || !strings.Contains(err.Error(), "t/a-000.parquet") || !strings.Contains(err.Error(), "strict") {
+		t.Errorf("strict: the unreadable sample did not fail the sync naming it: %v", err)
+	}
+}

@@ -206,9 +206,11 @@ func TestInitErrors(t *testing.T) {
 		spec []byte
 		want string
 	}{
-		"missing bucket":  {s3.specJSON("nope", ""), "bucket nope not found"},
-		"schema conflict": {s3.specJSON("conflict", ""), `column "id" is int64 in t/a.parquet but utf8 in t/b.parquet`},
-		"invalid spec":    {[]byte(`{"region":"r"}`), "spec.bucket is required"},
+		"missing bucket": {s3.specJSON("nope", ""), "bucket nope not found"},
+		// with schema: sample Init discovers nothing, but still lists a key
+		"missing bucket, sample": {s3.specJSON("nope", `,"schema":"sample"`), "bucket nope not found"},
+		"schema conflict":        {s3.specJSON("conflict", ""), `column "id" is int64 in t/a.parquet but utf8 in t/b.parquet`},
+		"invalid spec":           {[]byte(`{"region":"r"}`), "spec.bucket is required"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -20,9 +20,9 @@ import (
 
 // Listing the bucket (docs/scale.md, "Sharding a bucket over N processes"). ListObjectsV2 returns at most 1,000 keys
 // a page, and each page needs the previous page's continuation token: listed one page after
-// another, N objects take N/1,000 round trips. Every shard lists the whole bucket (each
-// needs every object's footer for the tables' columns), so this cost does not shrink with
-// the shard count; it is bounded by listing key ranges in parallel instead.
+// another, N objects take N/1,000 round trips. Every shard lists the whole bucket (an
+// object's shard is a hash of its key, so no key range is one shard's), so this cost does not
+// shrink with the shard count; it is bounded by listing key ranges in parallel instead.
 //
 // A bucket whose first page is the whole listing costs that one request, as before. Past
 // it, the listing goes on page by page (the head) while the directories under path_prefix

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/cq-source-s3/cq-source-s3/internal/s3store"
@@ -116,6 +117,9 @@ func (d *discovery) sampledDiscovery(ctx context.Context, sh shard, manifests *s
 				if sample == ss.oldest {
 					manifests.store(gctx, tableName(ss.source), sample)
 				}
+				if !sh.owns(sample.Key) {
+					sample.plan = nil // only its owner reads its rows
+				}
 			}
 			mu.Lock()
 			skipped = append(skipped, sk...)
@@ -130,6 +134,7 @@ func (d *discovery) sampledDiscovery(ctx context.Context, sh shard, manifests *s
 		return nil, err
 	}
 	samples = slices.DeleteFunc(samples, func(o *parquetObject) bool { return o == nil })
+	shareSchemas(samples)
 	tables, err := groupTables(samples)
 	if err != nil {
 		return nil, err
@@ -193,4 +198,33 @@ func (d *discovery) listSource(ctx context.Context, source string) ([]*parquetOb
 		return false
 	}).List(ctx)
 	return out, err
+}
+
+// shareSchemas makes samples with identical schemas (tables written by one writer) share one,
+// so that a bucket of many small tables holds each schema once.
+func shareSchemas(samples []*parquetObject) {
+	seen := map[string][]*arrow.Schema{}
+	for _, o := range samples {
+		key := o.Schema.String()
+		i := slices.IndexFunc(seen[key], func(sc *arrow.Schema) bool { return identicalSchemas(sc, o.Schema) })
+		if i < 0 {
+			seen[key] = append(seen[key], o.Schema)
+			continue
+		}
+		o.Schema = seen[key][i]
+	}
+}
+
+// identicalSchemas compares everything, metadata of nested fields included.
+func identicalSchemas(a, b *arrow.Schema) bool {
+	if !a.Equal(b) || !a.Metadata().Equal(b.Metadata()) {
+		return false
+	}
+	for i, f := range a.Fields() {
+		g := b.Field(i)
+		if !f.Metadata.Equal(g.Metadata) || !arrow.TypeEqual(f.Type, g.Type, arrow.CheckMetadata()) {
+			return false
+		}
+	}
+	return true
 }

@@ -385,3 +385,21 @@ func TestUnreadableSampleFallsBackAlikeInEveryShard(t *testing.T) {
 		t.Errorf("strict: the unreadable sample did not fail the sync naming it: %v", err)
 	}
 }
+
+// Samples of tables written alike share one schema; a difference in metadata keeps them apart.
+func TestSamplesShareIdenticalSchemas(t *testing.T) {
+	field := func(meta ...string) arrow.Field {
+		f := arrow.Field{Name: "n", Type: arrow.PrimitiveTypes.Int64, Nullable: true}
+		if len(meta) > 0 {
+			f.Metadata = arrow.NewMetadata([]string{meta[0]}, []string{meta[1]})
+		}
+		return f
+	}
+	a, b := arrow.NewSchema([]arrow.Field{field()}, nil), arrow.NewSchema([]arrow.Field{field()}, nil)
+	c := arrow.NewSchema([]arrow.Field{field("PARQUET:field_id", "7")}, nil)
+	samples := []*parquetObject{{Schema: a}, {Schema: b}, {Schema: c}}
+	shareSchemas(samples)
+	if samples[1].Schema != a || samples[2].Schema != c {
+		t.Errorf("shared %p %p %p, want the first two to share a's schema and the third to keep its own", samples[0].Schema, samples[1].Schema, samples[2].Schema)
+	}
+}

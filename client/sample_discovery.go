@@ -185,6 +185,30 @@ func (d *discovery) sampleOf(ctx context.Context, ss *sourceScan, sh shard) (*pa
 	return sample, append(skipped, more...), err
 }
 
+// readSample reads the footers of a table's objects, oldest first, until one is readable.
+func (d *discovery) readSample(ctx context.Context, objects []*parquetObject) (*parquetObject, []skippedObject, error) {
+	var skipped []skippedObject
+	for _, obj := range sampleOrder(objects) {
+		readable, sk, err := d.readFooters(ctx, []*parquetObject{obj})
+		if err != nil {
+			return nil, skipped, err
+		}
+		skipped = append(skipped, sk...)
+		if len(readable) == 1 {
+			return obj, skipped, nil
+		}
+	}
+	return nil, skipped, nil
+}
+
+// sampleOrder is the order in which a table's objects are tried as its sample: oldest
+// LastModified first, then by key.
+func sampleOrder(objects []*parquetObject) []*parquetObject {
+	candidates := slices.Clone(objects)
+	sort.Slice(candidates, func(i, j int) bool { return sampledBefore(candidates[i], candidates[j]) })
+	return candidates
+}
+
 // listSource lists the objects of one table source (a directory's own objects, or a root object).
 func (d *discovery) listSource(ctx context.Context, source string) ([]*parquetObject, error) {
 	var mu sync.Mutex

@@ -1,10 +1,7 @@
 package client
 
 import (
-	"context"
 	"fmt"
-	"slices"
-	"sort"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/cq-source-s3/cq-source-s3/internal/arrowschema"
@@ -33,30 +30,6 @@ const (
 )
 
 var schemaModes = []string{schemaUnion, schemaSample}
-
-// readSample reads the footers of a table's objects, oldest first, until one is readable.
-func (d *discovery) readSample(ctx context.Context, objects []*parquetObject) (*parquetObject, []skippedObject, error) {
-	var skipped []skippedObject
-	for _, obj := range sampleOrder(objects) {
-		readable, sk, err := d.readFooters(ctx, []*parquetObject{obj})
-		if err != nil {
-			return nil, skipped, err
-		}
-		skipped = append(skipped, sk...)
-		if len(readable) == 1 {
-			return obj, skipped, nil
-		}
-	}
-	return nil, skipped, nil
-}
-
-// sampleOrder is the order in which a table's objects are tried as its sample: oldest
-// LastModified first, then by key.
-func sampleOrder(objects []*parquetObject) []*parquetObject {
-	candidates := slices.Clone(objects)
-	sort.Slice(candidates, func(i, j int) bool { return sampledBefore(candidates[i], candidates[j]) })
-	return candidates
-}
 
 // checkAgainstSample is schema unification's rules (internal/arrowschema) with the sample as the
 // first object, except that a column's type may not change (the table was declared from the

@@ -146,3 +146,37 @@ describe('schema: sample with the state in PostgreSQL: the shards share each tab
     expect(notes, 'the new version\'s rows, with its new column').toEqual(Array.from({ length: ROWS }, (_, i) => ({ id: String(90_000 + i), note: 'rewritten' })));
   });
 });
+
+// The state client migrates its table itself, with key as the primary key, so CloudQuery's
+// PostgreSQL destination upserts state values by key even under write_mode: append, which
+// drops the synced tables' primary keys: a rewritten sample's manifest replaces the old one.
+describe('schema: sample with write_mode: append', () => {
+  it('a rewritten sample\'s manifest replaces the old one, with the next version; the shards read it', async () => {
+    const bucket = 'pg-manifest-append';
+    const solo = `${suite.prefix}solo/only.parquet`;
+    await uploadAll(suite.s3, bucket, new Map([[solo, parquetOf(idColumns(0, ROWS))], [`${suite.prefix}t0/a.parquet`, parquetOf(idColumns(ROWS, ROWS))]]));
+    const db = suite.database('manifest_append');
+    const append = (source: Spec, destination: Spec) => {
+      source.spec.spec.bucket = bucket;
+      source.spec.spec.schema = 'sample';
+      destination.spec.write_mode = 'append';
+    };
+    const oneAfterAnother = async () => {
+      const runs: CliResult[] = [];
+      for (const s of SHARDS) runs.push(await suite.sync(db, append, ['--shard', s]));
+      return runs.map(counts);
+    };
+    const soloManifests = () => suite.pg.rows(db, `select version::text as v, value from ${STATE_TABLE()} where key = 's3/${bucket}/exports_solo/schema' order by version`)
+      .map((r) => ({ version: Number(r.v), etag: JSON.parse(r.value!).etag }));
+
+    expect((await oneAfterAnother()).map((c) => c.footers), 'the first shard read both samples\' footers, the next ones took them from the state').toEqual([2, 0, 0]);
+    const first = await suite.s3.client.send(new HeadObjectCommand({ Bucket: bucket, Key: solo }));
+    await suite.s3.client.send(new PutObjectCommand({ Bucket: bucket, Key: solo, Body: parquetOf(idColumns(50_000, ROWS)) }));
+    const second = await suite.s3.client.send(new HeadObjectCommand({ Bucket: bucket, Key: solo }));
+    expect((await oneAfterAnother()).map((c) => c.footers), 'after the rewrite, the first shard read its footer, the next ones took the newer manifest').toEqual([1, 0, 0]);
+    expect(first.ETag, 'the rewrite changed the ETag').not.toBe(second.ETag);
+    expect(soloManifests(), 'one manifest of the table in the state table, the rewritten version\'s').toEqual([{ version: 2, etag: second.ETag }]);
+    expect((await oneAfterAnother()).map((c) => c.footers), 'then no shard read a footer').toEqual([0, 0, 0]);
+    expect(suite.pg.rows(db, 'select id::text as id from exports_solo where id >= 50000').length, 'the rewritten object\'s rows').toBe(ROWS);
+  });
+});

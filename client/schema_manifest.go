@@ -32,6 +32,12 @@ const schemaManifestFormat = 1
 // manifestFlushEvery bounds how many values one state message carries.
 const manifestFlushEvery = 500
 
+// manifestFlushBytes bounds the bytes of one state message (plus one value): plugin-sdk's
+// state client sends every value set since its last Flush in one gRPC message of at most
+// 100 MiB, and a message too large fails every later Flush too, the cursors' included (it
+// keeps what it could not send). A manifest takes about 120 bytes a column.
+const manifestFlushBytes = 8 << 20
+
 func schemaManifestKey(bucket, table string) string { return "s3/" + bucket + "/" + table + "/schema" }
 
 type schemaManifest struct {
@@ -49,6 +55,7 @@ type schemaManifests struct {
 	logger  zerolog.Logger
 	mu      sync.Mutex
 	pending int // values set since the last flush
+	bytes   int // their keys' and values' bytes
 }
 
 func newSchemaManifests(st state.Client, bucket string, logger zerolog.Logger) *schemaManifests {
@@ -97,11 +104,13 @@ func (m *schemaManifests) store(ctx context.Context, table string, obj *parquetO
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if err := m.st.SetKey(ctx, schemaManifestKey(m.bucket, table), string(value)); err != nil {
+	key := schemaManifestKey(m.bucket, table)
+	if err := m.st.SetKey(ctx, key, string(value)); err != nil {
 		m.logger.Warn().Str("table", table).Err(err).Msg("storing the schema manifest failed: the next sync reads the sample's footer again")
 		return
 	}
-	if m.pending++; m.pending >= manifestFlushEvery {
+	m.bytes += len(key) + len(value)
+	if m.pending++; m.pending >= manifestFlushEvery || m.bytes >= manifestFlushBytes {
 		m.flushLocked(ctx)
 	}
 }
@@ -123,7 +132,7 @@ func (m *schemaManifests) flushLocked(ctx context.Context) {
 	if err := m.st.Flush(ctx); err != nil {
 		m.logger.Warn().Err(err).Int("manifests", m.pending).Msg("writing schema manifests to the state backend failed: the next sync reads those samples' footers again")
 	}
-	m.pending = 0
+	m.pending, m.bytes = 0, 0
 }
 
 // encodeSchema is sc as an Arrow IPC stream without batches, in base64. A schema that does not

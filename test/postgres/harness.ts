@@ -88,8 +88,8 @@ export async function startSuite(prefix: string): Promise<Suite> {
       const runs: CliResult[] = [];
       for (const [i, r] of first.entries()) {
         if (r.status === 0) runs.push(r);
-        else if (CREATE_TABLE_RACE.test(r.stderr)) {
-          console.warn(`shard ${i + 1}/${total} lost the destination's CREATE TABLE race (run again): ${CREATE_TABLE_RACE.exec(r.stderr)![0]}`);
+        else if (CREATE_TABLE_RACE.test(r.stderr + r.log)) { // the CLI may say only "EOF", the destination's error being in the log
+          console.warn(`shard ${i + 1}/${total} lost the destination's CREATE TABLE race (run again): ${CREATE_TABLE_RACE.exec(r.stderr + r.log)![0]}`);
           runs.push(await suite.sync(db, change, shards[i]));
         } else throw new Error(`cloudquery sync --shard ${i + 1}/${total} failed\n${explain(r)}`);
       }

@@ -42,7 +42,7 @@ func wideSchema(n int) *arrow.Schema {
 
 func TestSchemaManifestsFlushInMessagesOfBoundedSize(t *testing.T) {
 	b := &memoryBackend{committed: map[string]string{}}
-	st := &flushSizes{Client: &memoryState{b: b, changed: map[string]string{}}}
+	st := &flushSizes{Client: b.connect()}
 	m := newSchemaManifests(st, "wide", zerolog.Nop())
 	sc := wideSchema(1500)
 	const tables = 120 // far fewer than manifestFlushEvery, far more than manifestFlushBytes
@@ -67,7 +67,7 @@ func TestSchemaManifestsFlushInMessagesOfBoundedSize(t *testing.T) {
 		t.Errorf("%d manifests stored, want %d", len(b.committed), tables)
 	}
 	probe := &parquetObject{Object: s3store.Object{Key: "t119/a.parquet", ETag: `"e"`}}
-	if !newSchemaManifests(&memoryState{b: b, changed: map[string]string{}}, "wide", zerolog.Nop()).lookup(ctx, "t119", probe) || !probe.Schema.Equal(sc) {
+	if !newSchemaManifests(b.connect(), "wide", zerolog.Nop()).lookup(ctx, "t119", probe) || !probe.Schema.Equal(sc) {
 		t.Error("the last manifest does not give back the schema stored")
 	}
 }

@@ -19,7 +19,9 @@ import (
 // footer's Arrow schema. A sync whose listing finds the same oldest object with the same ETag
 // takes the schema from there instead of a GET, so a repeated sync of an unchanged bucket
 // reads no footer, and N shards read each sample once between them, not N times, once one of
-// them stored it. The key does not depend on the shard: every shard of any total shares it.
+// them stored it before the others started (a sync reads the state once, when it connects:
+// shards started together on a fresh state each read every sample, as test/postgres sees).
+// The key does not depend on the shard: every shard of any total shares it.
 // A different sample (the old one deleted or rewritten, an older object appeared) is read
 // and stored again. The value is a cache of what the object says, never a decision: writing
 // it cannot change what any sync declares, so it is stored as soon as it is read, and a

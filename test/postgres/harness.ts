@@ -34,9 +34,10 @@ export interface Suite {
   /** As cli('sync'), failing with everything the CLI said unless it exits 0. */
   sync(db: string, change?: (source: Spec, destination: Spec) => void, extra?: string[]): Promise<CliResult>;
   /**
-   * As sync() for shards 1/total … total/total, all started at once. A shard that fails only
-   * because it lost the destination's table-creation race (CREATE_TABLE_RACE) is run once more
-   * after the others finished, as its user would; any other failure fails.
+   * As sync() for shards 1/total … total/total, all started at once, after `cloudquery migrate`
+   * created the synced tables (see CREATE_TABLE_RACE). A shard that still loses the race, on
+   * backend_options' state table, fails before it reads or commits anything and is run once
+   * more after the others finished; any other failure fails.
    */
   syncShardsTogether(db: string, total: number, change?: (source: Spec, destination: Spec) => void): Promise<CliResult[]>;
   stop(): Promise<void>;
@@ -46,10 +47,12 @@ export interface Suite {
  * CloudQuery's PostgreSQL destination creates each table (the synced ones and backend_options'
  * state table) with CREATE TABLE IF NOT EXISTS, which PostgreSQL does not make safe between
  * sessions: when shards started at the same time create one table in a new database, one may
- * fail with one of these SQLSTATEs (seen here: 2 of 6 runs of 3 shards; none once the tables
- * existed, e.g. after `cloudquery migrate`).
+ * fail with one of these SQLSTATEs (seen here: 2 of 6 runs of 3 shards; none of 6 once
+ * `cloudquery migrate` had created the tables). Such a shard must not simply be run again:
+ * the source had sent all its rows when the destination failed, so its cursors were committed
+ * and its rows are never delivered (seen here with backend_options).
  */
-export const CREATE_TABLE_RACE = /\(SQLSTATE (23505|42710|42P07)\)\s*CREATE TABLE IF NOT EXISTS/;
+export const CREATE_TABLE_RACE = /\(SQLSTATE (?:23505|42710|42P07)\)\s*CREATE TABLE IF NOT EXISTS \\?"([^"\\]+)/;
 
 /** The CLI, the destination and PostgreSQL checked; the plugin built; moto and PostgreSQL started. */
 export async function startSuite(prefix: string): Promise<Suite> {
@@ -61,6 +64,7 @@ export async function startSuite(prefix: string): Promise<Suite> {
   const s3 = await startS3();
   const pg = await startPostgres();
   const { source } = readmeConfig();
+  const stateTable: string = source.spec.backend_options.table_name;
   let runs = 0;
   const suite: Suite = {
     work, plugin, s3, pg,
@@ -83,13 +87,15 @@ export async function startSuite(prefix: string): Promise<Suite> {
       return r;
     },
     async syncShardsTogether(db, total, change) {
+      const migrate = await suite.cli(db, 'migrate', change);
+      if (migrate.status !== 0) throw new Error(`cloudquery migrate failed\n${explain(migrate)}`);
       const shards = Array.from({ length: total }, (_, i) => ['--shard', `${i + 1}/${total}`]);
       const first = await Promise.all(shards.map((shard) => suite.cli(db, 'sync', change, shard)));
       const runs: CliResult[] = [];
       for (const [i, r] of first.entries()) {
         if (r.status === 0) runs.push(r);
-        else if (CREATE_TABLE_RACE.test(r.stderr + r.log)) { // the CLI may say only "EOF", the destination's error being in the log
-          console.warn(`shard ${i + 1}/${total} lost the destination's CREATE TABLE race (run again): ${CREATE_TABLE_RACE.exec(r.stderr + r.log)![0]}`);
+        else if (CREATE_TABLE_RACE.exec(r.stderr + r.log)?.[1] === stateTable) { // the CLI may say only "EOF", the destination's error being in the log
+          console.warn(`shard ${i + 1}/${total} lost the race to create ${stateTable} (run again)`);
           runs.push(await suite.sync(db, change, shards[i]));
         } else throw new Error(`cloudquery sync --shard ${i + 1}/${total} failed\n${explain(r)}`);
       }

@@ -18,7 +18,9 @@ import (
 )
 
 // memoryBackend stands in for the state backend: what a flush wrote is there for the next
-// client, what was set but not flushed is lost, as with plugin-sdk's state client.
+// client, what was set but not flushed is lost, and a client sees the values of when it
+// connected (plus its own), as with plugin-sdk's state client, which reads the whole table
+// once when it connects: shards started at the same time do not see each other's values.
 type memoryBackend struct {
 	mu        sync.Mutex
 	committed map[string]string
@@ -29,6 +31,7 @@ type memoryBackend struct {
 type memoryState struct {
 	mu      sync.Mutex // as plugin-sdk's state client, it may be used from several goroutines
 	b       *memoryBackend
+	loaded  map[string]string // the backend's values when the client connected
 	changed map[string]string
 }
 
@@ -40,13 +43,18 @@ func useMemoryBackend(t *testing.T) *memoryBackend {
 		if opts.TableName != "cq_state" {
 			t.Errorf("backend table %q", opts.TableName)
 		}
-		b.mu.Lock()
-		defer b.mu.Unlock()
-		b.connects++
-		return &memoryState{b: b, changed: map[string]string{}}, nil
+		return b.connect(), nil
 	}
 	t.Cleanup(func() { connectState = old })
 	return b
+}
+
+// connect is a new client of the backend.
+func (b *memoryBackend) connect() *memoryState {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.connects++
+	return &memoryState{b: b, loaded: maps.Clone(b.committed), changed: map[string]string{}}
 }
 
 func (b *memoryBackend) get(key string) string {
@@ -67,7 +75,7 @@ func (s *memoryState) GetKey(_ context.Context, key string) (string, error) {
 	if v, ok := s.changed[key]; ok {
 		return v, nil
 	}
-	return s.b.get(key), nil
+	return s.loaded[key], nil
 }
 
 func (s *memoryState) SetKey(_ context.Context, key, value string) error {
@@ -86,6 +94,7 @@ func (s *memoryState) Flush(context.Context) error {
 		return s.b.flushErr
 	}
 	maps.Copy(s.b.committed, s.changed)
+	maps.Copy(s.loaded, s.changed)
 	clear(s.changed)
 	return nil
 }

@@ -19,7 +19,9 @@ import (
 // footer's Arrow schema. A sync whose listing finds the same oldest object with the same ETag
 // takes the schema from there instead of a GET, so a repeated sync of an unchanged bucket
 // reads no footer, and N shards read each sample once between them, not N times, once one of
-// them stored it. The key does not depend on the shard: every shard of any total shares it.
+// them stored it before the others started (a sync reads the state once, when it connects:
+// shards started together on a fresh state each read every sample, as test/postgres sees).
+// The key does not depend on the shard: every shard of any total shares it.
 // A different sample (the old one deleted or rewritten, an older object appeared) is read
 // and stored again. The value is a cache of what the object says, never a decision: writing
 // it cannot change what any sync declares, so it is stored as soon as it is read, and a
@@ -31,6 +33,12 @@ const schemaManifestFormat = 1
 
 // manifestFlushEvery bounds how many values one state message carries.
 const manifestFlushEvery = 500
+
+// manifestFlushBytes bounds the bytes of one state message (plus one value): plugin-sdk's
+// state client sends every value set since its last Flush in one gRPC message of at most
+// 100 MiB, and a message too large fails every later Flush too, the cursors' included (it
+// keeps what it could not send). A manifest takes about 120 bytes a column.
+const manifestFlushBytes = 8 << 20
 
 func schemaManifestKey(bucket, table string) string { return "s3/" + bucket + "/" + table + "/schema" }
 
@@ -49,6 +57,7 @@ type schemaManifests struct {
 	logger  zerolog.Logger
 	mu      sync.Mutex
 	pending int // values set since the last flush
+	bytes   int // their keys' and values' bytes
 }
 
 func newSchemaManifests(st state.Client, bucket string, logger zerolog.Logger) *schemaManifests {
@@ -97,11 +106,13 @@ func (m *schemaManifests) store(ctx context.Context, table string, obj *parquetO
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if err := m.st.SetKey(ctx, schemaManifestKey(m.bucket, table), string(value)); err != nil {
+	key := schemaManifestKey(m.bucket, table)
+	if err := m.st.SetKey(ctx, key, string(value)); err != nil {
 		m.logger.Warn().Str("table", table).Err(err).Msg("storing the schema manifest failed: the next sync reads the sample's footer again")
 		return
 	}
-	if m.pending++; m.pending >= manifestFlushEvery {
+	m.bytes += len(key) + len(value)
+	if m.pending++; m.pending >= manifestFlushEvery || m.bytes >= manifestFlushBytes {
 		m.flushLocked(ctx)
 	}
 }
@@ -123,7 +134,7 @@ func (m *schemaManifests) flushLocked(ctx context.Context) {
 	if err := m.st.Flush(ctx); err != nil {
 		m.logger.Warn().Err(err).Int("manifests", m.pending).Msg("writing schema manifests to the state backend failed: the next sync reads those samples' footers again")
 	}
-	m.pending = 0
+	m.pending, m.bytes = 0, 0
 }
 
 // encodeSchema is sc as an Arrow IPC stream without batches, in base64. A schema that does not

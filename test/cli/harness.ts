@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -103,9 +104,26 @@ export async function cloudquery(workdir: string, args: string[], env: Record<st
  * summary"), which the CLI copies into its log for `registry: local` plugins.
  */
 export function pluginSyncMs(r: CliResult): number {
-  const line = r.log.split('\n').find((l) => l.includes('"message":"sync summary"') && l.includes('"module":"cq-source-s3-source"'));
-  if (!line) throw new Error(`the plugin logged no "sync summary" line\n${explain(r)}`);
-  return goDurationMs(JSON.parse(line).duration as string);
+  return goDurationMs(pluginLine(r, 'sync summary').duration as string);
+}
+
+/** The plugin's log lines with this message, parsed (the CLI copies a local plugin's JSON log into its own). */
+export function pluginLines(r: CliResult, message: string): Record<string, unknown>[] {
+  return r.log.split('\n')
+    .filter((l) => l.includes(`"message":${JSON.stringify(message)}`) && l.includes('"module":"cq-source-s3-source"'))
+    .map((l) => JSON.parse(l));
+}
+
+/** The plugin's one log line with this message, failing with everything the CLI said unless there is exactly one. */
+export function pluginLine(r: CliResult, message: string): Record<string, unknown> {
+  const lines = pluginLines(r, message);
+  if (lines.length !== 1) throw new Error(`the plugin logged ${lines.length} "${message}" lines, not one\n${explain(r)}`);
+  return lines[0];
+}
+
+/** The plugin's partition (client/shard.go): 1 + the first 8 bytes of SHA-256(key), big-endian, mod total. */
+export function shardOf(key: string, total: number): number {
+  return Number(createHash('sha256').update(key, 'utf8').digest().readBigUInt64BE(0) % BigInt(total)) + 1;
 }
 
 /** Milliseconds of a Go duration string such as "1m2.5s", "850ms" or "12µs". */

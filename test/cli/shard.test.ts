@@ -4,22 +4,16 @@
  * every shard declares every table alike; bad shards are clear errors (the CLI's, and the
  * plugin's for any other gRPC client); incremental state is per shard.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DestinationMessage, destinationMessages, destinationTable, destinationTables } from './destination';
-import { cloudquery, CliResult, explain, startCliSuite, TestBinaries, writeConfig } from './harness';
+import { cloudquery, CliResult, explain, shardOf, startCliSuite, TestBinaries, writeConfig } from './harness';
 import { FixtureFile, METRIC_COLUMNS, ORDER_COLUMNS, parquetBytes, plainRows, Row } from '../e2e/fixtures';
 import { serveArgs, spawnPlugin } from '../e2e/plugin-process';
 import { freePort } from '../e2e/process';
 import { S3Endpoint, uploadAll } from '../e2e/s3-emulator';
-
-/** The plugin's partition (client/shard.go): 1 + the first 8 bytes of SHA-256(key), big-endian, mod total. */
-export function shardOf(key: string, total: number): number {
-  return Number(createHash('sha256').update(key, 'utf8').digest().readBigUInt64BE(0) % BigInt(total)) + 1;
-}
 
 const BUCKET = 'cli-shard';
 const INC_BUCKET = 'cli-shard-incremental';

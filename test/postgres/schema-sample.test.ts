@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { Int64, Utf8 } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parquetOf } from '../cli/fixtures';
-import { explain } from '../cli/harness';
+import { explain, shardOf } from '../cli/harness';
 import { uploadAll } from '../e2e/s3-emulator';
 import { pluginSummary, startSuite, Suite } from './harness';
 import { Spec } from './readme-config';
@@ -17,9 +16,6 @@ afterAll(async () => { await suite?.stop(); });
 
 const TOTAL = 3;
 const ODD_SHARD = 2;
-
-/** The shard that owns a key (docs/scale.md, "Which shard owns an object"). */
-const shardOf = (k: string, total: number) => Number(createHash('sha256').update(k).digest().readBigUInt64BE(0) % BigInt(total)) + 1;
 
 /** id NOT NULL (or as `idType`, nullable) and name, rows first … first+n-1. */
 const file = (first: number, n: number, odd?: 'nullable' | 'text') => parquetOf([
@@ -67,7 +63,7 @@ describe('a schema change only one shard\'s objects carry', () => {
       const oneByOne = suite.database(`one_by_one_${mode}`);
       for (const shard of shards) await suite.sync(oneByOne, inBucket(bucket, mode), ['--shard', shard]);
       const together = suite.database(`together_${mode}`);
-      const runs = await Promise.all(shards.map((shard) => suite.sync(together, inBucket(bucket, mode), ['--shard', shard])));
+      const runs = await suite.syncShardsTogether(together, TOTAL, inBucket(bucket, mode));
       expect(runs.map((r) => Number(pluginSummary(r).objects_synced)).reduce((a, b) => a + b)).toBe(13);
       for (const db of [oneByOne, together]) {
         expect(columns(db), db).toEqual(columns(whole));

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -124,7 +125,7 @@ func TestCursorNotStoredFailsTheSync(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = syncAllSent(p, withBackend)
-	if err == nil || !strings.Contains(err.Error(), "writing its cursor to the state backend") || !strings.Contains(err.Error(), "read-only") {
+	if err == nil || !strings.Contains(err.Error(), "writing the cursors of table t to the state backend") || !strings.Contains(err.Error(), "read-only") {
 		t.Fatalf("want the sync to fail storing the cursor, got %v", err)
 	}
 	if lines := logLines(logs, "sync summary"); len(lines) != 1 || lines[0]["result"] == "ok" {
@@ -176,6 +177,27 @@ func serveOnSocket(t *testing.T, p *plugin.Plugin, opts ...grpc.DialOption) pb.P
 		}
 		if time.Now().After(ready) {
 			t.Fatalf("the plugin did not answer within 30 s: %v", err)
+		}
+	}
+}
+
+// A sync that changes nothing writes nothing to the state backend; one that reads new objects
+// of many tables writes their cursors in one message, not one per table.
+func TestCursorCommitWritesOnlyWhatChanged(t *testing.T) {
+	backend := useMemoryBackend(t)
+	s3 := startS3(t)
+	s3.CreateBucket("quiet")
+	for j := range 30 {
+		s3.Put("quiet", fmt.Sprintf("t%02d/a.parquet", j), writeParquet(t, int64Record(t, "n", int64(j)), 10))
+	}
+	spec := s3.specJSON("quiet", "")
+	for i, want := range []int{1, 0} {
+		before := backend.flushes
+		if _, err := syncOnce(t, spec, withBackend); err != nil {
+			t.Fatal(err)
+		}
+		if got := backend.flushes - before; got != want {
+			t.Errorf("sync %d of 30 tables flushed the state %d times, want %d", i+1, got, want)
 		}
 	}
 }

@@ -10,6 +10,13 @@ import (
 	"github.com/rs/zerolog"
 )
 
+// stateMessageBytes bounds the bytes of one state message (plus one value): plugin-sdk's
+// state client sends every value set since its last Flush in one gRPC message of at most
+// 100 MiB, and a message too large fails every later Flush too (it keeps what it could not
+// send). A cursor is at most about 7 MiB (maxSeenObjects and the known filter); a schema
+// manifest takes about 120 bytes a column.
+const stateMessageBytes = 8 << 20
+
 // connectState opens the state backend of backend_options (a variable so tests can use an
 // in-memory one).
 var connectState = state.NewConnectedClient
@@ -31,6 +38,7 @@ type incremental struct {
 type tableProgress struct {
 	name    string
 	columns string
+	stored  string       // the cursor's value as loaded ("" when there was none)
 	cursor  *tableCursor // nil: no usable state, read every object
 	legacy  bool         // the cursor came from the replaced plugin's key
 	read    []*parquetObject
@@ -88,6 +96,7 @@ func (inc *incremental) load(ctx context.Context, t *discoveredTable) (*tablePro
 		}
 		key, parse, p.legacy = legacyKey, parseLegacyCursor, value != ""
 	}
+	p.stored = value
 	if value == "" {
 		if p.shards != p.storedShards && (p.storedShards != "" || inc.hasUnshardedCursor(ctx, p.name)) {
 			logShardsChange(inc.logger, p.name, inc.shard, p.storedShards, p.shards)
@@ -163,45 +172,83 @@ func (inc *incremental) plan(tables []*discoveredTable) (toRead []*discoveredTab
 
 // commit stores every table's advanced cursor. Call it only once plugin-sdk sent every row
 // of every object the Sync read (OnSyncFinish, sync_finish.go): a failed Sync leaves the cursors where they were, so the next
-// Sync reads the same objects again. Each table is flushed on its own, so no state message
-// holds more than one table's cursor.
+// Sync reads the same objects again. Only values that changed are written, in messages of at
+// most stateMessageBytes: a sync of thousands of unchanged tables writes nothing.
 func (inc *incremental) commit(ctx context.Context) error {
 	if inc == nil {
 		return nil
 	}
-	for _, p := range inc.tables {
-		next, narrowed := p.cursor.advance(p.read, inc.lookback, p.columns)
-		if next == nil {
-			continue
-		}
-		if narrowed {
-			inc.logger.Warn().Str("table", p.name).Int("limit", maxSeenObjects).Time("window_start", next.WindowStart).
-				Msg("more objects than the cursor keeps were uploaded within spec.incremental_lookback: the window starts later than the lookback says (an object uploaded late before window_start would be missed)")
-		}
-		next.Shards = p.shards
-		next.Known = knownFilter(p.listed, next.WindowStart)
-		if err := inc.st.SetKey(ctx, inc.shard.cursorKey(inc.bucket, p.name), next.encode()); err != nil {
-			return fmt.Errorf("table %s: storing its cursor: %w", p.name, err)
-		}
-		if p.shards != p.storedShards {
-			if err := inc.st.SetKey(ctx, shardsKey(inc.bucket, p.name), p.shards); err != nil {
-				return fmt.Errorf("table %s: storing its shard total: %w", p.name, err)
-			}
-		}
-		if p.legacy { // read once: the new key replaces it
-			if err := inc.st.SetKey(ctx, legacyCursorKey(inc.bucket, p.name), ""); err != nil {
-				return fmt.Errorf("table %s: clearing the replaced plugin's cursor: %w", p.name, err)
-			}
+	var pending []string // the tables whose values wait for the next flush
+	bytes := 0
+	flush := func() error {
+		if len(pending) == 0 {
+			return nil
 		}
 		if err := inc.st.Flush(ctx); err != nil {
-			return fmt.Errorf("table %s: writing its cursor to the state backend (table %s): %w", p.name, inc.backend, err)
+			return fmt.Errorf("writing the cursors of table %s to the state backend (table %s): %w", namedTables(pending), inc.backend, err)
+		}
+		pending, bytes = nil, 0
+		return nil
+	}
+	for _, p := range inc.tables {
+		values, err := inc.advanced(p)
+		if err != nil {
+			return err
+		}
+		for key, value := range values {
+			if err := inc.st.SetKey(ctx, key, value); err != nil {
+				return fmt.Errorf("table %s: storing state key %s: %w", p.name, key, err)
+			}
+			bytes += len(key) + len(value)
+		}
+		if len(values) > 0 {
+			pending = append(pending, p.name)
+		}
+		if bytes >= stateMessageBytes {
+			if err := flush(); err != nil {
+				return err
+			}
 		}
 	}
-	return nil
+	return flush()
+}
+
+// advanced is the state values a table's commit changes: its advanced cursor, its shards
+// value, and the replaced plugin's key, emptied.
+func (inc *incremental) advanced(p *tableProgress) (map[string]string, error) {
+	next, narrowed := p.cursor.advance(p.read, inc.lookback, p.columns)
+	if next == nil {
+		return nil, nil
+	}
+	if narrowed {
+		inc.logger.Warn().Str("table", p.name).Int("limit", maxSeenObjects).Time("window_start", next.WindowStart).
+			Msg("more objects than the cursor keeps were uploaded within spec.incremental_lookback: the window starts later than the lookback says (an object uploaded late before window_start would be missed)")
+	}
+	next.Shards = p.shards
+	next.Known = knownFilter(p.listed, next.WindowStart)
+	values := map[string]string{}
+	if encoded := next.encode(); encoded != p.stored || p.legacy {
+		values[inc.shard.cursorKey(inc.bucket, p.name)] = encoded
+	}
+	if p.shards != p.storedShards {
+		values[shardsKey(inc.bucket, p.name)] = p.shards
+	}
+	if p.legacy { // read once: the new key replaces it
+		values[legacyCursorKey(inc.bucket, p.name)] = ""
+	}
+	return values, nil
 }
 
 func (inc *incremental) close() {
 	if inc != nil {
 		_ = inc.st.Close()
 	}
+}
+
+// namedTables is "t1", or "t1 and 3 more tables".
+func namedTables(names []string) string {
+	if len(names) == 1 {
+		return names[0]
+	}
+	return fmt.Sprintf("%s and %d more tables", names[0], len(names)-1)
 }

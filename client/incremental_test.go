@@ -26,6 +26,7 @@ type memoryBackend struct {
 	committed map[string]string
 	connects  int
 	flushErr  error // what Flush returns, when set
+	flushes   int   // Flush calls
 }
 
 type memoryState struct {
@@ -90,6 +91,7 @@ func (s *memoryState) Flush(context.Context) error {
 	defer s.mu.Unlock()
 	s.b.mu.Lock()
 	defer s.b.mu.Unlock()
+	s.b.flushes++
 	if s.b.flushErr != nil {
 		return s.b.flushErr
 	}

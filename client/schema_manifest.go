@@ -34,12 +34,6 @@ const schemaManifestFormat = 1
 // manifestFlushEvery bounds how many values one state message carries.
 const manifestFlushEvery = 500
 
-// manifestFlushBytes bounds the bytes of one state message (plus one value): plugin-sdk's
-// state client sends every value set since its last Flush in one gRPC message of at most
-// 100 MiB, and a message too large fails every later Flush too, the cursors' included (it
-// keeps what it could not send). A manifest takes about 120 bytes a column.
-const manifestFlushBytes = 8 << 20
-
 func schemaManifestKey(bucket, table string) string { return "s3/" + bucket + "/" + table + "/schema" }
 
 type schemaManifest struct {
@@ -112,7 +106,7 @@ func (m *schemaManifests) store(ctx context.Context, table string, obj *parquetO
 		return
 	}
 	m.bytes += len(key) + len(value)
-	if m.pending++; m.pending >= manifestFlushEvery || m.bytes >= manifestFlushBytes {
+	if m.pending++; m.pending >= manifestFlushEvery || m.bytes >= stateMessageBytes {
 		m.flushLocked(ctx)
 	}
 }

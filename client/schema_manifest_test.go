@@ -45,7 +45,7 @@ func TestSchemaManifestsFlushInMessagesOfBoundedSize(t *testing.T) {
 	st := &flushSizes{Client: b.connect()}
 	m := newSchemaManifests(st, "wide", zerolog.Nop())
 	sc := wideSchema(1500)
-	const tables = 120 // far fewer than manifestFlushEvery, far more than manifestFlushBytes
+	const tables = 120 // far fewer than manifestFlushEvery, far more than stateMessageBytes
 	ctx := context.Background()
 	for i := range tables {
 		m.store(ctx, fmt.Sprintf("t%03d", i), &parquetObject{Object: s3store.Object{Key: fmt.Sprintf("t%03d/a.parquet", i), ETag: `"e"`}, Schema: sc})
@@ -56,11 +56,11 @@ func TestSchemaManifestsFlushInMessagesOfBoundedSize(t *testing.T) {
 	total := 0
 	for i, n := range st.flushes {
 		total += n
-		if n > manifestFlushBytes+one+100 {
-			t.Errorf("flush %d carried %d bytes: more than manifestFlushBytes (%d) and one manifest (%d)", i, n, manifestFlushBytes, one)
+		if n > stateMessageBytes+one+100 {
+			t.Errorf("flush %d carried %d bytes: more than stateMessageBytes (%d) and one manifest (%d)", i, n, stateMessageBytes, one)
 		}
 	}
-	if total < 16*manifestFlushBytes/10 {
+	if total < 16*stateMessageBytes/10 {
 		t.Fatalf("the test stored only %d bytes of manifests (%d each): not enough to need two flushes", total, one)
 	}
 	if len(b.committed) != tables {

@@ -67,9 +67,11 @@ func connect(ctx context.Context, logger zerolog.Logger, spec *Settings, discove
 	if !discover {
 		return c, s3store.NewLister(store, spec.PathPrefix, 1).Probe(ctx)
 	}
+	before := liveHeap()
 	if c.found, err = validated(c.discovery().run(ctx)); err != nil {
 		return nil, err
 	}
+	fitMemoryLimit(spec, liveHeap()-before, c.logger)
 	return c, nil
 }
 
@@ -106,6 +108,7 @@ func (c *Client) discover(ctx context.Context, sh shard, manifests *schemaManife
 		return f, nil
 	}
 	d := c.discovery()
+	before := liveHeap()
 	var err error
 	var found *discoveryResult
 	if d.sample {
@@ -117,6 +120,7 @@ func (c *Client) discover(ctx context.Context, sh shard, manifests *schemaManife
 		return nil, err
 	}
 	c.found = found
+	fitMemoryLimit(c.spec, liveHeap()-before, c.logger)
 	return found, nil
 }
 

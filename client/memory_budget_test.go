@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/rs/zerolog"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -188,4 +189,28 @@ func specSchemaDescription(t *testing.T, option string) string {
 		t.Fatal(err)
 	}
 	return sc.Properties[option].Description
+}
+
+// What discovery keeps past discoveredHeapInOverhead raises the Go memory limit; less leaves it
+// at the budget's, and GOMEMLIMIT set by the user stands.
+func TestMemoryLimitGrowsWithWhatDiscoveryKeeps(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(before)
+	s, err := ParseSpec([]byte(`{"bucket":"b","region":"r"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GOMEMLIMIT", "")
+	for grown, want := range map[int64]int64{0: 168 << 20, 16 << 20: 168 << 20, 116 << 20: 268 << 20} {
+		fitMemoryLimit(s, grown, zerolog.Nop())
+		if got := debug.SetMemoryLimit(-1); got != want {
+			t.Errorf("discovery kept %d MiB: limit %d MiB, want %d MiB", grown>>20, got>>20, want>>20)
+		}
+	}
+	t.Setenv("GOMEMLIMIT", "1GiB")
+	debug.SetMemoryLimit(1 << 30)
+	fitMemoryLimit(s, 500<<20, zerolog.Nop())
+	if got := debug.SetMemoryLimit(-1); got != 1<<30 {
+		t.Errorf("with GOMEMLIMIT set the limit became %d MiB", got>>20)
+	}
 }

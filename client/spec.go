@@ -55,7 +55,7 @@ type Spec struct {
 	OperationTimeout    string `json:"operation_timeout" jsonschema_description:"Deadline of one S3 operation with all its retries and resumed reads; not shorter than request_timeout."`
 	IncrementalLookback string `json:"incremental_lookback" jsonschema_description:"With backend_options: how long after its LastModified an object may still appear in listings and be read by an incremental sync (at least 1s)."`
 	SendTimeout         string `json:"send_timeout" jsonschema_description:"Longest wait for the client to take one message; a client that stops reading for longer fails the sync (at least 1s)."`
-	MemoryBudget        *int64 `json:"memory_budget" jsonschema_description:"Bytes of object data and decoding buffers held at once by all objects of a sync; reads wait instead of exceeding it. The Go memory limit (GOMEMLIMIT, unless set) is this plus 40 MiB."`
+	MemoryBudget        *int64 `json:"memory_budget" jsonschema_description:"Bytes of object data and decoding buffers held at once by all objects of a sync; reads wait instead of exceeding it. The Go memory limit (GOMEMLIMIT, unless set) is this plus 40 MiB, plus what discovery keeps past 16 MiB."`
 	Schema              string `json:"schema" jsonschema_description:"How a table's columns are found: union reads every object's footer at Init and unifies them; sample reads one object's footer per table (its oldest) when the sync starts (none when the state backend's schema manifest has it), declares every column nullable, and checks each other object's footer when the sync reads it, failing the sync on a column that differs. With sample a shard lists the bucket but keeps and reads only its own objects."`
 }
 

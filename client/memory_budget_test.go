@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/rs/zerolog"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -20,6 +19,7 @@ import (
 	"github.com/cloudquery/plugin-sdk/v4/message"
 	"github.com/cloudquery/plugin-sdk/v4/plugin"
 	"github.com/cq-source-s3/cq-source-s3/internal/testkit/parquetgen"
+	"github.com/rs/zerolog"
 )
 
 // heapPeak samples, until stopped, the largest live heap a garbage collection found

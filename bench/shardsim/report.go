@@ -42,11 +42,12 @@ func (b *bench) report() {
 	}
 	b.reportSample(sizes, bySize)
 	for _, mode := range []struct {
-		title string
-		runs  func(*result) *shardRuns
+		title  string
+		totals []int
+		runs   func(*result) *shardRuns
 	}{
-		{"The plugin: one shard's Init (listing, every footer) and its Sync", func(r *result) *shardRuns { return r.plugin }},
-		{"Its request pattern replayed: listing, one GET per footer, one GET per object of the shard", func(r *result) *shardRuns { return r.pattern }},
+		{"The plugin with schema: union: one shard's Init (listing, every footer) and its Sync", b.unionShards, func(r *result) *shardRuns { return r.plugin }},
+		{"schema: union's request pattern replayed: listing, one GET per footer, one GET per object of the shard", b.shards, func(r *result) *shardRuns { return r.pattern }},
 	} {
 		fmt.Printf("\n### %s (median wall time)\n\n", mode.title)
 		fmt.Println("| objects | runs | shard | list requests | footer GETs | listing | footers | Sync objects (share) | Sync | **shard total** | vs 1 shard | CPU s |")
@@ -59,8 +60,8 @@ func (b *bench) report() {
 			first := mode.runs(rs[0])
 			list := median(rs, func(r *result) time.Duration { return mode.runs(r).list.wall })
 			footers := median(rs, func(r *result) time.Duration { return mode.runs(r).footers.wall })
-			one := median(rs, func(r *result) time.Duration { return mode.runs(r).syncs[b.shards[0]].wall })
-			for _, total := range b.shards {
+			one := median(rs, func(r *result) time.Duration { return mode.runs(r).syncs[mode.totals[0]].wall })
+			for _, total := range mode.totals {
 				sync := median(rs, func(r *result) time.Duration { return mode.runs(r).syncs[total].wall })
 				cpu := median(rs, func(r *result) time.Duration { return mode.runs(r).footers.cpu + mode.runs(r).syncs[total].cpu })
 				fmt.Printf("| %s | %d | 1/%d | %s | %s | %s | %s | %s (%.1f%%) | %s | **%s** | %.2f× | %.0f |\n", num(n), len(rs), total,
@@ -99,7 +100,7 @@ func (b *bench) pluginVsPattern(n int, rs []*result) {
 		return time.Duration(1000 * ratio(r.plugin.footers.wall, r.pattern.footers.wall))
 	})
 	s := median(rs, func(r *result) time.Duration {
-		return time.Duration(1000 * ratio(r.plugin.syncs[b.shards[0]].wall, r.pattern.syncs[b.shards[0]].wall))
+		return time.Duration(1000 * ratio(r.plugin.syncs[b.unionShards[0]].wall, r.pattern.syncs[b.unionShards[0]].wall))
 	})
 	h := median(rs, func(r *result) time.Duration { return time.Duration(r.plugin.heapPerObject) })
 	fmt.Printf("| %s | %.2f× | %.2f× | %s bytes |\n", num(n), float64(f)/1000, float64(s)/1000, num(int(h)))

@@ -47,7 +47,7 @@ func (b *bench) report() {
 		runs   func(*result) *shardRuns
 	}{
 		{"The plugin with schema: union: one shard's Init (listing, every footer) and its Sync", b.unionShards, func(r *result) *shardRuns { return r.plugin }},
-		{"schema: union's request pattern replayed: listing, one GET per footer, one GET per object of the shard", b.shards, func(r *result) *shardRuns { return r.pattern }},
+		{"schema: union's request pattern replayed: listing, one GET per footer, one GET per object of the shard", slices.Sorted(slices.Values(b.shards)), func(r *result) *shardRuns { return r.pattern }},
 	} {
 		fmt.Printf("\n### %s (median wall time)\n\n", mode.title)
 		fmt.Println("| objects | runs | shard | list requests | footer GETs | listing | footers | Sync objects (share) | Sync | **shard total** | vs 1 shard | CPU s |")
@@ -86,7 +86,7 @@ func (b *bench) report() {
 	fmt.Println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	list := median(last, func(r *result) time.Duration { return r.pattern.list.wall })
 	footers := median(last, func(r *result) time.Duration { return r.pattern.footers.wall })
-	for _, total := range b.shards {
+	for _, total := range slices.Sorted(slices.Values(b.shards)) {
 		sync := median(last, func(r *result) time.Duration { return r.pattern.syncs[total].wall })
 		floor := time.Duration((float64(*project) + float64(*project)/float64(total)) * float64(*latency) / float64(*concurrency))
 		fmt.Printf("| 1/%d | %s | %s | %s | %s | %s | %s | **%s** | %s |\n", total, num(int(float64(last[0].pattern.list.requests)*scale)), num(*project),

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -27,7 +28,7 @@ func (b *bench) reportSample(sizes []int, bySize map[int][]*result) {
 		if _, ok := rs[0].sampled[1]; ok {
 			one = median(rs, func(r *result) time.Duration { return r.sampled[1].init.wall + r.sampled[1].sync.wall })
 		}
-		for _, total := range b.shards {
+		for _, total := range slices.Sorted(slices.Values(b.shards)) {
 			first := rs[0].sampled[total]
 			at := func(f func(*sampleShard) time.Duration) time.Duration {
 				return median(rs, func(r *result) time.Duration { return f(r.sampled[total]) })
@@ -58,7 +59,7 @@ func (b *bench) reportSample(sizes []int, bySize map[int][]*result) {
 		if len(rs) == 0 {
 			continue
 		}
-		for _, total := range b.shards {
+		for _, total := range slices.Sorted(slices.Values(b.shards)) {
 			s := rs[0].sampled[total]
 			t := s.footers
 			fmt.Printf("| %s | %s | %d | %s + %s | %s | %.2f | %s | %.2f |\n", num(n), num(t), total, num(t), num(s.kept),

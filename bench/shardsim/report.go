@@ -19,21 +19,23 @@ func (b *bench) report() {
 		bySize[r.n] = append(bySize[r.n], r)
 	}
 
-	fmt.Printf("\n### Listing alone (median wall time; requests)\n\n")
-	fmt.Println("| objects | runs | layout | paged, one page after another | the plugin (key ranges) | plugin / paged |")
-	fmt.Println("|---:|---:|---|---:|---:|---:|")
-	for _, n := range sizes {
-		rs := bySize[n]
-		for _, l := range []struct {
-			name          string
-			paged, plugin func(*result) timing
-		}{
-			{"8 tables × date directories of 50", func(r *result) timing { return r.pagedList }, func(r *result) timing { return r.pluginList }},
-			{"one flat directory", func(r *result) timing { return r.pagedFlat }, func(r *result) timing { return r.pluginFlat }},
-		} {
-			p, q := median(rs, func(r *result) time.Duration { return l.paged(r).wall }), median(rs, func(r *result) time.Duration { return l.plugin(r).wall })
-			fmt.Printf("| %s | %d | %s | %s (%s) | %s (%s, %d) | %.2f× |\n", num(n), len(rs), l.name,
-				sec(p), num(l.paged(rs[0]).requests), sec(q), num(l.plugin(rs[0]).requests), l.plugin(rs[0]).ranges, ratio(q, p))
+	if *listingFlag && !*memoryOnly {
+		fmt.Printf("\n### Listing alone (median wall time; requests)\n\n")
+		fmt.Println("| objects | runs | layout | paged, one page after another | the plugin (key ranges) | plugin / paged |")
+		fmt.Println("|---:|---:|---|---:|---:|---:|")
+		for _, n := range sizes {
+			rs := bySize[n]
+			for _, l := range []struct {
+				name          string
+				paged, plugin func(*result) timing
+			}{
+				{"8 tables × date directories of 50", func(r *result) timing { return r.pagedList }, func(r *result) timing { return r.pluginList }},
+				{"one flat directory", func(r *result) timing { return r.pagedFlat }, func(r *result) timing { return r.pluginFlat }},
+			} {
+				p, q := median(rs, func(r *result) time.Duration { return l.paged(r).wall }), median(rs, func(r *result) time.Duration { return l.plugin(r).wall })
+				fmt.Printf("| %s | %d | %s | %s (%s) | %s (%s, %d) | %.2f× |\n", num(n), len(rs), l.name,
+					sec(p), num(l.paged(rs[0]).requests), sec(q), num(l.plugin(rs[0]).requests), l.plugin(rs[0]).ranges, ratio(q, p))
+			}
 		}
 	}
 
@@ -49,6 +51,9 @@ func (b *bench) report() {
 		{"The plugin with schema: union: one shard's Init (listing, every footer) and its Sync", b.unionShards, func(r *result) *shardRuns { return r.plugin }},
 		{"schema: union's request pattern replayed: listing, one GET per footer, one GET per object of the shard", slices.Sorted(slices.Values(b.shards)), func(r *result) *shardRuns { return r.pattern }},
 	} {
+		if !slices.ContainsFunc(b.results, func(r *result) bool { return mode.runs(r) != nil }) {
+			continue
+		}
 		fmt.Printf("\n### %s (median wall time)\n\n", mode.title)
 		fmt.Println("| objects | runs | shard | list requests | footer GETs | listing | footers | Sync objects (share) | Sync | **shard total** | vs 1 shard | CPU s |")
 		fmt.Println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -71,6 +76,9 @@ func (b *bench) report() {
 		}
 	}
 
+	if !slices.ContainsFunc(b.results, func(r *result) bool { return r.plugin != nil && r.pattern != nil }) {
+		return
+	}
 	eachSize("The plugin against its pattern, same runs (wall time ratio), and its discovery's memory",
 		"| objects | footers: plugin / pattern | Sync 1/1: plugin / pattern | heap kept by discovery per object |",
 		sizes, bySize, func(r *result) *shardRuns { return bothRan(r.plugin, r.pattern) }, b.pluginVsPattern)

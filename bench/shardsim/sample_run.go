@@ -54,12 +54,10 @@ func (b *bench) sampleShard(opts plugin.SyncOptions) *sampleShard {
 	var measuring time.Duration // taken out of the Sync's times
 	logs := &logCapture{on: map[string]func(){"discovery finished": func() {
 		t := time.Now()
-		runtime.GC()
-		runtime.ReadMemStats(&after)
+		liveHeap(&after)
 		measuring = time.Since(t)
 	}}}
-	runtime.GC()
-	runtime.ReadMemStats(&before)
+	liveHeap(&before)
 	var c plugin.Client
 	s.init = b.measured(s3fault.OpGet, func() {
 		var err error
@@ -82,6 +80,14 @@ func (b *bench) sampleShard(opts plugin.SyncOptions) *sampleShard {
 	s.discovery.requests = s.footers
 	runtime.KeepAlive(c)
 	return s
+}
+
+// liveHeap reads the heap after two collections: the second frees what sync.Pools kept
+// through the first (the victim caches), which a previous run may have filled.
+func liveHeap(m *runtime.MemStats) {
+	runtime.GC()
+	runtime.GC()
+	runtime.ReadMemStats(m)
 }
 
 func mib(bytes int64) float64 { return float64(bytes) / (1 << 20) }

@@ -116,11 +116,22 @@ func (b *bench) pluginVsPattern(n int, rs []*result) {
 
 // eachSize prints a table: its title and header, then row for the runs of each size that ran pick.
 func eachSize(title, header string, sizes []int, bySize map[int][]*result, pick func(*result) *shardRuns, row func(n int, rs []*result)) {
+	eachSizeWhere(title, header, sizes, bySize, func(r *result) bool { return pick(r) != nil }, row)
+}
+
+// eachSizeWhere prints a table: its title and header, then row for the runs of each size that ran.
+func eachSizeWhere(title, header string, sizes []int, bySize map[int][]*result, ran func(*result) bool, row func(n int, rs []*result)) {
 	fmt.Printf("\n### %s\n\n", title)
 	fmt.Println(header)
 	fmt.Println("|" + strings.Repeat("---:|", strings.Count(header, "|")-1))
 	for _, n := range sizes {
-		if rs := withRuns(bySize[n], pick); len(rs) > 0 {
+		var rs []*result
+		for _, r := range bySize[n] {
+			if ran(r) {
+				rs = append(rs, r)
+			}
+		}
+		if len(rs) > 0 {
 			row(n, rs)
 		}
 	}

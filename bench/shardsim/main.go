@@ -33,6 +33,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -65,6 +66,7 @@ var (
 	stateFlag   = flag.Bool("state", false, "also measure repeated syncs of schema: sample against a state backend (cqdest, in-process), once per size up to -state-max")
 	stateMax    = flag.Int("state-max", 100_000, "largest size -state runs at")
 	stateNew    = flag.Int("state-new", 100, "objects added before the third sync of -state")
+	ownLimit    = flag.Bool("own-limit", true, "set GOMEMLIMIT to the plugin's own limit at the default memory_budget (168 MiB) plus this process's heap outside the plugin (the synthetic buckets), so its garbage collector works as in a process of its own; false: the plugin sets 168 MiB for the whole process, buckets included (how every run before 2026-12-07 13:40 ran)")
 	cpuProfile  = flag.String("cpuprofile", "", "write a CPU profile of the whole run here")
 	sampleMax   = flag.Int("sample-max", 10_000_000, "largest size the plugin runs at with schema: sample (0: never)")
 	patternFlag = flag.Bool("pattern", true, "replay the request pattern of schema: union")
@@ -111,6 +113,9 @@ func main() {
 			backend.buckets[bucketList] = newSynthBucket(hiveKeys(n, ".json"), nil)
 			backend.buckets[bucketFlat] = newSynthBucket(flatKeys(n), nil)
 		}
+		if *ownLimit {
+			limitPluginHeap()
+		}
 		for run := range runsAt(n, *bigFlag) {
 			res := &result{n: n}
 			if measureListing {
@@ -144,6 +149,21 @@ type bench struct {
 	shards      []int // of schema: sample and of the pattern
 	unionShards []int // of schema: union
 	results     []*result
+}
+
+// pluginMemoryLimit is the Go memory limit the plugin sets at the default memory_budget
+// (client/memory_budget.go: 128 MiB + 40 MiB).
+const pluginMemoryLimit = 168 << 20
+
+// limitPluginHeap sets GOMEMLIMIT to the plugin's limit plus this process's live heap now
+// (the buckets, the server, the proxy); the plugin keeps a GOMEMLIMIT it finds set.
+func limitPluginHeap() {
+	var m runtime.MemStats
+	liveHeap(&m)
+	limit := pluginMemoryLimit + int64(m.HeapAlloc)
+	os.Setenv("GOMEMLIMIT", strconv.FormatInt(limit, 10))
+	debug.SetMemoryLimit(limit)
+	log.Printf("GOMEMLIMIT %.0f MiB: the plugin's 168 MiB and %.0f MiB outside it", mib(limit), mib(int64(m.HeapAlloc)))
 }
 
 func runsAt(n, big int) int {

@@ -94,6 +94,13 @@ func shardOptions(total int, backend *plugin.BackendOptions) plugin.SyncOptions 
 
 // syncShard runs one Sync and returns how many objects it synced.
 func syncShard(c plugin.Client, opts plugin.SyncOptions, logs *logCapture) int {
+	synced, _ := syncShardFinish(c, opts, logs)
+	return synced
+}
+
+// syncShardFinish is syncShard, also returning how long OnSyncFinish took (with a state
+// backend: storing the cursors and writing them to the backend).
+func syncShardFinish(c plugin.Client, opts plugin.SyncOptions, logs *logCapture) (int, time.Duration) {
 	res := make(chan message.SyncMessage, 64)
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -107,6 +114,7 @@ func syncShard(c plugin.Client, opts plugin.SyncOptions, logs *logCapture) int {
 	wg.Wait()
 	check(err)
 	// as plugin-sdk does once every message was sent: the summary is logged then
+	started := time.Now()
 	check(c.(interface{ OnSyncFinish(context.Context) error }).OnSyncFinish(context.Background()))
-	return logs.int("sync summary", "objects_synced")
+	return logs.int("sync summary", "objects_synced"), time.Since(started)
 }

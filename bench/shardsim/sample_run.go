@@ -20,12 +20,13 @@ type sampleShard struct {
 	// discovery is the Sync's start to its "discovery finished" line: the listing and the
 	// samples' footers; sync is the whole Sync, its requests every GET it made.
 	discovery, sync timing
-	listed          int   // objects_listed: every Parquet object of the bucket
-	kept            int   // objects: this shard's, kept by discovery
-	footers         int   // footers_read: the samples' footer GETs
-	fromState       int   // samples_from_state: samples whose schema the state backend had
-	synced          int   // objects_synced
-	heap            int64 // live heap when discovery finished, less the heap before the client
+	listed          int           // objects_listed: every Parquet object of the bucket
+	kept            int           // objects: this shard's, kept by discovery
+	footers         int           // footers_read: the samples' footer GETs
+	fromState       int           // samples_from_state: samples whose schema the state backend had
+	synced          int           // objects_synced
+	heap            int64         // live heap when discovery finished, less the heap before the client
+	finish          time.Duration // OnSyncFinish, in sync: with a state backend, the cursors written
 }
 
 // rest is the Sync after its discovery: reading the shard's objects.
@@ -67,7 +68,7 @@ func (b *bench) sampleShard(opts plugin.SyncOptions) *sampleShard {
 	var started time.Time
 	s.sync = b.measured(s3fault.OpGet, func() {
 		started = time.Now()
-		s.synced = syncShard(c, opts, logs)
+		s.synced, s.finish = syncShardFinish(c, opts, logs)
 	})
 	check(c.Close(context.Background()))
 	s.heap = int64(after.HeapAlloc) - int64(before.HeapAlloc)

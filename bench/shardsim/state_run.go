@@ -61,8 +61,8 @@ func (b *bench) repeatedSyncs(backend *synthBackend, n int) []repeatedSync {
 		}
 		s := b.sampleShard(step.opts)
 		out = append(out, repeatedSync{what: step.what, shard: step.shard, s: s})
-		log.Printf("%d objects, schema: sample with a state backend, %s (shard %s): %d footer GETs, %d samples from state, %d GETs in all, %d objects synced; discovery %s, Sync %s",
-			n, step.what, step.shard, s.footers, s.fromState, s.sync.requests, s.synced, s.discovery.wall.Round(time.Millisecond), s.sync.wall.Round(time.Millisecond))
+		log.Printf("%d objects, schema: sample with a state backend, %s (shard %s): %d footer GETs, %d samples from state, %d GETs in all, %d objects synced; discovery %s, Sync %s (of which storing the cursors at its end %s)",
+			n, step.what, step.shard, s.footers, s.fromState, s.sync.requests, s.synced, s.discovery.wall.Round(time.Millisecond), s.sync.wall.Round(time.Millisecond), s.finish.Round(time.Millisecond))
 	}
 	return out
 }

@@ -27,8 +27,8 @@ type repeatedSync struct {
 // the test destination (internal/testkit/cqdest, the CLI's state backend in the e2e tests),
 // served in this process over gRPC on a Unix socket, as the CLI would run it. On one state
 // table: a first sync, one with nothing changed, one after -state-new objects were added;
-// on a second, with the original bucket again: shard 1/16, then shard 2/16, which finds every sample's schema in the state
-// the first stored. Each sync is a fresh client.
+// on a second, with the original bucket again: shard 1/16, then shard 2/16, which finds
+// every sample's schema in the state the first stored. Each sync is a fresh client.
 func (b *bench) repeatedSyncs(backend *synthBackend, n int) []repeatedSync {
 	dir, err := os.MkdirTemp("", "shardsim-state-")
 	check(err)

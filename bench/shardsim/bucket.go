@@ -5,6 +5,7 @@ import (
 	"crypto/md5"
 	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -27,12 +28,30 @@ type synthBucket struct {
 	body     []byte
 	hash     []byte
 	modified time.Time
+	newer    map[string]bool // keys uploaded an hour after the others (withNewer)
 }
 
 func newSynthBucket(keys []string, body []byte) *synthBucket {
 	sort.Strings(keys)
 	sum := md5.Sum(body)
 	return &synthBucket{keys: keys, body: body, hash: sum[:], modified: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+}
+
+// withNewer is the bucket with keys added, uploaded an hour after its others.
+func (bk *synthBucket) withNewer(keys []string) *synthBucket {
+	out := newSynthBucket(append(slices.Clone(bk.keys), keys...), bk.body)
+	out.newer = map[string]bool{}
+	for _, k := range keys {
+		out.newer[k] = true
+	}
+	return out
+}
+
+func (bk *synthBucket) modifiedAt(key string) time.Time {
+	if bk.newer[key] {
+		return bk.modified.Add(time.Hour)
+	}
+	return bk.modified
 }
 
 func (b *synthBackend) bucket(name string) (*synthBucket, error) {
@@ -82,7 +101,7 @@ func (b *synthBackend) ListBucket(name string, prefix *gofakes3.Prefix, page gof
 			out.NextMarker = keys[i-1]
 			continue
 		}
-		out.Contents = append(out.Contents, &gofakes3.Content{Key: k, LastModified: gofakes3.NewContentTime(bk.modified), ETag: gofakes3.FormatETag(bk.hash), Size: int64(len(bk.body))})
+		out.Contents = append(out.Contents, &gofakes3.Content{Key: k, LastModified: gofakes3.NewContentTime(bk.modifiedAt(k)), ETag: gofakes3.FormatETag(bk.hash), Size: int64(len(bk.body))})
 		out.NextMarker = k
 		i++
 	}
@@ -112,7 +131,7 @@ func (b *synthBackend) object(bucketName, key string, rng *gofakes3.ObjectRangeR
 	}
 	obj := &gofakes3.Object{
 		Name: key, Hash: bk.hash, Size: int64(len(bk.body)),
-		Metadata: map[string]string{"Last-Modified": bk.modified.Format(http.TimeFormat), "Content-Type": "application/octet-stream"},
+		Metadata: map[string]string{"Last-Modified": bk.modifiedAt(key).Format(http.TimeFormat), "Content-Type": "application/octet-stream"},
 		Contents: io.NopCloser(bytes.NewReader(nil)),
 	}
 	if body {

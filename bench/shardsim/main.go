@@ -5,17 +5,23 @@
 // small Parquet file under every key) are served by an in-process S3 server, gofakes3 over
 // a read-only backend (bucket.go), behind the s3fault proxy, whose delay rule holds every
 // request for -latency (default 20 ms, an S3 round trip); the proxy counts the requests.
+// The plugin names tables by directory, so each date directory is a table: T = N/50.
 //
-// Two things run on them. The plugin itself (its client package, as the CLI runs it in each
-// shard: Init, which lists and reads every footer, then one Sync with SyncOptions.Shard),
-// up to -plugin-max objects: past that its discovery holds more memory than this machine
-// has to spare (bytes per object are reported). And its request pattern replayed (the
-// plugin's own listing, then one ranged GET per footer and per object of the shard, at
-// spec.concurrency, with the AWS SDK client), at every size: where both run, the ratio
-// says how much the plugin's own CPU adds to the pattern on this machine.
+// Three things run on them. The plugin itself (its client package, as the CLI runs it in
+// each shard) with schema: union up to -plugin-max objects: Init lists and reads every
+// footer, then one Sync of shard 1/n for each n of -union-shards (Init does not depend on
+// the shard). With schema: sample up to -sample-max objects, each shard is a fresh client:
+// Init (which only lists one key), then one Sync of shard 1/n, whose discovery lists the
+// bucket once, keeps the shard's objects and each table's oldest, and reads one footer per
+// table (sample_run.go); the live heap is measured when that discovery finishes. And the
+// request pattern of schema: union replayed (the plugin's own listing, then one ranged GET
+// per footer and per object of the shard, at spec.concurrency, with the AWS SDK client), at
+// every size. -state adds repeated syncs of schema: sample against a state backend (the
+// test destination internal/testkit/cqdest, served in-process; state_run.go).
 //
 //	go run ./bench/shardsim                      # 10^4, 10^5, 10^6 objects
 //	go run ./bench/shardsim -objects 10000 -runs 1
+//	go run ./bench/shardsim -objects 10000000 -memory-only -shards 16   # goal 3: one shard's heap
 package main
 
 import (
@@ -27,6 +33,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -44,17 +51,24 @@ import (
 
 var (
 	objectsFlag = flag.String("objects", "10000,100000,1000000", "bucket sizes")
-	shardsFlag  = flag.String("shards", "1,4,16", "shard totals: each size is synced as shard 1 of each")
+	shardsFlag  = flag.String("shards", "1,4,16", "shard totals of schema: sample and of the pattern: each size is synced as shard 1 of each, in this order")
+	unionFlag   = flag.String("union-shards", "1,16", "shard totals of schema: union (one Init serves their Syncs); the first is the baseline")
 	runsFlag    = flag.Int("runs", 3, "runs per size (medians are reported)")
 	bigFlag     = flag.Int("big", 1_000_000, "sizes from this one on get one run")
-	pluginMax   = flag.Int("plugin-max", 100_000, "largest size the plugin itself runs at (the pattern runs at every size)")
+	pluginMax   = flag.Int("plugin-max", 100_000, "largest size the plugin runs at with schema: union (the pattern runs at every size)")
 	pluginBig   = flag.Int("plugin-big", 100_000, "sizes from this one on get one plugin run")
 	latency     = flag.Duration("latency", 20*time.Millisecond, "delay the proxy adds to every request")
 	concurrency = flag.Int("concurrency", 50, "spec.concurrency (the plugin's default is 50)")
 	project     = flag.Int("project", 10_000_000, "bucket size to project the measured costs to")
 	listingOnly = flag.Bool("listing-only", false, "measure the listings only")
+	listingFlag = flag.Bool("listing", true, "measure listing alone (two more buckets of N keys)")
+	memoryOnly  = flag.Bool("memory-only", false, "schema: sample only, each Sync selecting no table (SkipTables *): its discovery runs in full, no object is read; no listing alone, union or pattern")
+	stateFlag   = flag.Bool("state", false, "also measure repeated syncs of schema: sample against a state backend (cqdest, in-process), once per size up to -state-max")
+	stateMax    = flag.Int("state-max", 100_000, "largest size -state runs at")
+	stateNew    = flag.Int("state-new", 100, "objects added before the third sync of -state")
+	ownLimit    = flag.Bool("own-limit", true, "set GOMEMLIMIT to the plugin's own limit at the default memory_budget (168 MiB) plus this process's heap outside the plugin (the synthetic buckets), so its garbage collector works as in a process of its own; false: the plugin sets 168 MiB for the whole process, buckets included (how every run before 2026-12-07 13:40 ran)")
 	cpuProfile  = flag.String("cpuprofile", "", "write a CPU profile of the whole run here")
-	sampleMax   = flag.Int("sample-max", 1_000_000, "largest size the plugin runs at with schema: sample (0: never)")
+	sampleMax   = flag.Int("sample-max", 10_000_000, "largest size the plugin runs at with schema: sample (0: never)")
 	patternFlag = flag.Bool("pattern", true, "replay the request pattern of schema: union")
 )
 
@@ -87,43 +101,69 @@ func main() {
 	check(proxy.SetRules(s3fault.Rule{Fault: s3fault.FaultDelay, DelayMS: int(latency.Milliseconds())}))
 	check(proxy.Start("127.0.0.1:0"))
 	defer proxy.Close()
-	b := &bench{proxy: proxy, body: parquetBody(), shards: shards}
+	b := &bench{proxy: proxy, body: parquetBody(), shards: shards, unionShards: ints(*unionFlag)}
 	fmt.Printf("shardsim: %d vCPU, GOMAXPROCS %d, %s per request, spec.concurrency %d, one %d-byte Parquet object (10 rows) under every key\n\n",
 		runtime.NumCPU(), runtime.GOMAXPROCS(0), *latency, *concurrency, len(b.body))
 	for _, n := range sizes {
-		backend.buckets = map[string]*synthBucket{
-			bucketShard: newSynthBucket(hiveKeys(n, ".parquet"), b.body),
-			bucketList:  newSynthBucket(hiveKeys(n, ".json"), nil),
-			bucketFlat:  newSynthBucket(flatKeys(n), nil),
+		backend.buckets = nil
+		runtime.GC()
+		backend.buckets = map[string]*synthBucket{bucketShard: newSynthBucket(hiveKeys(n, ".parquet"), b.body)}
+		measureListing := *listingFlag && !*memoryOnly
+		if measureListing {
+			backend.buckets[bucketList] = newSynthBucket(hiveKeys(n, ".json"), nil)
+			backend.buckets[bucketFlat] = newSynthBucket(flatKeys(n), nil)
+		}
+		if *ownLimit {
+			limitPluginHeap()
 		}
 		for run := range runsAt(n, *bigFlag) {
 			res := &result{n: n}
-			b.listings(res, run)
+			if measureListing {
+				b.listings(res, run)
+			}
 			if *listingOnly {
 				b.results = append(b.results, res)
 				continue
 			}
-			if n <= *pluginMax && run < runsAt(n, *pluginBig) {
-				res.plugin = b.pluginShards(n, run, schemaUnion)
+			if n <= *pluginMax && run < runsAt(n, *pluginBig) && !*memoryOnly {
+				res.plugin = b.pluginShards(n, run)
 			}
 			if n <= *sampleMax && run < runsAt(n, *pluginBig) {
-				res.sampled = b.pluginShards(n, run, schemaSample)
+				res.sampled = b.sampleShards(n, run)
 			}
-			if *patternFlag {
-				res.pattern = b.patternShards(backend.buckets[bucketShard].keys, res.pluginList, run)
+			if *patternFlag && !*memoryOnly {
+				res.pattern = b.patternShards(backend.buckets[bucketShard].keys, res.listing(), run)
+			}
+			if *stateFlag && run == 0 && n <= *stateMax && !*memoryOnly {
+				res.repeated = b.repeatedSyncs(backend, n)
 			}
 			b.results = append(b.results, res)
 		}
-		runtime.GC()
 	}
 	b.report()
 }
 
 type bench struct {
-	proxy   *s3fault.Proxy
-	body    []byte
-	shards  []int
-	results []*result
+	proxy       *s3fault.Proxy
+	body        []byte
+	shards      []int // of schema: sample and of the pattern
+	unionShards []int // of schema: union
+	results     []*result
+}
+
+// pluginMemoryLimit is the Go memory limit the plugin sets at the default memory_budget
+// (client/memory_budget.go: 128 MiB + 40 MiB).
+const pluginMemoryLimit = 168 << 20
+
+// limitPluginHeap sets GOMEMLIMIT to the plugin's limit plus this process's live heap now
+// (the buckets, the server, the proxy); the plugin keeps a GOMEMLIMIT it finds set.
+func limitPluginHeap() {
+	var m runtime.MemStats
+	liveHeap(&m)
+	limit := pluginMemoryLimit + int64(m.HeapAlloc)
+	os.Setenv("GOMEMLIMIT", strconv.FormatInt(limit, 10))
+	debug.SetMemoryLimit(limit)
+	log.Printf("GOMEMLIMIT %.0f MiB: the plugin's 168 MiB and %.0f MiB outside it", mib(limit), mib(int64(m.HeapAlloc)))
 }
 
 func runsAt(n, big int) int {
@@ -139,10 +179,26 @@ type result struct {
 	// Listing alone (a bucket of the same keys, none Parquet): paged as the plugin listed
 	// before (one ListObjectsV2 page after another), and as it lists now; hive and flat.
 	pagedList, pluginList, pagedFlat, pluginFlat timing
-	// One shard, by the plugin (nil past -plugin-max) and by its request pattern.
+	// One shard, by the plugin with schema: union (nil past -plugin-max) and by its request pattern.
 	plugin, pattern *shardRuns
-	// One shard, by the plugin with schema: sample (nil past -sample-max).
-	sampled *shardRuns
+	// Shard 1 of each total, each a fresh client with schema: sample (nil past -sample-max).
+	sampled map[int]*sampleShard
+	// Repeated syncs against a state backend (-state; nil when not measured).
+	repeated []repeatedSync
+}
+
+// listing is the plugin's listing of this run's keys: the listing-alone measurement's, else
+// the first schema: sample shard's discovery listing (the same keys, the Parquet bucket).
+func (r *result) listing() timing {
+	if r.pluginList.requests > 0 || r.sampled == nil {
+		return r.pluginList
+	}
+	for _, total := range ints(*shardsFlag) {
+		if s := r.sampled[total]; s != nil {
+			return s.listing
+		}
+	}
+	return r.pluginList
 }
 
 // shardRuns is one Init (listing, footers) and a Sync of shard 1 of each shard total.
@@ -183,24 +239,41 @@ func (b *bench) measured(op string, f func()) timing {
 	return timing{wall: time.Since(started), cpu: cpuTime() - cpu, requests: b.proxy.Stats().ByOp[op]}
 }
 
-// logCapture keeps the plugin's last log line of each message.
+// logCapture keeps the plugin's last log line of each message and when it came. on[msg], if
+// set, runs in the logging goroutine before the line is kept: the plugin waits for it.
 type logCapture struct {
 	mu    sync.Mutex
 	lines map[string]map[string]any
+	at    map[string]time.Time
+	on    map[string]func()
 }
 
 func (l *logCapture) Write(p []byte) (int, error) {
 	var m map[string]any
 	if json.Unmarshal(p, &m) == nil {
+		msg := fmt.Sprint(m["message"])
+		if f := l.on[msg]; f != nil {
+			f()
+		}
 		l.mu.Lock()
 		if l.lines == nil {
-			l.lines = map[string]map[string]any{}
+			l.lines, l.at = map[string]map[string]any{}, map[string]time.Time{}
 		}
-		l.lines[fmt.Sprint(m["message"])] = m
+		l.lines[msg], l.at[msg] = m, time.Now()
 		l.mu.Unlock()
 	}
 	return len(p), nil
 }
+
+// when is when the last line of msg came.
+func (l *logCapture) when(msg string) time.Time {
+	l.line(msg)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.at[msg]
+}
+
+func (l *logCapture) int(msg, field string) int { return int(l.line(msg)[field].(float64)) }
 
 func (l *logCapture) line(msg string) map[string]any {
 	l.mu.Lock()

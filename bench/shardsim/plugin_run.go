@@ -47,10 +47,10 @@ func (b *bench) pluginListing(bucket string) timing {
 	return t
 }
 
-// pluginShards runs the plugin as one shard's CLI would: Init, then a Sync of shard 1 of
-// each total (Init does not depend on the shard: the CLI passes it to Sync only), with
-// spec.schema mode (with sample, each Sync reads its objects' footers again).
-func (b *bench) pluginShards(n, run int, mode string) *shardRuns {
+// pluginShards runs the plugin with schema: union as one shard's CLI would: Init (listing,
+// every footer), then a Sync of shard 1 of each -union-shards total (Init does not depend
+// on the shard: the CLI passes it to Sync only, and union's Sync reuses Init's discovery).
+func (b *bench) pluginShards(n, run int) *shardRuns {
 	sr := &shardRuns{syncs: map[int]timing{}, objects: map[int]int{}}
 	logs := &logCapture{}
 	var before, after runtime.MemStats
@@ -59,7 +59,7 @@ func (b *bench) pluginShards(n, run int, mode string) *shardRuns {
 	var c plugin.Client
 	init := b.measured(s3fault.OpGet, func() {
 		var err error
-		c, err = client.New(context.Background(), zerolog.New(logs).Level(zerolog.InfoLevel), b.spec(bucketShard, mode), plugin.NewClientOptions{})
+		c, err = client.New(context.Background(), zerolog.New(logs).Level(zerolog.InfoLevel), b.spec(bucketShard, schemaUnion), plugin.NewClientOptions{})
 		check(err)
 	})
 	runtime.GC()
@@ -68,19 +68,39 @@ func (b *bench) pluginShards(n, run int, mode string) *shardRuns {
 	listing := logs.line("listing finished")
 	sr.list = timing{wall: goDuration(listing["duration"]), requests: int(listing["list_requests"].(float64)), ranges: int(listing["key_ranges"].(float64))}
 	sr.footers = timing{wall: init.wall - sr.list.wall, requests: init.requests, cpu: init.cpu}
-	log.Printf("%d objects, run %d, plugin (schema: %s): Init %s (listing %s, %d list requests; %d footer GETs), %.0f bytes of heap per object",
-		n, run+1, mode, init.wall.Round(time.Millisecond), sr.list.wall.Round(time.Millisecond), sr.list.requests, sr.footers.requests, sr.heapPerObject)
-	for _, total := range b.shards {
-		sr.syncs[total] = b.measured(s3fault.OpGet, func() { sr.objects[total] = syncShard(c, total, logs) })
-		log.Printf("%d objects, run %d, plugin (schema: %s): Sync shard 1/%d %s, %d objects, %d GETs", n, run+1, mode, total, sr.syncs[total].wall.Round(time.Millisecond), sr.objects[total], sr.syncs[total].requests)
+	log.Printf("%d objects, run %d, plugin (schema: union): Init %s (listing %s, %d list requests; %d footer GETs), %.0f bytes of heap per object",
+		n, run+1, init.wall.Round(time.Millisecond), sr.list.wall.Round(time.Millisecond), sr.list.requests, sr.footers.requests, sr.heapPerObject)
+	for _, total := range b.unionShards {
+		sr.syncs[total] = b.measured(s3fault.OpGet, func() { sr.objects[total] = syncShard(c, shardOptions(total, nil), logs) })
+		log.Printf("%d objects, run %d, plugin (schema: union): Sync shard 1/%d %s, %d objects, %d GETs", n, run+1, total, sr.syncs[total].wall.Round(time.Millisecond), sr.objects[total], sr.syncs[total].requests)
 	}
 	check(c.Close(context.Background()))
 	runtime.KeepAlive(c)
 	return sr
 }
 
-// syncShard runs shard 1 of total and returns how many objects it synced.
-func syncShard(c plugin.Client, total int, logs *logCapture) int {
+// shardOptions selects every table (none with -memory-only) for shard 1 of total (unsharded
+// for 1), with the state backend when backend is not nil.
+func shardOptions(total int, backend *plugin.BackendOptions) plugin.SyncOptions {
+	opts := plugin.SyncOptions{Tables: []string{"*"}, BackendOptions: backend}
+	if *memoryOnly {
+		opts.SkipTables = []string{"*"}
+	}
+	if total > 1 {
+		opts.Shard = &plugin.Shard{Num: 1, Total: int32(total)}
+	}
+	return opts
+}
+
+// syncShard runs one Sync and returns how many objects it synced.
+func syncShard(c plugin.Client, opts plugin.SyncOptions, logs *logCapture) int {
+	synced, _ := syncShardFinish(c, opts, logs)
+	return synced
+}
+
+// syncShardFinish is syncShard, also returning how long OnSyncFinish took (with a state
+// backend: storing the cursors and writing them to the backend).
+func syncShardFinish(c plugin.Client, opts plugin.SyncOptions, logs *logCapture) (int, time.Duration) {
 	res := make(chan message.SyncMessage, 64)
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -89,11 +109,12 @@ func syncShard(c plugin.Client, total int, logs *logCapture) int {
 		for range res { // the destination's side: nothing to do but take them
 		}
 	}()
-	err := c.Sync(context.Background(), plugin.SyncOptions{Tables: []string{"*"}, Shard: &plugin.Shard{Num: 1, Total: int32(total)}}, res)
+	err := c.Sync(context.Background(), opts, res)
 	close(res)
 	wg.Wait()
 	check(err)
 	// as plugin-sdk does once every message was sent: the summary is logged then
+	started := time.Now()
 	check(c.(interface{ OnSyncFinish(context.Context) error }).OnSyncFinish(context.Background()))
-	return int(logs.line("sync summary")["objects_synced"].(float64))
+	return logs.int("sync summary", "objects_synced"), time.Since(started)
 }

@@ -19,21 +19,23 @@ func (b *bench) report() {
 		bySize[r.n] = append(bySize[r.n], r)
 	}
 
-	fmt.Printf("\n### Listing alone (median wall time; requests)\n\n")
-	fmt.Println("| objects | runs | layout | paged, one page after another | the plugin (key ranges) | plugin / paged |")
-	fmt.Println("|---:|---:|---|---:|---:|---:|")
-	for _, n := range sizes {
-		rs := bySize[n]
-		for _, l := range []struct {
-			name          string
-			paged, plugin func(*result) timing
-		}{
-			{"8 tables × date directories of 50", func(r *result) timing { return r.pagedList }, func(r *result) timing { return r.pluginList }},
-			{"one flat directory", func(r *result) timing { return r.pagedFlat }, func(r *result) timing { return r.pluginFlat }},
-		} {
-			p, q := median(rs, func(r *result) time.Duration { return l.paged(r).wall }), median(rs, func(r *result) time.Duration { return l.plugin(r).wall })
-			fmt.Printf("| %s | %d | %s | %s (%s) | %s (%s, %d) | %.2f× |\n", num(n), len(rs), l.name,
-				sec(p), num(l.paged(rs[0]).requests), sec(q), num(l.plugin(rs[0]).requests), l.plugin(rs[0]).ranges, ratio(q, p))
+	if *listingFlag && !*memoryOnly {
+		fmt.Printf("\n### Listing alone (median wall time; requests)\n\n")
+		fmt.Println("| objects | runs | layout | paged, one page after another | the plugin (key ranges) | plugin / paged |")
+		fmt.Println("|---:|---:|---|---:|---:|---:|")
+		for _, n := range sizes {
+			rs := bySize[n]
+			for _, l := range []struct {
+				name          string
+				paged, plugin func(*result) timing
+			}{
+				{"8 tables × date directories of 50", func(r *result) timing { return r.pagedList }, func(r *result) timing { return r.pluginList }},
+				{"one flat directory", func(r *result) timing { return r.pagedFlat }, func(r *result) timing { return r.pluginFlat }},
+			} {
+				p, q := median(rs, func(r *result) time.Duration { return l.paged(r).wall }), median(rs, func(r *result) time.Duration { return l.plugin(r).wall })
+				fmt.Printf("| %s | %d | %s | %s (%s) | %s (%s, %d) | %.2f× |\n", num(n), len(rs), l.name,
+					sec(p), num(l.paged(rs[0]).requests), sec(q), num(l.plugin(rs[0]).requests), l.plugin(rs[0]).ranges, ratio(q, p))
+			}
 		}
 	}
 
@@ -42,12 +44,16 @@ func (b *bench) report() {
 	}
 	b.reportSample(sizes, bySize)
 	for _, mode := range []struct {
-		title string
-		runs  func(*result) *shardRuns
+		title  string
+		totals []int
+		runs   func(*result) *shardRuns
 	}{
-		{"The plugin: one shard's Init (listing, every footer) and its Sync", func(r *result) *shardRuns { return r.plugin }},
-		{"Its request pattern replayed: listing, one GET per footer, one GET per object of the shard", func(r *result) *shardRuns { return r.pattern }},
+		{"The plugin with schema: union: one shard's Init (listing, every footer) and its Sync", b.unionShards, func(r *result) *shardRuns { return r.plugin }},
+		{"schema: union's request pattern replayed: listing, one GET per footer, one GET per object of the shard", slices.Sorted(slices.Values(b.shards)), func(r *result) *shardRuns { return r.pattern }},
 	} {
+		if !slices.ContainsFunc(b.results, func(r *result) bool { return mode.runs(r) != nil }) {
+			continue
+		}
 		fmt.Printf("\n### %s (median wall time)\n\n", mode.title)
 		fmt.Println("| objects | runs | shard | list requests | footer GETs | listing | footers | Sync objects (share) | Sync | **shard total** | vs 1 shard | CPU s |")
 		fmt.Println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -59,8 +65,8 @@ func (b *bench) report() {
 			first := mode.runs(rs[0])
 			list := median(rs, func(r *result) time.Duration { return mode.runs(r).list.wall })
 			footers := median(rs, func(r *result) time.Duration { return mode.runs(r).footers.wall })
-			one := median(rs, func(r *result) time.Duration { return mode.runs(r).syncs[b.shards[0]].wall })
-			for _, total := range b.shards {
+			one := median(rs, func(r *result) time.Duration { return mode.runs(r).syncs[mode.totals[0]].wall })
+			for _, total := range mode.totals {
 				sync := median(rs, func(r *result) time.Duration { return mode.runs(r).syncs[total].wall })
 				cpu := median(rs, func(r *result) time.Duration { return mode.runs(r).footers.cpu + mode.runs(r).syncs[total].cpu })
 				fmt.Printf("| %s | %d | 1/%d | %s | %s | %s | %s | %s (%.1f%%) | %s | **%s** | %.2f× | %.0f |\n", num(n), len(rs), total,
@@ -70,6 +76,9 @@ func (b *bench) report() {
 		}
 	}
 
+	if !slices.ContainsFunc(b.results, func(r *result) bool { return r.plugin != nil && r.pattern != nil }) {
+		return
+	}
 	eachSize("The plugin against its pattern, same runs (wall time ratio), and its discovery's memory",
 		"| objects | footers: plugin / pattern | Sync 1/1: plugin / pattern | heap kept by discovery per object |",
 		sizes, bySize, func(r *result) *shardRuns { return bothRan(r.plugin, r.pattern) }, b.pluginVsPattern)
@@ -85,7 +94,7 @@ func (b *bench) report() {
 	fmt.Println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	list := median(last, func(r *result) time.Duration { return r.pattern.list.wall })
 	footers := median(last, func(r *result) time.Duration { return r.pattern.footers.wall })
-	for _, total := range b.shards {
+	for _, total := range slices.Sorted(slices.Values(b.shards)) {
 		sync := median(last, func(r *result) time.Duration { return r.pattern.syncs[total].wall })
 		floor := time.Duration((float64(*project) + float64(*project)/float64(total)) * float64(*latency) / float64(*concurrency))
 		fmt.Printf("| 1/%d | %s | %s | %s | %s | %s | %s | **%s** | %s |\n", total, num(int(float64(last[0].pattern.list.requests)*scale)), num(*project),
@@ -99,7 +108,7 @@ func (b *bench) pluginVsPattern(n int, rs []*result) {
 		return time.Duration(1000 * ratio(r.plugin.footers.wall, r.pattern.footers.wall))
 	})
 	s := median(rs, func(r *result) time.Duration {
-		return time.Duration(1000 * ratio(r.plugin.syncs[b.shards[0]].wall, r.pattern.syncs[b.shards[0]].wall))
+		return time.Duration(1000 * ratio(r.plugin.syncs[b.unionShards[0]].wall, r.pattern.syncs[b.unionShards[0]].wall))
 	})
 	h := median(rs, func(r *result) time.Duration { return time.Duration(r.plugin.heapPerObject) })
 	fmt.Printf("| %s | %.2f× | %.2f× | %s bytes |\n", num(n), float64(f)/1000, float64(s)/1000, num(int(h)))
@@ -107,11 +116,22 @@ func (b *bench) pluginVsPattern(n int, rs []*result) {
 
 // eachSize prints a table: its title and header, then row for the runs of each size that ran pick.
 func eachSize(title, header string, sizes []int, bySize map[int][]*result, pick func(*result) *shardRuns, row func(n int, rs []*result)) {
+	eachSizeWhere(title, header, sizes, bySize, func(r *result) bool { return pick(r) != nil }, row)
+}
+
+// eachSizeWhere prints a table: its title and header, then row for the runs of each size that ran.
+func eachSizeWhere(title, header string, sizes []int, bySize map[int][]*result, ran func(*result) bool, row func(n int, rs []*result)) {
 	fmt.Printf("\n### %s\n\n", title)
 	fmt.Println(header)
 	fmt.Println("|" + strings.Repeat("---:|", strings.Count(header, "|")-1))
 	for _, n := range sizes {
-		if rs := withRuns(bySize[n], pick); len(rs) > 0 {
+		var rs []*result
+		for _, r := range bySize[n] {
+			if ran(r) {
+				rs = append(rs, r)
+			}
+		}
+		if len(rs) > 0 {
 			row(n, rs)
 		}
 	}

@@ -67,11 +67,9 @@ func connect(ctx context.Context, logger zerolog.Logger, spec *Settings, discove
 	if !discover {
 		return c, s3store.NewLister(store, spec.PathPrefix, 1).Probe(ctx)
 	}
-	before := liveHeap()
-	if c.found, err = validated(c.discovery().run(ctx)); err != nil {
+	if _, err := c.discover(ctx, unsharded, nil); err != nil {
 		return nil, err
 	}
-	fitMemoryLimit(spec, liveHeap()-before, c.logger)
 	return c, nil
 }
 
